@@ -1,0 +1,89 @@
+package dev.linkstack.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A real redis-server (Debian's redis-server package) on a free loopback port, with a password. */
+public final class RedisServer implements AutoCloseable {
+    private final Path root;
+    private final int port;
+    private final String password;
+    private Process process;
+
+    public RedisServer(String password) {
+        this.root = Processes.openTempDir("redis-test-");
+        this.port = FreePort.find();
+        this.password = password;
+    }
+
+    public synchronized RedisServer start() {
+        if (process != null && process.isAlive()) {
+            return this;
+        }
+        try {
+            process = new ProcessBuilder(executable(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                    "--requirepass", password, "--dir", root.toString(), "--save", "", "--appendonly", "yes",
+                    "--daemonize", "no", "--logfile", root.resolve("redis.log").toString())
+                    .redirectErrorStream(true).redirectOutput(root.resolve("stdout.log").toFile()).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start redis-server (apt-get install redis-server)", e);
+        }
+        Processes.waitForPort(port, Duration.ofSeconds(20));
+        return this;
+    }
+
+    /** Stops the server; data written with AOF comes back on the next {@link #start()}. */
+    public synchronized void stop() {
+        if (process != null) {
+            process.destroy();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+        Processes.deleteRecursively(root);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    /** Connection URI in the form the Quarkus Redis client takes for quarkus.redis.hosts. */
+    public String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** Runs a redis-cli command against this server and returns its output. */
+    public String cli(String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", String.valueOf(port), "--no-auth-warning", "-a", password));
+        command.addAll(List.of(args));
+        return Processes.run(Duration.ofSeconds(20), command).trim();
+    }
+
+    private static String executable() {
+        for (String candidate : List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server")) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                return candidate;
+            }
+        }
+        return "redis-server";
+    }
+}
