@@ -1,0 +1,82 @@
+package dev.linkstack.app.auth;
+
+import dev.linkstack.app.config.AppConfig;
+import dev.linkstack.app.persistence.UniqueViolation;
+import dev.linkstack.app.web.ApiException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+@ApplicationScoped
+public class AuthService {
+    private static final Pattern USERNAME = Pattern.compile("[a-z0-9_.-]{3,32}");
+
+    private final AppConfig config;
+    private final Clock clock;
+
+    AuthService(AppConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** Creates an account; the very first account becomes admin. */
+    public User register(String rawUsername, String password) {
+        if (!config.registration().enabled()) {
+            throw ApiException.forbidden("Registration is disabled on this server");
+        }
+        String username = normalise(rawUsername);
+        if (!USERNAME.matcher(username).matches()) {
+            throw ApiException.badRequest("Username must be 3-32 characters: letters, digits, '_', '.', '-'");
+        }
+        String problem = Passwords.problem(password);
+        if (problem != null) {
+            throw ApiException.badRequest(problem);
+        }
+        String hash = Passwords.hash(password); // slow on purpose: outside the transaction
+        try {
+            return QuarkusTransaction.requiringNew().call(() -> {
+                if (User.findByUsername(username).isPresent()) {
+                    throw ApiException.conflict("Username '" + username + "' is taken");
+                }
+                User user = new User();
+                user.username = username;
+                user.passwordHash = hash;
+                user.role = User.count() == 0 ? User.ROLE_ADMIN : User.ROLE_USER;
+                user.createdAt = clock.instant();
+                user.persistAndFlush();
+                return user;
+            });
+        } catch (RuntimeException e) {
+            if (UniqueViolation.isCausedBy(e)) {
+                throw ApiException.conflict("Username '" + username + "' is taken");
+            }
+            throw e;
+        }
+    }
+
+    /** Checks credentials in constant-ish time whether or not the user exists. */
+    public Optional<User> verify(String rawUsername, String password) {
+        if (rawUsername == null || password == null || password.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<User> user = QuarkusTransaction.requiringNew().call(() -> User.findByUsername(normalise(rawUsername)));
+        if (user.isEmpty()) {
+            Passwords.burnTime(password);
+            return Optional.empty();
+        }
+        return Passwords.matches(password, user.get().passwordHash) ? user : Optional.empty();
+    }
+
+    public List<User> listUsers() {
+        return QuarkusTransaction.requiringNew().call(() -> User.<User>listAll(io.quarkus.panache.common.Sort.by("id")));
+    }
+
+    private static String normalise(String username) {
+        return username == null ? "" : username.trim().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.linkstack.app.auth;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.enterprise.context.RequestScoped;
+
+/** The signed-in user of the current request, however they authenticated. */
+@RequestScoped
+public class CurrentUser {
+    public static final String USER_ID = "userId";
+    public static final String AUTH_METHOD = "authMethod";
+
+    private final SecurityIdentity identity;
+
+    CurrentUser(SecurityIdentity identity) {
+        this.identity = identity;
+    }
+
+    public long id() {
+        Long id = identity.getAttribute(USER_ID);
+        if (id == null) {
+            throw new io.quarkus.security.UnauthorizedException();
+        }
+        return id;
+    }
+
+    public String username() {
+        return identity.getPrincipal().getName();
+    }
+
+    public boolean isAdmin() {
+        return identity.hasRole(User.ROLE_ADMIN);
+    }
+
+    public String authMethod() {
+        return identity.getAttribute(AUTH_METHOD);
+    }
+}

@@ -1,0 +1,70 @@
+package dev.linkstack.app.clicks;
+
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.hash.HashCommands;
+import io.quarkus.redis.datasource.keys.KeyCommands;
+import io.quarkus.redis.datasource.keys.KeyScanArgs;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Click counts shared by all instances in Redis. Instances add into one hash; a flush atomically renames it to
+ * a batch key named after a fresh batch id, writes the batch to the database, then deletes the key. A batch
+ * key left behind by a crash is picked up by the next flush of any instance.
+ */
+class SharedClickCounters {
+    static final String PENDING = "clicks:pending";
+    static final String BATCH_PREFIX = "clicks:batch:";
+
+    record Batch(String id, Map<ClickKey, Long> counts) {
+    }
+
+    private final RedisDataSource redis;
+    private final HashCommands<String, String, Long> hashes;
+    private final KeyCommands<String> keys;
+
+    SharedClickCounters(RedisDataSource redis) {
+        this.redis = redis;
+        this.hashes = redis.hash(Long.class);
+        this.keys = redis.key();
+    }
+
+    /** Adds counts atomically (MULTI/EXEC): all or nothing. */
+    void add(Map<ClickKey, Long> counts) {
+        if (counts.isEmpty()) {
+            return;
+        }
+        redis.withTransaction(tx -> {
+            var txHashes = tx.hash(Long.class);
+            counts.forEach((key, n) -> txHashes.hincrby(PENDING, key.encode(), n));
+        });
+    }
+
+    /** Seals the pending counts into a new batch and returns every batch waiting to be written. */
+    List<Batch> sealAndListBatches() {
+        if (keys.exists(PENDING)) {
+            try {
+                keys.rename(PENDING, BATCH_PREFIX + UUID.randomUUID());
+            } catch (RuntimeException e) {
+                if (!String.valueOf(e.getMessage()).contains("no such key")) {
+                    throw e; // otherwise another instance sealed it first
+                }
+            }
+        }
+        List<Batch> batches = new ArrayList<>();
+        for (String key : keys.scan(new KeyScanArgs().match(BATCH_PREFIX + "*").count(100)).toIterable()) {
+            Map<ClickKey, Long> counts = new HashMap<>();
+            hashes.hgetall(key).forEach((field, n) -> counts.put(ClickKey.decode(field), n));
+            batches.add(new Batch(key.substring(BATCH_PREFIX.length()), counts));
+        }
+        return batches;
+    }
+
+    void delete(Batch batch) {
+        keys.del(BATCH_PREFIX + batch.id());
+    }
+}

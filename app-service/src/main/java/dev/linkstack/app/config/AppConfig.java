@@ -1,0 +1,103 @@
+package dev.linkstack.app.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Settings of the link shortener itself; Quarkus settings stay under quarkus.*. */
+@ConfigMapping(prefix = "app")
+public interface AppConfig {
+
+    /** Where sessions, the redirect cache and pending clicks live: "redis" (production) or "memory" (dev). */
+    @WithDefault("redis")
+    Backend backend();
+
+    /** Public base URL used to build short URLs; without it the request's (forwarded) host is used. */
+    Optional<String> publicBaseUrl();
+
+    Registration registration();
+
+    Session session();
+
+    Redirect redirect();
+
+    Clicks clicks();
+
+    Links links();
+
+    Limits limits();
+
+    enum Backend {
+        REDIS, MEMORY
+    }
+
+    interface Registration {
+        @WithDefault("true")
+        boolean enabled();
+    }
+
+    interface Session {
+        @WithDefault("linkstack_session")
+        String cookieName();
+
+        /** Idle timeout: every authenticated request pushes the expiry forward by this much. */
+        @WithDefault("PT12H")
+        Duration idleTimeout();
+
+        /** Hard limit from login, whatever the activity; also the cookie's Max-Age. */
+        @WithDefault("P7D")
+        Duration absoluteTimeout();
+
+        @WithDefault("false")
+        boolean cookieSecure();
+    }
+
+    interface Redirect {
+        /** 302 (default, every click reaches us and is counted) or 301. */
+        @WithDefault("302")
+        int status();
+
+        /** TTL of a link in the shared Redis cache. */
+        @WithDefault("PT10M")
+        Duration cacheTtl();
+
+        /** TTL of a link in each instance's in-process cache (also invalidated through Redis pub/sub). */
+        @WithDefault("PT30S")
+        Duration nearCacheTtl();
+
+        @WithDefault("20000")
+        int nearCacheSize();
+
+        /** How long "no such code" is remembered, to keep floods of unknown codes off the database. */
+        @WithDefault("PT5S")
+        Duration missingTtl();
+    }
+
+    interface Clicks {
+        /** Interval of moving this instance's click counts into the shared Redis counters. */
+        @WithDefault("1s")
+        String pushInterval();
+
+        /** Interval of writing the shared counters into the database in one batch. */
+        @WithDefault("5s")
+        String flushInterval();
+    }
+
+    interface Links {
+        @WithDefault("7")
+        int generatedCodeLength();
+
+        /** Codes that would shadow paths of the service or look official. */
+        @WithDefault("api,q,health,metrics,openapi,swagger-ui,login,logout,register,account,admin,auth,static,assets,dashboard,settings,tokens,links,about,help")
+        List<String> reservedCodes();
+    }
+
+    interface Limits {
+        /** Largest accepted request body; larger ones get 413 before they are read. */
+        @WithDefault("16384")
+        long maxBodyBytes();
+    }
+}

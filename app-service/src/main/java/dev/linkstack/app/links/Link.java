@@ -1,0 +1,46 @@
+package dev.linkstack.app.links;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+import java.util.Optional;
+
+@Entity
+@Table(name = "links")
+public class Link extends PanacheEntityBase {
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @Column(nullable = false, unique = true, length = 64)
+    public String code;
+
+    @Column(name = "target_url", nullable = false, length = 2048)
+    public String targetUrl;
+
+    @Column(name = "owner_id", nullable = false)
+    public Long ownerId;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+
+    @Column(name = "expires_at")
+    public Instant expiresAt;
+
+    /** Clicks already written to the database; counts still buffered arrive with the next flush. */
+    @Column(name = "click_count", nullable = false)
+    public long clickCount;
+
+    public static Optional<Link> findByCode(String code) {
+        return find("code", code).firstResultOptional();
+    }
+}

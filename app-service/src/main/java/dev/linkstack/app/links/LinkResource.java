@@ -1,0 +1,159 @@
+package dev.linkstack.app.links;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.linkstack.app.auth.CurrentUser;
+import dev.linkstack.app.web.ApiException;
+import io.quarkus.security.Authenticated;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.net.URI;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+@Path("/api/links")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "links", description = "Short links of the signed-in user")
+public class LinkResource {
+    private static final Set<String> CHANGEABLE = Set.of("url", "expiresAt");
+
+    public record CreateLink(String url, String code, Instant expiresAt) {
+    }
+
+    public record LinkView(String code, String shortUrl, String url, Instant createdAt, Instant updatedAt, Instant expiresAt, long clicks) {
+    }
+
+    public record LinkPage(List<LinkView> items, int page, int size, long total) {
+    }
+
+    private final LinkService links;
+    private final CurrentUser currentUser;
+    private final ShortUrls shortUrls;
+
+    @Context
+    UriInfo uriInfo;
+
+    LinkResource(LinkService links, CurrentUser currentUser, ShortUrls shortUrls) {
+        this.links = links;
+        this.currentUser = currentUser;
+        this.shortUrls = shortUrls;
+    }
+
+    @POST
+    public Response create(CreateLink request) {
+        if (request == null) {
+            throw ApiException.badRequest("Body must be {\"url\": ..., \"code\": optional, \"expiresAt\": optional}");
+        }
+        Link link = links.create(currentUser.id(), request.url(), request.code(), request.expiresAt());
+        return Response.created(URI.create("/api/links/" + link.code)).entity(view(link)).build();
+    }
+
+    @GET
+    public LinkPage list(@QueryParam("page") String page, @QueryParam("size") String size, @QueryParam("q") String search) {
+        int pageIndex = intParam("page", page, 0, 0, 1_000_000);
+        int pageSize = intParam("size", size, 20, 1, 100);
+        LinkService.PageOf<Link> result = links.list(currentUser.id(), pageIndex, pageSize, search);
+        return new LinkPage(result.items().stream().map(this::view).toList(), result.page(), result.size(), result.total());
+    }
+
+    @GET
+    @Path("/{code}")
+    public LinkView get(@PathParam("code") String code) {
+        return view(links.get(currentUser.id(), code));
+    }
+
+    /** JSON merge patch: {"url": ...} and/or {"expiresAt": ... | null}. */
+    @PATCH
+    @Path("/{code}")
+    @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
+    public LinkView update(@PathParam("code") String code, JsonNode body) {
+        return view(links.update(currentUser.id(), code, parseChange(body)));
+    }
+
+    @DELETE
+    @Path("/{code}")
+    public Response delete(@PathParam("code") String code) {
+        links.delete(currentUser.id(), code);
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Path("/{code}/stats")
+    public LinkService.Stats stats(@PathParam("code") String code, @QueryParam("days") String days) {
+        return links.stats(currentUser.id(), code, intParam("days", days, 30, 1, 366));
+    }
+
+    private LinkView view(Link link) {
+        return new LinkView(link.code, shortUrls.of(link.code, uriInfo), link.targetUrl, link.createdAt, link.updatedAt, link.expiresAt, link.clickCount);
+    }
+
+    private static LinkService.Change parseChange(JsonNode body) {
+        if (!(body instanceof ObjectNode object) || object.isEmpty()) {
+            throw ApiException.badRequest("Body must be a JSON object with \"url\" and/or \"expiresAt\"");
+        }
+        for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!CHANGEABLE.contains(name)) {
+                throw ApiException.badRequest("Unknown field '" + name + "'");
+            }
+        }
+        Optional<String> url = Optional.empty();
+        if (object.has("url")) {
+            if (!object.get("url").isTextual()) {
+                throw ApiException.badRequest("Field 'url' must be a string");
+            }
+            url = Optional.of(object.get("url").asText());
+        }
+        Optional<Instant> expiresAt = Optional.empty();
+        boolean clearExpiry = false;
+        if (object.has("expiresAt")) {
+            JsonNode value = object.get("expiresAt");
+            if (value.isNull()) {
+                clearExpiry = true;
+            } else if (value.isTextual()) {
+                try {
+                    expiresAt = Optional.of(Instant.parse(value.asText()));
+                } catch (DateTimeParseException e) {
+                    throw ApiException.badRequest("Field 'expiresAt' must be an ISO-8601 instant such as 2030-01-01T00:00:00Z");
+                }
+            } else {
+                throw ApiException.badRequest("Field 'expiresAt' must be an ISO-8601 instant or null");
+            }
+        }
+        return new LinkService.Change(url, expiresAt, clearExpiry);
+    }
+
+    private static int intParam(String name, String value, int fallback, int min, int max) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            if (parsed >= min && parsed <= max) {
+                return parsed;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw ApiException.badRequest("Query parameter '" + name + "' must be an integer from " + min + " to " + max);
+    }
+}

@@ -1,0 +1,182 @@
+package dev.linkstack.app.links;
+
+import dev.linkstack.app.cache.RedirectCache;
+import dev.linkstack.app.clicks.DailyClicks;
+import dev.linkstack.app.persistence.UniqueViolation;
+import dev.linkstack.app.web.ApiException;
+import io.quarkus.hibernate.orm.panache.PanacheQuery;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** Links of their owners: creation with validation, paging, changes that reach every cache, statistics. */
+@ApplicationScoped
+public class LinkService {
+    private static final int GENERATE_ATTEMPTS = 8;
+
+    public record PageOf<T>(List<T> items, int page, int size, long total) {
+    }
+
+    public record DayCount(LocalDate day, long clicks) {
+    }
+
+    public record Stats(String code, long totalClicks, List<DayCount> daily) {
+    }
+
+    /** A change to a link; absent fields stay as they are, {@code clearExpiry} removes the expiry. */
+    public record Change(Optional<String> url, Optional<Instant> expiresAt, boolean clearExpiry) {
+    }
+
+    private final ShortCodes codes;
+    private final RedirectCache cache;
+    private final Clock clock;
+
+    LinkService(ShortCodes codes, RedirectCache cache, Clock clock) {
+        this.codes = codes;
+        this.cache = cache;
+        this.clock = clock;
+    }
+
+    public Link create(long ownerId, String url, String customCode, Instant expiresAt) {
+        requireValidUrl(url);
+        requireFuture(expiresAt);
+        if (customCode != null) {
+            String problem = codes.problem(customCode);
+            if (problem != null) {
+                throw ApiException.badRequest(problem);
+            }
+            return insert(ownerId, url, customCode, expiresAt)
+                    .orElseThrow(() -> ApiException.conflict("Code '" + customCode + "' is already taken"));
+        }
+        for (int attempt = 0; attempt < GENERATE_ATTEMPTS; attempt++) {
+            // After a few collisions the code space is crowded: grow the code by one character.
+            Optional<Link> created = insert(ownerId, url, codes.generate(attempt / 3), expiresAt);
+            if (created.isPresent()) {
+                return created.get();
+            }
+        }
+        throw ApiException.unavailable("Could not find a free code, try again");
+    }
+
+    public PageOf<Link> list(long ownerId, int page, int size, String search) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Sort newestFirst = Sort.descending("createdAt", "id");
+            PanacheQuery<Link> query;
+            if (search == null || search.isBlank()) {
+                query = Link.find("ownerId", newestFirst, ownerId);
+            } else {
+                String pattern = "%" + search.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+                query = Link.find("ownerId = :owner and (lower(code) like :p escape '\\' or lower(targetUrl) like :p escape '\\')",
+                        newestFirst, Parameters.with("owner", ownerId).and("p", pattern));
+            }
+            List<Link> items = query.page(Page.of(page, size)).list();
+            return new PageOf<>(items, page, size, query.count());
+        });
+    }
+
+    public Link get(long ownerId, String code) {
+        return QuarkusTransaction.requiringNew().call(() -> owned(ownerId, code));
+    }
+
+    public Link update(long ownerId, String code, Change change) {
+        change.url().ifPresent(LinkService::requireValidUrl);
+        change.expiresAt().ifPresent(this::requireFuture);
+        Link updated = QuarkusTransaction.requiringNew().call(() -> {
+            Link link = owned(ownerId, code);
+            change.url().ifPresent(url -> link.targetUrl = url);
+            change.expiresAt().ifPresent(at -> link.expiresAt = at);
+            if (change.clearExpiry()) {
+                link.expiresAt = null;
+            }
+            link.updatedAt = clock.instant();
+            return link;
+        });
+        cache.invalidate(code);
+        return updated;
+    }
+
+    public void delete(long ownerId, String code) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            Link link = owned(ownerId, code);
+            DailyClicks.delete("linkId", link.id);
+            link.delete();
+        });
+        cache.invalidate(code);
+    }
+
+    public Stats stats(long ownerId, String code, int days) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Link link = owned(ownerId, code);
+            LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+            LocalDate first = today.minusDays(days - 1L);
+            Map<LocalDate, Long> byDay = new HashMap<>();
+            DailyClicks.<DailyClicks>list("linkId = ?1 and day >= ?2", link.id, first)
+                    .forEach(d -> byDay.put(d.day, d.clicks));
+            List<DayCount> daily = new ArrayList<>(days);
+            for (LocalDate day = first; !day.isAfter(today); day = day.plusDays(1)) {
+                daily.add(new DayCount(day, byDay.getOrDefault(day, 0L)));
+            }
+            return new Stats(link.code, link.clickCount, daily);
+        });
+    }
+
+    /** Inserts a link unless its code is taken (checked first, and by the unique index against races). */
+    private Optional<Link> insert(long ownerId, String url, String code, Instant expiresAt) {
+        try {
+            Optional<Link> created = QuarkusTransaction.requiringNew().call(() -> {
+                if (Link.count("code", code) > 0) {
+                    return Optional.empty();
+                }
+                Link link = new Link();
+                link.code = code;
+                link.targetUrl = url;
+                link.ownerId = ownerId;
+                link.createdAt = clock.instant();
+                link.updatedAt = link.createdAt;
+                link.expiresAt = expiresAt;
+                link.persistAndFlush();
+                return Optional.of(link);
+            });
+            // A redirect may have cached this code as missing a moment ago.
+            created.ifPresent(link -> cache.invalidate(code));
+            return created;
+        } catch (RuntimeException e) {
+            if (UniqueViolation.isCausedBy(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private static Link owned(long ownerId, String code) {
+        // Someone else's link is reported exactly like a missing one: codes of others are not disclosed.
+        return Link.findByCode(code).filter(link -> link.ownerId == ownerId)
+                .orElseThrow(() -> ApiException.notFound("No link with code '" + code + "'"));
+    }
+
+    private static void requireValidUrl(String url) {
+        String problem = TargetUrls.problem(url);
+        if (problem != null) {
+            throw ApiException.badRequest(problem);
+        }
+    }
+
+    private void requireFuture(Instant expiresAt) {
+        if (expiresAt != null && !expiresAt.isAfter(clock.instant())) {
+            throw ApiException.badRequest("expiresAt must be in the future");
+        }
+    }
+}

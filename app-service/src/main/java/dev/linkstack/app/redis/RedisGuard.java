@@ -1,0 +1,45 @@
+package dev.linkstack.app.redis;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Remembers that Redis just failed, so the hot paths skip it for a short back-off instead of paying a
+ * connection error on every request; the redirect path then falls back to the database.
+ */
+@ApplicationScoped
+public class RedisGuard {
+    private static final Logger LOG = Logger.getLogger(RedisGuard.class);
+    private static final long BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
+
+    private final AtomicLong skipUntil = new AtomicLong(System.nanoTime());
+    private final AtomicBoolean down = new AtomicBoolean();
+
+    public boolean shouldTry() {
+        return System.nanoTime() - skipUntil.get() >= 0;
+    }
+
+    public void failed(Throwable failure) {
+        skipUntil.set(System.nanoTime() + BACKOFF_NANOS);
+        if (down.compareAndSet(false, true)) {
+            LOG.warnf("Redis unavailable, falling back where possible: %s", failure.toString());
+        }
+    }
+
+    /** Returns true when this call ends an outage (callers may need to resynchronise). */
+    public boolean succeeded() {
+        if (down.get() && down.compareAndSet(true, false)) {
+            LOG.info("Redis available again");
+            return true;
+        }
+        return false;
+    }
+
+    public boolean isDown() {
+        return down.get();
+    }
+}

@@ -1,0 +1,42 @@
+package dev.linkstack.app.tokens;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+
+/** An API token; only its SHA-256 is stored, the token itself is shown once at creation. */
+@Entity
+@Table(name = "api_tokens")
+public class ApiToken extends PanacheEntityBase {
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @Column(name = "user_id", nullable = false)
+    public Long userId;
+
+    @Column(nullable = false, length = 100)
+    public String name;
+
+    @Column(name = "token_hash", nullable = false, unique = true, length = 64)
+    public String tokenHash;
+
+    /** First characters of the token, to recognise it in a list. */
+    @Column(nullable = false, length = 16)
+    public String prefix;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "expires_at")
+    public Instant expiresAt;
+
+    @Column(name = "last_used_at")
+    public Instant lastUsedAt;
+}

@@ -1,0 +1,87 @@
+package dev.linkstack.app.tokens;
+
+import dev.linkstack.app.auth.User;
+import dev.linkstack.app.security.Secrets;
+import dev.linkstack.app.web.ApiException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+@ApplicationScoped
+public class TokenService {
+    static final String TOKEN_PREFIX = "lsk_";
+    private static final int MAX_TOKENS_PER_USER = 50;
+    /** last_used_at is a hint, not an audit log: write it at most this often per token. */
+    private static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(5);
+
+    public record Created(ApiToken token, String secret) {
+    }
+
+    private final Clock clock;
+
+    TokenService(Clock clock) {
+        this.clock = clock;
+    }
+
+    public Created create(long userId, String name, Integer expiresInDays) {
+        if (name == null || name.isBlank() || name.length() > 100) {
+            throw ApiException.badRequest("Token name must be 1-100 characters");
+        }
+        if (expiresInDays != null && (expiresInDays < 1 || expiresInDays > 3650)) {
+            throw ApiException.badRequest("expiresInDays must be between 1 and 3650");
+        }
+        String secret = TOKEN_PREFIX + Secrets.random(32);
+        ApiToken token = QuarkusTransaction.requiringNew().call(() -> {
+            if (ApiToken.count("userId", userId) >= MAX_TOKENS_PER_USER) {
+                throw ApiException.conflict("At most " + MAX_TOKENS_PER_USER + " tokens per user; revoke one first");
+            }
+            ApiToken t = new ApiToken();
+            t.userId = userId;
+            t.name = name.trim();
+            t.tokenHash = Secrets.sha256Hex(secret);
+            t.prefix = secret.substring(0, 12);
+            t.createdAt = clock.instant();
+            t.expiresAt = expiresInDays == null ? null : t.createdAt.plus(Duration.ofDays(expiresInDays));
+            t.persist();
+            return t;
+        });
+        return new Created(token, secret);
+    }
+
+    public List<ApiToken> list(long userId) {
+        return QuarkusTransaction.requiringNew().call(() -> ApiToken.<ApiToken>list("userId", Sort.descending("createdAt", "id"), userId));
+    }
+
+    public void revoke(long userId, long tokenId) {
+        long deleted = QuarkusTransaction.requiringNew().call(() -> ApiToken.delete("id = ?1 and userId = ?2", tokenId, userId));
+        if (deleted == 0) {
+            throw ApiException.notFound("No token " + tokenId);
+        }
+    }
+
+    /** The owner of a valid, unexpired token. */
+    public Optional<User> authenticate(String secret) {
+        if (secret == null || !secret.startsWith(TOKEN_PREFIX) || secret.length() > 100) {
+            return Optional.empty();
+        }
+        String hash = Secrets.sha256Hex(secret);
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Optional<ApiToken> found = ApiToken.find("tokenHash", hash).firstResultOptional();
+            Instant now = clock.instant();
+            if (found.isEmpty() || (found.get().expiresAt != null && !found.get().expiresAt.isAfter(now))) {
+                return Optional.empty();
+            }
+            ApiToken token = found.get();
+            if (token.lastUsedAt == null || token.lastUsedAt.plus(LAST_USED_RESOLUTION).isBefore(now)) {
+                token.lastUsedAt = now;
+            }
+            return User.<User>findByIdOptional(token.userId);
+        });
+    }
+}

@@ -1,0 +1,205 @@
+package dev.linkstack.app.ui;
+
+import dev.linkstack.app.links.Link;
+import dev.linkstack.app.links.LinkService;
+import dev.linkstack.app.links.ShortUrls;
+import dev.linkstack.app.web.ApiException;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.jboss.resteasy.reactive.RestForm;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The signed-in user's links: list, search, create, edit, delete, statistics and QR code. */
+@Path("/dashboard")
+@Produces(MediaType.TEXT_HTML)
+public class DashboardPages {
+    private static final int PAGE_SIZE = 20;
+    private static final int STATS_DAYS = 30;
+
+    private final LinkService links;
+    private final SignedIn signedIn;
+    private final ShortUrls shortUrls;
+    private final Clock clock;
+
+    @Context
+    UriInfo uriInfo;
+
+    DashboardPages(LinkService links, SignedIn signedIn, ShortUrls shortUrls, Clock clock) {
+        this.links = links;
+        this.signedIn = signedIn;
+        this.shortUrls = shortUrls;
+        this.clock = clock;
+    }
+
+    @GET
+    public TemplateInstance dashboard(HttpHeaders headers, @QueryParam("q") String search, @QueryParam("page") String page) {
+        return dashboardPage(signedIn.require(headers), search, parsePage(page), Pages.Form.empty());
+    }
+
+    @POST
+    @Path("/links")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response create(HttpHeaders headers, @RestForm String url, @RestForm String code, @RestForm String expiresAt) {
+        SignedIn.Account account = signedIn.require(headers);
+        Map<String, String> values = Map.of("url", AccountPages.nullToEmpty(url), "code", AccountPages.nullToEmpty(code),
+                "expiresAt", AccountPages.nullToEmpty(expiresAt));
+        try {
+            Link link = links.create(account.id(), url, blankToNull(code), parseExpiry(expiresAt));
+            return SignedIn.seeOther(linkPath(link.code) + "&created=1");
+        } catch (ApiException e) {
+            Pages.Form form = new Pages.Form(values, Map.of(fieldOf(e), e.getMessage()));
+            return AccountPages.page(e.status(), dashboardPage(account, null, 0, form));
+        }
+    }
+
+    @GET
+    @Path("/link")
+    public TemplateInstance link(HttpHeaders headers, @QueryParam("code") String code, @QueryParam("created") String created,
+                                 @QueryParam("saved") String saved) {
+        SignedIn.Account account = signedIn.require(headers);
+        String notice = created != null ? "Link created." : saved != null ? "Changes saved." : null;
+        return linkPage(account, links.get(account.id(), code), Pages.Form.empty(), notice);
+    }
+
+    @GET
+    @Path("/link/qr.svg")
+    @Produces("image/svg+xml")
+    public String qr(HttpHeaders headers, @QueryParam("code") String code) {
+        SignedIn.Account account = signedIn.require(headers);
+        String shortUrl = shortUrl(links.get(account.id(), code));
+        return QrCodes.svg(shortUrl, "QR code of " + shortUrl);
+    }
+
+    @POST
+    @Path("/link")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response update(HttpHeaders headers, @RestForm String code, @RestForm String url, @RestForm String expiresAt) {
+        SignedIn.Account account = signedIn.require(headers);
+        try {
+            Instant expiry = parseExpiry(expiresAt);
+            links.update(account.id(), code, new LinkService.Change(Optional.ofNullable(url), Optional.ofNullable(expiry), expiry == null));
+            return SignedIn.seeOther(linkPath(code) + "&saved=1");
+        } catch (ApiException e) {
+            if (e.status() == 404) {
+                throw e;
+            }
+            Pages.Form form = new Pages.Form(Map.of("url", AccountPages.nullToEmpty(url), "expiresAt", AccountPages.nullToEmpty(expiresAt)),
+                    Map.of(fieldOf(e), e.getMessage()));
+            return AccountPages.page(e.status(), linkPage(account, links.get(account.id(), code), form, null));
+        }
+    }
+
+    @GET
+    @Path("/link/delete")
+    public TemplateInstance confirmDelete(HttpHeaders headers, @QueryParam("code") String code) {
+        SignedIn.Account account = signedIn.require(headers);
+        return Pages.confirmDelete(account, row(links.get(account.id(), code)));
+    }
+
+    @POST
+    @Path("/link/delete")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response delete(HttpHeaders headers, @RestForm String code) {
+        SignedIn.Account account = signedIn.require(headers);
+        links.delete(account.id(), code);
+        return SignedIn.seeOther("/dashboard");
+    }
+
+    private TemplateInstance dashboardPage(SignedIn.Account account, String search, int page, Pages.Form form) {
+        LinkService.PageOf<Link> result = links.list(account.id(), page, PAGE_SIZE, search);
+        int pages = (int) Math.max(1, (result.total() + PAGE_SIZE - 1) / PAGE_SIZE);
+        List<Pages.LinkRow> rows = result.items().stream().map(this::row).toList();
+        return Pages.dashboard(account, rows, new Pages.Paging(page, pages, result.total(), search == null ? "" : search), form);
+    }
+
+    private TemplateInstance linkPage(SignedIn.Account account, Link link, Pages.Form form, String notice) {
+        LinkService.Stats stats = links.stats(account.id(), link.code, STATS_DAYS);
+        Pages.Form shown = form.values().isEmpty()
+                ? new Pages.Form(Map.of("url", link.targetUrl, "expiresAt", link.expiresAt == null ? "" : formatExpiry(link.expiresAt)), form.errors())
+                : form;
+        Pages.LinkRow row = row(link);
+        return Pages.link(account, row, ClickChart.svg(stats.daily()), QrCodes.svg(row.shortUrl(), "QR code of " + row.shortUrl()),
+                stats.daily(), shown, notice);
+    }
+
+    private Pages.LinkRow row(Link link) {
+        boolean expired = link.expiresAt != null && !link.expiresAt.isAfter(clock.instant());
+        return new Pages.LinkRow(link.code, shortUrl(link), link.targetUrl, link.createdAt, link.expiresAt, link.clickCount, expired);
+    }
+
+    private String shortUrl(Link link) {
+        return shortUrls.of(link.code, uriInfo);
+    }
+
+    /** Which form field an error belongs to, from the service's message. */
+    private static String fieldOf(ApiException e) {
+        String message = e.getMessage().toLowerCase();
+        if (message.startsWith("url")) {
+            return "url";
+        }
+        if (message.startsWith("code") || e.status() == 409) {
+            return "code";
+        }
+        if (message.startsWith("expiresat")) {
+            return "expiresAt";
+        }
+        return "form";
+    }
+
+    /** The form's datetime-local value, read as UTC (the page says so). */
+    private static Instant parseExpiry(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return LocalDateTime.parse(value.trim()).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            throw new ApiException(400, "bad_request", "expiresAt must be a date and time such as 2030-01-01T12:00");
+        }
+    }
+
+    private static String formatExpiry(Instant instant) {
+        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC).withSecond(0).withNano(0).toString();
+    }
+
+    private static int parsePage(String page) {
+        try {
+            return page == null ? 0 : Math.max(0, Math.min(1_000_000, Integer.parseInt(page)));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    /**
+     * Link pages take the code as a query parameter: the CSRF filter hands out form tokens only on fixed paths
+     * (quarkus.rest-csrf.create-token-path), and the redirect path must never get one.
+     */
+    static String linkPath(String code) {
+        return "/dashboard/link?code=" + URLEncoder.encode(code == null ? "" : code, StandardCharsets.UTF_8);
+    }
+}

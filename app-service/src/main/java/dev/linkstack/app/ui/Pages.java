@@ -1,0 +1,72 @@
+package dev.linkstack.app.ui;
+
+import dev.linkstack.app.links.LinkService.DayCount;
+import dev.linkstack.app.tokens.ApiToken;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** The server-rendered pages (templates/ui/*.html), type-checked at build time. */
+@CheckedTemplate(basePath = "ui")
+public class Pages {
+
+    /** A form's values and its errors by field name ("form" for errors not tied to one field). */
+    public record Form(Map<String, String> values, Map<String, String> errors) {
+        public static Form empty() {
+            return new Form(Map.of(), Map.of());
+        }
+
+        public String value(String field) {
+            return values.getOrDefault(field, "");
+        }
+
+        public String error(String field) {
+            return errors.get(field);
+        }
+
+        public boolean hasError(String field) {
+            return errors.containsKey(field);
+        }
+    }
+
+    public record LinkRow(String code, String shortUrl, String url, Instant createdAt, Instant expiresAt, long clicks, boolean expired) {
+    }
+
+    public record Paging(int page, int pages, long total, String search) {
+        public boolean hasPrevious() {
+            return page > 0;
+        }
+
+        public boolean hasNext() {
+            return page + 1 < pages;
+        }
+
+        public int previous() {
+            return page - 1;
+        }
+
+        public int next() {
+            return page + 1;
+        }
+
+        public int shown() {
+            return page + 1;
+        }
+    }
+
+    public static native TemplateInstance login(Form form, boolean registrationEnabled, String notice);
+
+    public static native TemplateInstance register(Form form);
+
+    public static native TemplateInstance dashboard(SignedIn.Account account, List<LinkRow> links, Paging paging, Form form);
+
+    public static native TemplateInstance link(SignedIn.Account account, LinkRow link, String chart, String qr, List<DayCount> days, Form form,
+                                               String notice);
+
+    public static native TemplateInstance confirmDelete(SignedIn.Account account, LinkRow link);
+
+    public static native TemplateInstance tokens(SignedIn.Account account, List<ApiToken> tokens, String createdToken, Form form);
+}

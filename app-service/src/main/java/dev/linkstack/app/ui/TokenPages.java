@@ -1,0 +1,70 @@
+package dev.linkstack.app.ui;
+
+import dev.linkstack.app.tokens.TokenService;
+import dev.linkstack.app.web.ApiException;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.RestForm;
+
+import java.util.Map;
+
+/** API tokens: create (shown once, on the response page only), list, revoke. */
+@Path("/settings/tokens")
+@Produces(MediaType.TEXT_HTML)
+public class TokenPages {
+    private final TokenService tokens;
+    private final SignedIn signedIn;
+
+    TokenPages(TokenService tokens, SignedIn signedIn) {
+        this.tokens = tokens;
+        this.signedIn = signedIn;
+    }
+
+    @GET
+    public TemplateInstance list(HttpHeaders headers) {
+        SignedIn.Account account = signedIn.require(headers);
+        return Pages.tokens(account, tokens.list(account.id()), null, Pages.Form.empty());
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response create(HttpHeaders headers, @RestForm String name, @RestForm String expiresInDays) {
+        SignedIn.Account account = signedIn.require(headers);
+        Map<String, String> values = Map.of("name", AccountPages.nullToEmpty(name), "expiresInDays", AccountPages.nullToEmpty(expiresInDays));
+        try {
+            TokenService.Created created = tokens.create(account.id(), name, parseDays(expiresInDays));
+            return AccountPages.page(201, Pages.tokens(account, tokens.list(account.id()), created.secret(), Pages.Form.empty()));
+        } catch (ApiException e) {
+            String field = e.getMessage().startsWith("expiresInDays") ? "expiresInDays" : "name";
+            return AccountPages.page(e.status(), Pages.tokens(account, tokens.list(account.id()), null, new Pages.Form(values, Map.of(field, e.getMessage()))));
+        }
+    }
+
+    @POST
+    @Path("/{id}/revoke")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response revoke(HttpHeaders headers, @PathParam("id") long id) {
+        SignedIn.Account account = signedIn.require(headers);
+        tokens.revoke(account.id(), id);
+        return SignedIn.seeOther("/settings/tokens");
+    }
+
+    private static Integer parseDays(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("expiresInDays must be a whole number of days");
+        }
+    }
+}

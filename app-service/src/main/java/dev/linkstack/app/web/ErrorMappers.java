@@ -1,0 +1,105 @@
+package dev.linkstack.app.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.stream.Collectors;
+
+/** Turns every failure into a JSON error body; clients never see a stack trace. */
+public class ErrorMappers {
+    private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+
+    @ServerExceptionMapper
+    public Response api(ApiException e) {
+        return ApiError.response(e.status(), e.error(), e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response unrecognizedField(UnrecognizedPropertyException e) {
+        return ApiError.response(400, "bad_request", "Unknown field '" + e.getPropertyName() + "'");
+    }
+
+    @ServerExceptionMapper
+    public Response wrongType(InvalidFormatException e) {
+        return ApiError.response(400, "bad_request", "Field '" + path(e) + "' has an invalid value");
+    }
+
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e) {
+        String field = path(e);
+        return ApiError.response(400, "bad_request", field.isEmpty() ? "Request body does not have the expected shape" : "Field '" + field + "' has the wrong type");
+    }
+
+    @ServerExceptionMapper
+    public Response malformedJson(JsonProcessingException e) {
+        return ApiError.response(400, "bad_request", "Malformed JSON: " + e.getOriginalMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response unauthenticated(AuthenticationFailedException e) {
+        return unauthorizedResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response unauthorized(UnauthorizedException e) {
+        return unauthorizedResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return ApiError.response(403, "forbidden", "You are not allowed to do this");
+    }
+
+    @ServerExceptionMapper
+    public Response backendDown(BackendUnavailableException e) {
+        return ApiError.response(503, "service_unavailable", e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        if (status < 400) {
+            return e.getResponse(); // a redirect (e.g. to the sign-in page), not an error
+        }
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return json instanceof MismatchedInputException mismatch ? mismatchedInput(mismatch) : malformedJson(json);
+        }
+        if (status >= 500) {
+            LOG.error("request failed", e);
+            return ApiError.response(status, "internal_error", "The server could not handle this request");
+        }
+        Response.Status known = Response.Status.fromStatusCode(status);
+        String reason = known == null ? "error" : known.getReasonPhrase();
+        return ApiError.response(status, reason.toLowerCase().replace(' ', '_'), reason);
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        BackendUnavailableException backend = BackendUnavailableException.findIn(e);
+        if (backend != null) {
+            return backendDown(backend);
+        }
+        LOG.error("unexpected failure", e);
+        return ApiError.response(500, "internal_error", "The server could not handle this request");
+    }
+
+    private static Response unauthorizedResponse() {
+        return Response.fromResponse(ApiError.response(401, "unauthorized", "Sign in or send an API token"))
+                .header("WWW-Authenticate", "Bearer").build();
+    }
+
+    private static String path(MismatchedInputException e) {
+        return e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : String.valueOf(ref.getIndex()))
+                .collect(Collectors.joining("."));
+    }
+}

@@ -1,0 +1,187 @@
+package dev.linkstack.app;
+
+import dev.linkstack.testing.QuarkusJarProcess;
+import dev.linkstack.app.testing.RealServers;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The production setup in miniature: the packaged app (prod profile) running as two instances against one
+ * PostgreSQL and one Redis. Any instance serves any session, a change on one is seen at once by the other,
+ * clicks from both are counted exactly, and a graceful stop writes what it still holds.
+ */
+class MultiInstanceIT {
+    private static final String PASSWORD = "multi-instance-pw";
+    private static QuarkusJarProcess first;
+    private static QuarkusJarProcess second;
+
+    @BeforeAll
+    static void startTwoInstances() {
+        first = start("a", environment("1s"));
+        second = start("b", environment("1s"));
+    }
+
+    @AfterAll
+    static void stopInstances() {
+        if (first != null) {
+            first.close();
+        }
+        if (second != null) {
+            second.close();
+        }
+    }
+
+    @Test
+    void aSessionFromOneInstanceWorksOnTheOther() {
+        String user = "multi-" + System.nanoTime();
+        on(first).body(Map.of("username", user, "password", PASSWORD)).post("/api/auth/register").then().statusCode(201);
+        String setCookie = on(first).body(Map.of("username", user, "password", PASSWORD)).post("/api/auth/login")
+                .then().statusCode(200).extract().header("Set-Cookie");
+        assertTrue(setCookie.contains("Secure"), "production cookies are Secure: " + setCookie);
+        String session = setCookie.substring(setCookie.indexOf('=') + 1, setCookie.indexOf(';'));
+
+        on(second).cookie("linkstack_session", session).get("/api/auth/me").then().statusCode(200).body("username", equalTo(user));
+        on(second).cookie("linkstack_session", session).post("/api/auth/logout").then().statusCode(204);
+        on(first).cookie("linkstack_session", session).get("/api/auth/me").then().statusCode(401);
+    }
+
+    @Test
+    void aChangeOnOneInstanceIsSeenByTheOtherAtOnce() {
+        String session = newSession(first);
+        String code = on(first).cookie("linkstack_session", session).body(Map.of("url", "https://example.org/v1")).post("/api/links")
+                .then().statusCode(201).extract().path("code");
+        redirect(second, code).then().statusCode(302).header("Location", equalTo("https://example.org/v1"));
+        redirect(second, code).then().statusCode(302).header("Location", equalTo("https://example.org/v1")); // now in its near cache
+
+        on(first).cookie("linkstack_session", session).body(Map.of("url", "https://example.org/v2")).patch("/api/links/" + code).then().statusCode(200);
+        redirect(second, code).then().statusCode(302).header("Location", equalTo("https://example.org/v2"));
+
+        on(first).cookie("linkstack_session", session).delete("/api/links/" + code).then().statusCode(204);
+        redirect(second, code).then().statusCode(404);
+    }
+
+    @Test
+    void clicksOnBothInstancesAreCountedExactly() throws InterruptedException {
+        String session = newSession(first);
+        String code = on(first).cookie("linkstack_session", session).body(Map.of("url", "https://example.org/counted")).post("/api/links")
+                .then().statusCode(201).extract().path("code");
+        for (int i = 0; i < 70; i++) {
+            redirect(i % 2 == 0 ? first : second, code).then().statusCode(302);
+        }
+        assertEquals(70, awaitClicks(first, session, code, 70, Duration.ofSeconds(20)));
+        Thread.sleep(2500); // a few more flush rounds: nothing may be counted twice
+        assertEquals(70, clicks(second, session, code));
+    }
+
+    @Test
+    void aGracefulStopWritesTheClicksItStillHolds() throws InterruptedException {
+        QuarkusJarProcess third = start("c", environment("1h")); // only shutdown will flush to the database
+        try {
+            String session = newSession(first);
+            String code = on(first).cookie("linkstack_session", session).body(Map.of("url", "https://example.org/shutdown")).post("/api/links")
+                    .then().statusCode(201).extract().path("code");
+            for (int i = 0; i < 25; i++) {
+                redirect(third, code).then().statusCode(302);
+            }
+            int exit = third.terminate(Duration.ofSeconds(30));
+            assertTrue(exit == 0 || exit == 143, "clean exit on SIGTERM expected, got " + exit + "\n" + third.log());
+            assertTrue(third.log().contains("stopped in"), third.log());
+            // The other instances may flush in the meantime; either way all 25 must arrive, and no more.
+            assertEquals(25, awaitClicks(first, session, code, 25, Duration.ofSeconds(10)));
+        } finally {
+            third.close();
+        }
+    }
+
+    @Test
+    void productionRefusesToStartWithPlaceholderSecrets() throws InterruptedException {
+        Map<String, String> env = environment("1s");
+        env.put("DB_PASSWORD", "change-me-db-password");
+        env.remove("REDIS_PASSWORD");
+        QuarkusJarProcess refused = launch("refused", env);
+        try {
+            assertTrue(refused.process().waitFor(90, TimeUnit.SECONDS), "must exit by itself");
+            assertEquals(78, refused.process().exitValue(), refused.log());
+            String reason = refused.log().lines().filter(line -> line.contains("Refusing to start")).findFirst().orElse("");
+            assertTrue(reason.contains("DB_PASSWORD is still the placeholder") && reason.contains("REDIS_PASSWORD is not set"), refused.log());
+            assertFalse(refused.log().contains("Listening on"), "must not serve traffic");
+        } finally {
+            refused.close();
+        }
+    }
+
+    @Test
+    void theHealthcheckCommandReportsReadinessWithoutStartingAServer() throws Exception {
+        assertEquals(0, healthcheck(first.baseUrl() + "/q/health/ready"));
+        assertEquals(1, healthcheck("http://127.0.0.1:1/q/health/ready"));
+    }
+
+    private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+
+    private static QuarkusJarProcess start(String name, Map<String, String> environment) {
+        return QuarkusJarProcess.start(JAR, "app-" + name, environment);
+    }
+
+    private static QuarkusJarProcess launch(String name, Map<String, String> environment) {
+        return QuarkusJarProcess.launch(JAR, "app-" + name, environment);
+    }
+
+    /** Runs {@code quarkus-run.jar healthcheck URL} and returns its exit code. */
+    private static int healthcheck(String url) throws IOException, InterruptedException {
+        Process probe = new ProcessBuilder(QuarkusJarProcess.javaExecutable(), "-jar", JAR.toString(), "healthcheck", url)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertTrue(probe.waitFor(30, TimeUnit.SECONDS), "healthcheck must finish");
+        return probe.exitValue();
+    }
+
+    private static Map<String, String> environment(String flushInterval) {
+        Map<String, String> env = new HashMap<>(RealServers.productionEnvironment());
+        env.put("CLICK_FLUSH_INTERVAL", flushInterval);
+        return env;
+    }
+
+    private static RequestSpecification on(QuarkusJarProcess instance) {
+        return RestAssured.given().baseUri(instance.baseUrl()).contentType(ContentType.JSON);
+    }
+
+    private static io.restassured.response.Response redirect(QuarkusJarProcess instance, String code) {
+        return RestAssured.given().baseUri(instance.baseUrl()).redirects().follow(false).get("/" + code);
+    }
+
+    private static String newSession(QuarkusJarProcess instance) {
+        String user = "multi-" + System.nanoTime();
+        on(instance).body(Map.of("username", user, "password", PASSWORD)).post("/api/auth/register").then().statusCode(201);
+        return on(instance).body(Map.of("username", user, "password", PASSWORD)).post("/api/auth/login")
+                .then().statusCode(200).extract().cookie("linkstack_session");
+    }
+
+    private static int clicks(QuarkusJarProcess instance, String session, String code) {
+        return on(instance).cookie("linkstack_session", session).get("/api/links/" + code).then().statusCode(200).extract().path("clicks");
+    }
+
+    private static int awaitClicks(QuarkusJarProcess instance, String session, String code, int expected, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int seen = clicks(instance, session, code);
+        while (seen < expected && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            seen = clicks(instance, session, code);
+        }
+        return seen;
+    }
+}

@@ -1,0 +1,128 @@
+package dev.linkstack.app.clicks;
+
+import dev.linkstack.app.testing.Api;
+import dev.linkstack.app.testing.Db;
+import dev.linkstack.app.testing.RealServers;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@QuarkusTest
+@QuarkusTestResource(RealServers.class)
+class ClickCountingTest {
+
+    @Inject
+    ClickFlusher flusher;
+
+    @Inject
+    ClickStore store;
+
+    @io.quarkus.test.common.http.TestHTTPResource("/")
+    URI base;
+
+    @Test
+    void concurrentRedirectsAreCountedExactlyWithoutADatabaseWritePerClick() throws Exception {
+        Api.Client client = Api.newUser();
+        String first = Api.createLink(client, "https://example.org/one");
+        String second = Api.createLink(client, "https://example.org/two");
+        flusher.flush(); // start from a clean slate
+
+        long before = Db.number("SELECT coalesce(sum(click_count), 0) FROM links");
+        int perLink = 600;
+        int redirected = hammer(List.of(first, second), perLink, 8);
+        assertEquals(2 * perLink, redirected, "every request answered 302");
+
+        // Nothing reached the database yet: counts wait in memory / Redis for the batch flush.
+        assertEquals(before, Db.number("SELECT coalesce(sum(click_count), 0) FROM links"));
+
+        flusher.flush();
+        client.request().get("/api/links/" + first + "/stats").then().statusCode(200).body("totalClicks", equalTo(perLink))
+                .body("daily[29].day", equalTo(LocalDate.now(ZoneOffset.UTC).toString())).body("daily[29].clicks", equalTo(perLink));
+        client.request().get("/api/links/" + second).then().body("clicks", equalTo(perLink));
+        assertEquals("0", RealServers.redis().cli("EXISTS", "clicks:pending"), "shared counters drained");
+    }
+
+    @Test
+    void aBatchIsAppliedOnlyOnceEvenWhenRetried() {
+        Api.Client client = Api.newUser();
+        String code = Api.createLink(client, "https://example.org/once");
+        long linkId = Db.number("SELECT id FROM links WHERE code = ?", code);
+        Map<ClickKey, Long> batch = Map.of(new ClickKey(linkId, LocalDate.now(ZoneOffset.UTC).toEpochDay()), 7L);
+        assertTrue(store.apply("retry-test-" + linkId, batch));
+        assertFalse(store.apply("retry-test-" + linkId, batch), "same batch id must not count twice");
+        client.request().get("/api/links/" + code).then().body("clicks", equalTo(7));
+    }
+
+    @Test
+    void aBatchLeftInRedisByACrashedInstanceIsPickedUp() {
+        Api.Client client = Api.newUser();
+        String code = Api.createLink(client, "https://example.org/orphan");
+        long linkId = Db.number("SELECT id FROM links WHERE code = ?", code);
+        long today = LocalDate.now(ZoneOffset.UTC).toEpochDay();
+        RealServers.redis().cli("HSET", "clicks:batch:crashed-" + linkId, linkId + ":" + today, "11");
+        flusher.flush();
+        client.request().get("/api/links/" + code).then().body("clicks", equalTo(11));
+        assertEquals("0", RealServers.redis().cli("EXISTS", "clicks:batch:crashed-" + linkId));
+    }
+
+    @Test
+    void clicksOfADeletedLinkDoNotBlockTheOthers() throws Exception {
+        Api.Client client = Api.newUser();
+        String kept = Api.createLink(client, "https://example.org/kept");
+        String deleted = Api.createLink(client, "https://example.org/deleted");
+        hammer(List.of(kept, deleted), 5, 2);
+        client.request().delete("/api/links/" + deleted).then().statusCode(204);
+        flusher.flush();
+        client.request().get("/api/links/" + kept).then().body("clicks", equalTo(5));
+    }
+
+    /** Sends perCode redirects for each code from several threads; returns how many answered 302. */
+    private int hammer(List<String> codes, int perCode, int threads) throws Exception {
+        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        AtomicInteger found = new AtomicInteger();
+        try {
+            List<Future<?>> tasks = new ArrayList<>();
+            for (String code : codes) {
+                for (int t = 0; t < threads; t++) {
+                    int share = perCode / threads + (t < perCode % threads ? 1 : 0);
+                    tasks.add(pool.submit(() -> {
+                        for (int i = 0; i < share; i++) {
+                            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(base.resolve(code)).build(), HttpResponse.BodyHandlers.discarding());
+                            if (response.statusCode() == 302) {
+                                found.incrementAndGet();
+                            }
+                        }
+                        return null;
+                    }));
+                }
+            }
+            for (Future<?> task : tasks) {
+                task.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return found.get();
+    }
+}

@@ -1,0 +1,88 @@
+package dev.linkstack.app.devmode;
+
+import dev.linkstack.app.clicks.ClickFlusher;
+import dev.linkstack.app.testing.Api;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The dev profile, the embedded default of {@code quarkus dev}: SQLite file database, in-memory sessions,
+ * cache and click counters, and no server of any kind. The whole newcomer flow must work there.
+ */
+@QuarkusTest
+@TestProfile(SqliteDevProfileTest.DevProfile.class)
+class SqliteDevProfileTest {
+    static final Path DB_FILE = tempDbFile();
+
+    public static class DevProfile implements QuarkusTestProfile {
+        @Override
+        public String getConfigProfile() {
+            return "dev";
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.datasource.jdbc.url", "jdbc:sqlite:" + DB_FILE + "?journal_mode=WAL&busy_timeout=5000",
+                    "quarkus.http.test-port", "0");
+        }
+    }
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    ClickFlusher flusher;
+
+    @Test
+    void runsOnSqliteWithoutRedis() throws Exception {
+        try (var connection = dataSource.getConnection()) {
+            assertTrue(connection.getMetaData().getDatabaseProductName().toLowerCase().contains("sqlite"));
+        }
+        assertTrue(Files.size(DB_FILE) > 0, "database file created by Flyway");
+        RestAssured.given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.name", not(hasItem("Redis connection health check")));
+    }
+
+    @Test
+    void registerShortenFollowAndCount() {
+        Api.Client client = Api.newUser();
+        String code = Api.createLink(client, "https://example.org/dev");
+        for (int i = 0; i < 3; i++) {
+            Api.redirect(code).then().statusCode(302).header("Location", equalTo("https://example.org/dev"));
+        }
+        flusher.flush();
+        client.request().get("/api/links/" + code + "/stats").then().statusCode(200).body("totalClicks", equalTo(3))
+                .body("daily[29].clicks", equalTo(3));
+        client.request().body(Map.of("url", "https://example.org/dev2")).patch("/api/links/" + code).then().statusCode(200);
+        Api.redirect(code).then().statusCode(302).header("Location", equalTo("https://example.org/dev2"));
+        client.request().body(Map.of("url", "https://example.org/x", "code", code)).post("/api/links").then().statusCode(409);
+        String token = client.request().body(Map.of("name", "dev")).post("/api/tokens").then().statusCode(201).extract().path("token");
+        RestAssured.given().header("Authorization", "Bearer " + token).get("/api/auth/me").then().statusCode(200);
+        client.request().post("/api/auth/logout").then().statusCode(204);
+        client.request().get("/api/auth/me").then().statusCode(401);
+    }
+
+    private static Path tempDbFile() {
+        try {
+            Path dir = Files.createTempDirectory("linkstack-dev-test");
+            dir.toFile().deleteOnExit();
+            return dir.resolve("dev.db");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.linkstack.app.testing;
+
+import dev.linkstack.testing.PostgresServer;
+import dev.linkstack.testing.RedisServer;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.util.Map;
+
+/**
+ * Starts a real PostgreSQL 16 and a real Redis on free loopback ports and points the app at them. Declared on
+ * the test classes as a global resource, so they all share one app and one pair of servers; the servers stop
+ * when the JVM exits. Tests of the dev profile (embedded SQLite, no servers) get nothing from it.
+ */
+public class RealServers implements QuarkusTestResourceLifecycleManager {
+    public static final String DB_NAME = "linkstack";
+    public static final String DB_USER = "linkstack";
+    public static final String DB_PASSWORD = "test-db-password";
+    public static final String REDIS_PASSWORD = "test-redis-password";
+
+    private static PostgresServer postgres;
+    private static RedisServer redis;
+
+    public static synchronized void ensureStarted() {
+        if (postgres != null) {
+            return;
+        }
+        postgres = PostgresServer.bundled().start();
+        postgres.createDatabase(DB_NAME, DB_USER, DB_PASSWORD);
+        redis = new RedisServer(REDIS_PASSWORD).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            redis.close();
+            postgres.close();
+        }));
+    }
+
+    public static PostgresServer postgres() {
+        ensureStarted();
+        return postgres;
+    }
+
+    public static RedisServer redis() {
+        ensureStarted();
+        return redis;
+    }
+
+    /** Environment for a packaged app instance (prod profile) using these servers. */
+    public static Map<String, String> productionEnvironment() {
+        ensureStarted();
+        return Map.of(
+                "DB_URL", postgres.jdbcUrl(DB_NAME),
+                "DB_USER", DB_USER,
+                "DB_PASSWORD", DB_PASSWORD,
+                "REDIS_URL", redis.uri(),
+                "REDIS_PASSWORD", REDIS_PASSWORD);
+    }
+
+    private boolean devProfile;
+
+    @Override
+    public void setContext(Context context) {
+        devProfile = context.testProfile() != null && context.testProfile().contains("DevProfile");
+    }
+
+    /** The same settings as {@link #productionEnvironment()}, by the property names they stand for. */
+    @Override
+    public Map<String, String> start() {
+        if (devProfile) {
+            return Map.of();
+        }
+        Map<String, String> env = productionEnvironment();
+        return Map.of(
+                "quarkus.datasource.jdbc.url", env.get("DB_URL"),
+                "quarkus.datasource.username", env.get("DB_USER"),
+                "quarkus.datasource.password", env.get("DB_PASSWORD"),
+                "quarkus.redis.hosts", env.get("REDIS_URL"),
+                "quarkus.redis.password", env.get("REDIS_PASSWORD"));
+    }
+
+    @Override
+    public void stop() {
+        // Servers outlive one Quarkus application: the shutdown hook stops them.
+    }
+}
