@@ -1,0 +1,211 @@
+package dev.linkstack.backup.backup;
+
+import dev.linkstack.backup.config.BackupConfig;
+import dev.linkstack.backup.postgres.PostgresTools;
+import dev.linkstack.backup.postgres.PostgresTools.ToolVersion;
+import dev.linkstack.backup.postgres.StreamTail;
+import dev.linkstack.backup.postgres.TargetDatabase;
+import dev.linkstack.backup.postgres.TargetDatabase.ServerVersion;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Runs pg_dump and turns its output into a backup: streamed through the compressor into a hidden partial file,
+ * hashed on the way, then fsynced and published under its final name. Any failure removes the partial file and
+ * leaves existing backups alone.
+ */
+@Singleton
+public class PgDumpRunner {
+    private static final Logger LOG = Logger.getLogger(PgDumpRunner.class);
+    private static final int SIGNAL_EXIT_BASE = 128;
+
+    private final BackupConfig config;
+    private final PostgresTools tools;
+    private final TargetDatabase target;
+    private final BackupStore store;
+    private final Clock clock;
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "pg_dump-watchdog");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Set<Process> running = ConcurrentHashMap.newKeySet();
+
+    @Inject
+    public PgDumpRunner(BackupConfig config, PostgresTools tools, TargetDatabase target, BackupStore store, Clock clock) {
+        this.config = config;
+        this.tools = tools;
+        this.target = target;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    public BackupMetadata dump(String id, BackupFormat format, String trigger, Instant startedAt) throws BackupFailedException {
+        ToolVersion pgDump = pgDumpVersion();
+        ServerVersion server = serverVersion();
+        requireCompatible(pgDump, server);
+        try {
+            store.ensureWritable();
+            store.removeLeftoverPartials(target.name()).forEach(p -> LOG.infof("removed leftover partial file %s", p));
+        } catch (IOException e) {
+            throw new BackupFailedException("backup directory " + store.dir() + " is not writable: " + e.getMessage(), e);
+        }
+
+        Path partial = store.partialFile(id, format);
+        Process process = start(format);
+        running.add(process);
+        StreamTail stderr = StreamTail.start(process.getErrorStream(), "pg_dump-stderr");
+        AtomicBoolean timedOut = new AtomicBoolean();
+        Duration timeout = config.timeout();
+        ScheduledFuture<?> deadline = watchdog.schedule(() -> {
+            timedOut.set(true);
+            destroy(process);
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            DigestingOutputStream written;
+            try (OutputStream file = Files.newOutputStream(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                 DigestingOutputStream digesting = new DigestingOutputStream(file);
+                 OutputStream compressed = format.compressing(digesting);
+                 InputStream dump = process.getInputStream()) {
+                written = digesting;
+                dump.transferTo(compressed);
+                // Closing the compressor writes its trailer through the digest before the size is read.
+                compressed.close();
+            }
+            int exit = awaitExit(process);
+            if (timedOut.get()) {
+                throw new BackupFailedException("pg_dump did not finish within " + timeout + " and was stopped" + stderrSuffix(stderr));
+            }
+            if (exit != 0) {
+                throw new BackupFailedException("pg_dump failed (" + describeExit(exit) + ")" + stderrSuffix(stderr));
+            }
+            Instant finishedAt = clock.instant();
+            BackupMetadata metadata = new BackupMetadata(id, BackupMetadata.SUCCEEDED, target.name(), target.host(), target.port(), format,
+                    store.dumpFile(id, format).getFileName().toString(), written.count(), written.sha256Hex(), startedAt, finishedAt,
+                    Duration.between(startedAt, finishedAt).toMillis(), pgDump.text(), server.text(), trigger);
+            store.publish(partial, metadata);
+            return metadata;
+        } catch (IOException e) {
+            String reason = timedOut.get() ? "pg_dump did not finish within " + timeout + " and was stopped" : "writing the dump failed: " + e.getMessage();
+            throw new BackupFailedException(reason + stderrSuffix(stderr), e);
+        } finally {
+            deadline.cancel(false);
+            if (process.isAlive()) {
+                destroy(process);
+            }
+            running.remove(process);
+            deleteQuietly(partial);
+        }
+    }
+
+    /** Stops running dumps when the service shuts down; their jobs fail and their partial files are removed. */
+    @PreDestroy
+    void stopAll() {
+        running.forEach(PgDumpRunner::destroy);
+        watchdog.shutdownNow();
+    }
+
+    private ToolVersion pgDumpVersion() throws BackupFailedException {
+        try {
+            return tools.pgDumpVersion();
+        } catch (PostgresTools.ToolException e) {
+            throw new BackupFailedException(e.getMessage(), e);
+        }
+    }
+
+    private ServerVersion serverVersion() throws BackupFailedException {
+        try {
+            return target.serverVersion();
+        } catch (SQLException e) {
+            throw new BackupFailedException("database " + target.name() + " on " + target.host() + ":" + target.port() + " is unreachable: " + e.getMessage(), e);
+        }
+    }
+
+    /** pg_dump refuses newer servers with a cryptic message; say it plainly before starting. */
+    static void requireCompatible(ToolVersion pgDump, ServerVersion server) throws BackupFailedException {
+        if (pgDump.major() < server.major()) {
+            throw new BackupFailedException("pg_dump " + pgDump.major() + " is older than the server (PostgreSQL " + server.major()
+                    + "): install the PostgreSQL " + server.major() + " client (or newer) or point BACKUP_PG_BIN_DIR at it");
+        }
+    }
+
+    private Process start(BackupFormat format) throws BackupFailedException {
+        List<String> arguments = new ArrayList<>(List.of("--format=" + format.pgDumpFormat(), "--no-password"));
+        if (format.isPlainSql()) {
+            // Lets a plain dump be restored over an existing database inside one transaction.
+            arguments.addAll(List.of("--clean", "--if-exists"));
+        }
+        ProcessBuilder builder = tools.command("pg_dump", target.name(), arguments);
+        builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new BackupFailedException("cannot start pg_dump (" + builder.command().get(0) + "): " + e.getMessage(), e);
+        }
+    }
+
+    private static int awaitExit(Process process) throws BackupFailedException {
+        try {
+            // stdout is closed, so pg_dump is finishing; a short wait is enough.
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                destroy(process);
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            destroy(process);
+            throw new BackupFailedException("interrupted while waiting for pg_dump (service shutting down)", e);
+        } catch (IllegalThreadStateException e) {
+            throw new BackupFailedException("pg_dump did not exit", e);
+        }
+    }
+
+    static String describeExit(int exit) {
+        if (exit > SIGNAL_EXIT_BASE && exit < SIGNAL_EXIT_BASE + 64) {
+            return "killed by signal " + (exit - SIGNAL_EXIT_BASE);
+        }
+        return "exit code " + exit;
+    }
+
+    private static String stderrSuffix(StreamTail stderr) {
+        String text = stderr.text();
+        return text.isEmpty() ? "" : ": " + text;
+    }
+
+    private static void destroy(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warnf("cannot remove partial file %s: %s", file, e.getMessage());
+        }
+    }
+}

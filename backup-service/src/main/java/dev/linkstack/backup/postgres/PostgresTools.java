@@ -1,0 +1,103 @@
+package dev.linkstack.backup.postgres;
+
+import dev.linkstack.backup.config.BackupConfig;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs the PostgreSQL client programs (pg_dump, pg_restore, psql) against the target server. Connection settings
+ * reach them only through libpq environment variables, so the password never shows up in a process listing.
+ */
+@Singleton
+public class PostgresTools {
+    public static final String APPLICATION_NAME = "backup-service";
+    private static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\)\\s+(\\d+)(?:\\.(\\d+))?");
+
+    private final BackupConfig config;
+
+    @Inject
+    public PostgresTools(BackupConfig config) {
+        this.config = config;
+    }
+
+    /** Absolute path in the configured bin directory, or the bare name to be found on the PATH. */
+    public String executable(String tool) {
+        return config.pgBinDir().map(dir -> dir.resolve(tool).toString()).orElse(tool);
+    }
+
+    /** A process builder for a client program connected to {@code database} on the target server. */
+    public ProcessBuilder command(String tool, String database, List<String> arguments) {
+        List<String> command = new ArrayList<>();
+        command.add(executable(tool));
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        Map<String, String> env = builder.environment();
+        // A service file or a stray variable must not silently redirect the connection.
+        env.remove("PGSERVICE");
+        env.remove("PGSERVICEFILE");
+        env.put("PGHOST", config.db().host());
+        env.put("PGPORT", String.valueOf(config.db().port()));
+        env.put("PGUSER", config.db().user());
+        env.put("PGDATABASE", database);
+        env.put("PGAPPNAME", APPLICATION_NAME);
+        env.put("PGCONNECT_TIMEOUT", "10");
+        env.remove("PGPASSWORD");
+        config.db().password().filter(p -> !p.isEmpty()).ifPresent(password -> env.put("PGPASSWORD", password));
+        config.db().passfile().ifPresent(file -> env.put("PGPASSFILE", file.toString()));
+        return builder;
+    }
+
+    /** pg_dump's version, e.g. "pg_dump (PostgreSQL) 15.14 (Debian 15.14-0+deb12u1)". */
+    public ToolVersion pgDumpVersion() {
+        String tool = executable("pg_dump");
+        try {
+            Process process = new ProcessBuilder(tool, "--version").redirectErrorStream(true).start();
+            String out;
+            try (var stdout = process.getInputStream()) {
+                out = new String(stdout.readAllBytes(), StandardCharsets.UTF_8).strip();
+            }
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new ToolException(tool + " --version did not answer within 30s");
+            }
+            if (process.exitValue() != 0) {
+                throw new ToolException(tool + " --version failed: " + out);
+            }
+            return ToolVersion.parse(out).orElseThrow(() -> new ToolException("cannot read a version from '" + out + "'"));
+        } catch (IOException e) {
+            throw new ToolException("pg_dump not found (" + tool + "): install the PostgreSQL client or set BACKUP_PG_BIN_DIR", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ToolException("interrupted while asking pg_dump for its version", e);
+        }
+    }
+
+    /** A client program's version as printed by --version. */
+    public record ToolVersion(int major, String text) {
+        static Optional<ToolVersion> parse(String versionOutput) {
+            Matcher m = VERSION.matcher(versionOutput);
+            return m.find() ? Optional.of(new ToolVersion(Integer.parseInt(m.group(1)), versionOutput)) : Optional.empty();
+        }
+    }
+
+    /** A client program is missing or misbehaves. */
+    public static class ToolException extends RuntimeException {
+        public ToolException(String message) {
+            super(message);
+        }
+
+        public ToolException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package dev.linkstack.backup.restore;
+
+import dev.linkstack.backup.backup.BackupMetadata;
+import dev.linkstack.backup.backup.BackupStore;
+import dev.linkstack.backup.backup.Checksums;
+import dev.linkstack.backup.config.BackupConfig;
+import dev.linkstack.backup.postgres.DatabaseName;
+import dev.linkstack.backup.postgres.PostgresTools;
+import dev.linkstack.backup.postgres.StreamTail;
+import dev.linkstack.backup.postgres.TargetDatabase;
+import dev.linkstack.backup.postgres.TargetDatabase.TableRows;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Loads backups into databases on the target server. Every load runs in a single transaction and stops at the first
+ * error, so a failed restore leaves the database exactly as it was.
+ */
+@Singleton
+public class RestoreService {
+    private static final Logger LOG = Logger.getLogger(RestoreService.class);
+    private static final String SCRATCH_PREFIX = "backup_verify_";
+
+    private final BackupStore store;
+    private final PostgresTools tools;
+    private final TargetDatabase target;
+    private final Duration timeout;
+    private final SecureRandom random = new SecureRandom();
+
+    @Inject
+    public RestoreService(BackupStore store, PostgresTools tools, TargetDatabase target, BackupConfig config) {
+        this.store = store;
+        this.tools = tools;
+        this.target = target;
+        this.timeout = config.timeout();
+    }
+
+    /** Checks the checksum, restores into a scratch database, counts rows, then drops the scratch database. */
+    public VerifyReport verify(BackupMetadata backup) throws DatabaseUnavailableException {
+        long started = System.nanoTime();
+        Path file = store.dumpFile(backup);
+        String checksumProblem = checksumProblem(backup, file);
+        if (checksumProblem != null) {
+            return new VerifyReport(backup.id(), false, false, checksumProblem, null, null, null, millisSince(started));
+        }
+        String scratch = SCRATCH_PREFIX + HexFormat.of().formatHex(bytes(6));
+        try {
+            target.create(scratch);
+        } catch (SQLException e) {
+            throw new DatabaseUnavailableException("cannot create scratch database " + scratch + ": " + e.getMessage(), e);
+        }
+        try {
+            load(backup, file, scratch);
+            List<TableRows> tables = target.countRows(scratch);
+            long total = tables.stream().mapToLong(TableRows::rows).sum();
+            return new VerifyReport(backup.id(), true, true, null, scratch, tables, total, millisSince(started));
+        } catch (RestoreFailedException e) {
+            return new VerifyReport(backup.id(), false, true, e.getMessage(), scratch, null, null, millisSince(started));
+        } catch (SQLException e) {
+            throw new DatabaseUnavailableException("cannot count rows in " + scratch + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                target.drop(scratch);
+            } catch (SQLException e) {
+                LOG.warnf("scratch database %s could not be dropped: %s", scratch, e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Restores into {@code database}, creating it when it does not exist. Objects in the dump replace their
+     * namesakes (plain dumps carry DROP ... IF EXISTS); objects the dump does not know stay.
+     */
+    public RestoreResult restore(BackupMetadata backup, String database) throws RestoreFailedException, DatabaseUnavailableException {
+        if (!DatabaseName.isValid(database)) {
+            throw new IllegalArgumentException("invalid database name");
+        }
+        long started = System.nanoTime();
+        Path file = store.dumpFile(backup);
+        String checksumProblem = checksumProblem(backup, file);
+        if (checksumProblem != null) {
+            throw new RestoreFailedException("refusing to restore a damaged backup: " + checksumProblem);
+        }
+        boolean created;
+        try {
+            created = !target.exists(database);
+            if (created) {
+                target.create(database);
+            }
+        } catch (SQLException e) {
+            throw new DatabaseUnavailableException("cannot prepare database " + database + ": " + e.getMessage(), e);
+        }
+        try {
+            load(backup, file, database);
+        } catch (RestoreFailedException e) {
+            if (created) {
+                dropQuietly(database);
+            }
+            throw e;
+        }
+        try {
+            List<TableRows> tables = target.countRows(database);
+            LOG.infof("restored backup %s into database %s", backup.id(), database);
+            return new RestoreResult(backup.id(), database, created, tables, millisSince(started));
+        } catch (SQLException e) {
+            throw new DatabaseUnavailableException("restored, but cannot count rows in " + database + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void load(BackupMetadata backup, Path file, String database) throws RestoreFailedException {
+        ProcessBuilder builder = backup.format().isPlainSql()
+                ? tools.command("psql", database, List.of("--no-psqlrc", "--no-password", "--quiet", "--set", "ON_ERROR_STOP=1",
+                        "--single-transaction", "--file=-"))
+                : tools.command("pg_restore", database, List.of("--no-password", "--exit-on-error", "--single-transaction",
+                        "--clean", "--if-exists", "--dbname=" + database, file.toString()));
+        builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        String tool = backup.format().isPlainSql() ? "psql" : "pg_restore";
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new RestoreFailedException("cannot start " + tool + " (" + builder.command().get(0) + "): " + e.getMessage(), e);
+        }
+        StreamTail stderr = StreamTail.start(process.getErrorStream(), tool + "-stderr");
+        AtomicReference<IOException> feedError = new AtomicReference<>();
+        Thread feeder = new Thread(() -> feed(backup, file, process, feedError), tool + "-feeder");
+        feeder.setDaemon(true);
+        feeder.start();
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                throw new RestoreFailedException(tool + " did not finish within " + timeout + " and was stopped; the transaction was rolled back");
+            }
+            feeder.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            throw new RestoreFailedException("interrupted while restoring; the transaction was rolled back", e);
+        }
+        String errors = stderr.text();
+        if (feedError.get() != null) {
+            throw new RestoreFailedException("cannot read backup " + backup.id() + " to its end, nothing was changed: " + feedError.get().getMessage(), feedError.get());
+        }
+        if (process.exitValue() != 0) {
+            throw new RestoreFailedException(tool + " stopped at the first error (exit code " + process.exitValue() + "), nothing was changed"
+                    + (errors.isEmpty() ? "" : ": " + errors));
+        }
+    }
+
+    /**
+     * psql reads the decompressed SQL from stdin; pg_restore reads the archive file itself. If the file cannot be
+     * read to its end, psql is killed before its stdin closes: at end of input it would commit a partial restore.
+     */
+    private static void feed(BackupMetadata backup, Path file, Process process, AtomicReference<IOException> error) {
+        OutputStream stdin = process.getOutputStream();
+        try {
+            if (!backup.format().isPlainSql()) {
+                return;
+            }
+            try (InputStream sql = backup.format().decompressing(Files.newInputStream(file))) {
+                byte[] buffer = new byte[64 * 1024];
+                int read;
+                while ((read = sql.read(buffer)) >= 0) {
+                    if (!writeTo(stdin, buffer, read)) {
+                        return; // psql stopped at an error and closed its stdin; its exit code tells why
+                    }
+                }
+            } catch (IOException e) {
+                process.destroyForcibly();
+                error.set(e);
+            }
+        } finally {
+            try {
+                stdin.close();
+            } catch (IOException ignored) {
+                // psql is already gone
+            }
+        }
+    }
+
+    private static boolean writeTo(OutputStream stdin, byte[] buffer, int length) {
+        try {
+            stdin.write(buffer, 0, length);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String checksumProblem(BackupMetadata backup, Path file) {
+        try {
+            String actual = Checksums.sha256(file);
+            return actual.equalsIgnoreCase(backup.sha256()) ? null : "checksum mismatch: metadata says " + backup.sha256() + ", file has " + actual;
+        } catch (IOException e) {
+            return "cannot read " + file.getFileName() + ": " + e.getMessage();
+        }
+    }
+
+    private void dropQuietly(String database) {
+        try {
+            target.drop(database);
+        } catch (SQLException e) {
+            LOG.warnf("database %s, created for a failed restore, could not be dropped: %s", database, e.getMessage());
+        }
+    }
+
+    private byte[] bytes(int count) {
+        byte[] bytes = new byte[count];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
+    private static long millisSince(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.linkstack.backup.retention;
+
+import dev.linkstack.backup.config.BackupConfig;
+
+/**
+ * Which successful backups survive: everything younger than {@code maxAgeDays}, the newest {@code keepLast} whatever
+ * their age, and, with grandfather-father-son, the newest backup of each of the last N days, ISO weeks and months.
+ */
+public record RetentionRules(int maxAgeDays, int keepLast, int keepDaily, int keepWeekly, int keepMonthly) {
+
+    public RetentionRules {
+        if (maxAgeDays < 0 || keepLast < 0 || keepDaily < 0 || keepWeekly < 0 || keepMonthly < 0) {
+            throw new IllegalArgumentException("retention counts must not be negative");
+        }
+    }
+
+    public static RetentionRules from(BackupConfig.Retention config) {
+        return new RetentionRules(config.days(), config.keepLast(), config.keepDaily(), config.keepWeekly(), config.keepMonthly());
+    }
+
+    public boolean grandfatherFatherSon() {
+        return keepDaily > 0 || keepWeekly > 0 || keepMonthly > 0;
+    }
+}

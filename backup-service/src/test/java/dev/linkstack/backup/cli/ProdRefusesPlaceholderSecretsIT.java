@@ -1,0 +1,39 @@
+package dev.linkstack.backup.cli;
+
+import dev.linkstack.backup.config.RequiredSecrets;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.junit.main.Launch;
+import io.quarkus.test.junit.main.LaunchResult;
+import io.quarkus.test.junit.main.QuarkusMainIntegrationTest;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The packaged service in prod refuses to start on a placeholder secret, with a one-line reason. */
+@QuarkusMainIntegrationTest
+@TestProfile(ProdRefusesPlaceholderSecretsIT.PlaceholderSecrets.class)
+class ProdRefusesPlaceholderSecretsIT {
+
+    public static class PlaceholderSecrets implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "backup.api.token", "change-me",
+                    "backup.db.password", "secret",
+                    "backup.dir", System.getProperty("java.io.tmpdir") + "/backup-service-refusal-test",
+                    "quarkus.http.port", "0");
+        }
+    }
+
+    @Test
+    @Launch(value = {}, exitCode = RequiredSecrets.EXIT_CODE)
+    void refusesToStart(LaunchResult result) {
+        String output = result.getOutput() + result.getErrorOutput();
+        assertTrue(output.contains("Refusing to start: BACKUP_API_TOKEN is still the placeholder \"change-me\""), output);
+        assertEquals(1, output.lines().filter(line -> line.contains("Refusing to start")).count());
+    }
+}
