@@ -1,0 +1,184 @@
+package dev.linkstack.deploy;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one model of the deployment. Everything under deploy/ and the .env examples are rendered from here, so
+ * dev, production and the Nginx configuration cannot drift apart.
+ */
+public final class DeploymentModel {
+    /** Stateless app instances behind Nginx in production. */
+    public static final int APP_INSTANCES = 2;
+    public static final int APP_PORT = 8080;
+    /** The unprivileged Nginx image listens on a high port; the host maps HTTP_PORT onto it. */
+    public static final int NGINX_PORT = 8080;
+    public static final String BACKEND_NETWORK = "backend";
+    public static final String FRONTEND_NETWORK = "frontend";
+    /** Paths in Compose files are relative to deploy/, the folder they live in. */
+    static final String REPOSITORY_ROOT_FROM_DEPLOY = "..";
+
+    private DeploymentModel() {
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Variables of .env.production.example
+    // ---------------------------------------------------------------------------------------------------------
+    static final EnvVar VERSION = EnvVar.setting("LINKSTACK_VERSION", "latest", "Tag of the images built from this repository.");
+    static final EnvVar HTTP_PORT = EnvVar.setting("HTTP_PORT", "80", "Host port Nginx publishes; the only published port. Put a TLS terminator in front or change to your setup.");
+    static final EnvVar PUBLIC_BASE_URL = EnvVar.setting("PUBLIC_BASE_URL", "https://s.example.org/", "Base of the short URLs handed out, with a trailing slash.");
+    static final EnvVar DB_NAME = EnvVar.setting("DB_NAME", "linkstack", "PostgreSQL database of the app.");
+    static final EnvVar DB_USER = EnvVar.setting("DB_USER", "linkstack", "PostgreSQL user of the app (owner of the database).");
+    static final EnvVar DB_PASSWORD = EnvVar.secret("DB_PASSWORD", "PostgreSQL password of DB_USER. Generate one: openssl rand -base64 32");
+    static final EnvVar REDIS_PASSWORD = EnvVar.secret("REDIS_PASSWORD", "Redis requirepass, used by every app instance. Generate one: openssl rand -base64 32");
+    static final EnvVar REDIS_MAXMEMORY = EnvVar.setting("REDIS_MAXMEMORY", "256mb", "Redis memory limit; keys with a TTL (cache, sessions) are evicted first, click counters never.");
+    static final EnvVar REGISTRATION_ENABLED = EnvVar.setting("REGISTRATION_ENABLED", "true", "Whether anyone can register; the first account becomes admin. Set to false once your accounts exist.");
+    static final EnvVar SESSION_COOKIE_SECURE = EnvVar.setting("SESSION_COOKIE_SECURE", "true", "Secure flag of the session cookie; keep true behind HTTPS.");
+    static final EnvVar BACKUP_API_TOKEN = EnvVar.secret("BACKUP_API_TOKEN", "Bearer token of the backup-service API. Generate one: openssl rand -hex 32");
+    static final EnvVar BACKUP_CRON = EnvVar.setting("BACKUP_CRON", "0 0 3 * * ?", "When backups run (Quartz cron, seconds first); default daily at 03:00.");
+    static final EnvVar BACKUP_RETENTION_DAYS = EnvVar.setting("BACKUP_RETENTION_DAYS", "30", "Backups older than this many days are deleted...");
+    static final EnvVar BACKUP_KEEP_LAST = EnvVar.setting("BACKUP_KEEP_LAST", "3", "...but the newest this many successful backups are always kept.");
+    static final EnvVar BACKUP_COMPRESSION = EnvVar.setting("BACKUP_COMPRESSION", "gzip", "gzip, zstd (plain SQL) or custom (pg_dump -Fc).");
+    static final EnvVar BACKUP_HOST_DIR = EnvVar.setting("BACKUP_HOST_DIR", "../backups", "Host folder receiving the backups (relative to deploy/); keep it on another disk or copy it off-site.");
+
+    public static List<EnvVar> productionEnv() {
+        return List.of(VERSION, HTTP_PORT, PUBLIC_BASE_URL, DB_NAME, DB_USER, DB_PASSWORD, REDIS_PASSWORD, REDIS_MAXMEMORY,
+                REGISTRATION_ENABLED, SESSION_COOKIE_SECURE, BACKUP_API_TOKEN, BACKUP_CRON, BACKUP_RETENTION_DAYS, BACKUP_KEEP_LAST,
+                BACKUP_COMPRESSION, BACKUP_HOST_DIR);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Variables of .env.docker.example (the dev Compose file)
+    // ---------------------------------------------------------------------------------------------------------
+    static final EnvVar DEV_APP_PORT = EnvVar.setting("APP_PORT", "8080", "Host port of the app in the dev setup.");
+    static final EnvVar DEV_PUBLIC_BASE_URL = EnvVar.setting("PUBLIC_BASE_URL", "http://localhost:8080/", "Base of the short URLs handed out.");
+    static final EnvVar DEV_REGISTRATION_ENABLED = EnvVar.setting("REGISTRATION_ENABLED", "true", "Whether anyone can register; the first account becomes admin.");
+
+    public static List<EnvVar> dockerEnv() {
+        return List.of(DEV_APP_PORT, DEV_PUBLIC_BASE_URL, DEV_REGISTRATION_ENABLED);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Production: PostgreSQL and Redis on an internal network, app instances behind Nginx, backups to the host
+    // ---------------------------------------------------------------------------------------------------------
+    public static Deployment production() {
+        List<Service> services = new ArrayList<>();
+
+        services.add(new Service("postgres")
+                .image("postgres:16-alpine")
+                .env("POSTGRES_DB", DB_NAME.reference())
+                .env("POSTGRES_USER", DB_USER.reference())
+                .env("POSTGRES_PASSWORD", DB_PASSWORD.reference())
+                .volume("postgres-data:/var/lib/postgresql/data")
+                .tmpfs("/var/run/postgresql", "/tmp")
+                // The entrypoint prepares the data directory as root, then drops to the postgres user.
+                .capAdd("CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID")
+                .networks(BACKEND_NETWORK)
+                .healthcheck(List.of("CMD-SHELL", "pg_isready -U \"$${POSTGRES_USER}\" -d \"$${POSTGRES_DB}\""), "5s", "3s", 12, "20s")
+                .shmSize("128mb")
+                .stopGracePeriod("30s")
+                .limits("1g", "1.0"));
+
+        services.add(new Service("redis")
+                .image("redis:7-alpine")
+                .user("999:1000")
+                .env("REDIS_PASSWORD", REDIS_PASSWORD.reference())
+                .env("REDIS_MAXMEMORY", REDIS_MAXMEMORY.reference())
+                // Through a shell so the password comes from the environment, not from the container's command line.
+                .command("sh", "-c", "exec redis-server --requirepass \"$$REDIS_PASSWORD\" --appendonly yes --appendfsync everysec"
+                        + " --maxmemory \"$$REDIS_MAXMEMORY\" --maxmemory-policy volatile-lru --save \"\"")
+                .volume("redis-data:/data")
+                .tmpfs("/tmp")
+                .networks(BACKEND_NETWORK)
+                .healthcheck(List.of("CMD-SHELL", "REDISCLI_AUTH=\"$$REDIS_PASSWORD\" redis-cli ping | grep -q PONG"), "5s", "3s", 12, "10s")
+                .limits("384m", "0.5"));
+
+        String[] appNames = new String[APP_INSTANCES];
+        for (int i = 1; i <= APP_INSTANCES; i++) {
+            appNames[i - 1] = appInstanceName(i);
+            services.add(new Service(appInstanceName(i))
+                    .image("linkstack/app-service-native:" + VERSION.reference())
+                    .build(REPOSITORY_ROOT_FROM_DEPLOY, "app-service/src/main/docker/Dockerfile.native-multistage")
+                    .user("1001")
+                    .env("DB_URL", "jdbc:postgresql://postgres:5432/" + DB_NAME.reference())
+                    .env("DB_USER", DB_USER.reference())
+                    .env("DB_PASSWORD", DB_PASSWORD.reference())
+                    .env("REDIS_URL", "redis://redis:6379")
+                    .env("REDIS_PASSWORD", REDIS_PASSWORD.reference())
+                    .env("PUBLIC_BASE_URL", PUBLIC_BASE_URL.reference())
+                    .env("REGISTRATION_ENABLED", REGISTRATION_ENABLED.reference())
+                    .env("SESSION_COOKIE_SECURE", SESSION_COOKIE_SECURE.reference())
+                    .tmpfs("/tmp")
+                    .networks(BACKEND_NETWORK, FRONTEND_NETWORK)
+                    .dependsOnHealthy("postgres", "redis")
+                    // The native executable probes its own readiness: the micro base image has no curl.
+                    .healthcheck(List.of("CMD", "./application", "healthcheck"), "10s", "3s", 6, "20s")
+                    .stopGracePeriod("20s")
+                    .limits("256m", "1.0"));
+        }
+
+        services.add(new Service("nginx")
+                .image("nginxinc/nginx-unprivileged:1.27-alpine")
+                .user("101")
+                .port(HTTP_PORT.reference() + ":" + NGINX_PORT)
+                .volume("./nginx/nginx.conf:/etc/nginx/nginx.conf:ro")
+                .tmpfs("/tmp")
+                .networks(FRONTEND_NETWORK)
+                .dependsOnHealthy(appNames)
+                .healthcheck(List.of("CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:" + NGINX_PORT + "/healthz"), "10s", "3s", 3, "5s")
+                .limits("128m", "0.5"));
+
+        services.add(new Service("backup")
+                .image("linkstack/backup-service:" + VERSION.reference())
+                .build(REPOSITORY_ROOT_FROM_DEPLOY, "backup-service/src/main/docker/Dockerfile.jvm-multistage")
+                .user("1001")
+                .env("BACKUP_DB_HOST", "postgres")
+                .env("BACKUP_DB_PORT", "5432")
+                .env("BACKUP_DB_NAME", DB_NAME.reference())
+                .env("BACKUP_DB_USER", DB_USER.reference())
+                .env("BACKUP_DB_PASSWORD", DB_PASSWORD.reference())
+                .env("BACKUP_API_TOKEN", BACKUP_API_TOKEN.reference())
+                .env("BACKUP_CRON", BACKUP_CRON.reference())
+                .env("BACKUP_RETENTION_DAYS", BACKUP_RETENTION_DAYS.reference())
+                .env("BACKUP_KEEP_LAST", BACKUP_KEEP_LAST.reference())
+                .env("BACKUP_COMPRESSION", BACKUP_COMPRESSION.reference())
+                .env("BACKUP_DIR", "/backups")
+                .volume(BACKUP_HOST_DIR.reference() + ":/backups")
+                .tmpfs("/tmp")
+                // Same network as PostgreSQL only: its API is reached with docker compose exec, not published.
+                .networks(BACKEND_NETWORK)
+                .dependsOnHealthy("postgres")
+                .healthcheck(List.of("CMD", "curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:8080/q/health/live"), "30s", "5s", 3, "30s")
+                .stopGracePeriod("60s")
+                .limits("512m", "1.0"));
+
+        return new Deployment("linkstack", services,
+                List.of(new Deployment.Network(BACKEND_NETWORK, true, "PostgreSQL, Redis, app instances, backups: no route outside"),
+                        new Deployment.Network(FRONTEND_NETWORK, false, "Nginx and the app instances")),
+                List.of("postgres-data", "redis-data"));
+    }
+
+    public static String appInstanceName(int index) {
+        return "app-" + index;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Dev: the app alone on its embedded SQLite database; nothing else to run
+    // ---------------------------------------------------------------------------------------------------------
+    public static Deployment dev() {
+        Service app = new Service("app")
+                .image("linkstack/app-service-embedded:latest")
+                .build(REPOSITORY_ROOT_FROM_DEPLOY, "app-service/src/main/docker/Dockerfile.embedded")
+                .user("185")
+                .env("QUARKUS_PROFILE", "embedded")
+                .env("LINKSTACK_DEV_DB", "/data/linkstack.db")
+                .env("PUBLIC_BASE_URL", DEV_PUBLIC_BASE_URL.reference())
+                .env("REGISTRATION_ENABLED", DEV_REGISTRATION_ENABLED.reference())
+                .port(DEV_APP_PORT.reference() + ":" + APP_PORT)
+                .volume("app-data:/data")
+                .tmpfs("/tmp")
+                .healthcheck(List.of("CMD", "java", "-jar", "/deployments/quarkus-run.jar", "healthcheck"), "15s", "5s", 5, "30s")
+                .limits("512m", "1.0");
+        return new Deployment("linkstack-dev", List.of(app), List.of(), List.of("app-data"));
+    }
+}

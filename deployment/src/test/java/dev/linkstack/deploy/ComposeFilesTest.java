@@ -1,0 +1,186 @@
+package dev.linkstack.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import dev.linkstack.testing.Processes;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.StreamSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Static proof of the Compose files: valid for Compose and its schema, and hardened as promised. */
+class ComposeFilesTest {
+    static final String PRODUCTION = "deploy/docker-compose.production.yml";
+    static final String DEV = "deploy/docker-compose.yml";
+    /** The compose-spec schema as shipped by Debian's docker-compose package. */
+    static final Path COMPOSE_SPEC_SCHEMA = Path.of("/usr/lib/python3/dist-packages/compose/config/compose_spec.json");
+
+    @Test
+    void dockerComposeAcceptsBothFiles() {
+        Processes.run(Duration.ofSeconds(60), List.of("docker-compose", "-f", RepositoryFiles.path(PRODUCTION).toString(),
+                "--env-file", RepositoryFiles.path(".env.production.example").toString(), "config", "-q"));
+        Processes.run(Duration.ofSeconds(60), List.of("docker-compose", "-f", RepositoryFiles.path(DEV).toString(),
+                "--env-file", RepositoryFiles.path(".env.docker.example").toString(), "config", "-q"));
+    }
+
+    @Test
+    void dockerComposeRefusesToRunProductionWithoutTheSecrets() throws IOException {
+        Path empty = Files.createTempFile("empty", ".env");
+        IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () ->
+                Processes.run(Duration.ofSeconds(60), List.of("docker-compose", "-f", RepositoryFiles.path(PRODUCTION).toString(),
+                        "--env-file", empty.toString(), "config", "-q")));
+        assertTrue(refused.getMessage().contains("DB_PASSWORD"), refused.getMessage());
+    }
+
+    @Test
+    void bothFilesMatchTheComposeSpecSchema() throws IOException {
+        assertTrue(Files.isReadable(COMPOSE_SPEC_SCHEMA), COMPOSE_SPEC_SCHEMA + " missing: apt-get install docker-compose");
+        JsonNode schemaJson = new ObjectMapper().readTree(COMPOSE_SPEC_SCHEMA.toFile());
+        withoutLegacyIds(schemaJson);
+        JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V201909).getSchema(schemaJson);
+        for (String file : List.of(PRODUCTION, DEV)) {
+            Set<ValidationMessage> errors = schema.validate(RepositoryFiles.yaml(file));
+            assertEquals(Set.of(), errors, file);
+        }
+        // The validator is not vacuous: a misspelt key and a wrong type are caught.
+        JsonNode broken = new ObjectMapper().readTree("{\"services\": {\"x\": {\"image\": \"a:1\", \"read_onyl\": true, \"ports\": 5}}}");
+        assertEquals(2, schema.validate(broken).size(), schema.validate(broken).toString());
+    }
+
+    @Test
+    void databaseAndRedisAreUnreachableFromOutside() {
+        JsonNode compose = RepositoryFiles.yaml(PRODUCTION);
+        assertTrue(compose.at("/networks/backend/internal").asBoolean(), "backend network must be internal");
+        for (String name : List.of("postgres", "redis", "backup")) {
+            JsonNode service = compose.at("/services/" + name);
+            assertTrue(service.path("ports").isMissingNode(), name + " must publish no port");
+            assertEquals(List.of("backend"), texts(service.path("networks")), name + " only on the internal network");
+        }
+        List<String> publishing = new ArrayList<>();
+        compose.path("services").fields().forEachRemaining(e -> {
+            if (e.getValue().has("ports")) {
+                publishing.add(e.getKey());
+            }
+        });
+        assertEquals(List.of("nginx"), publishing, "Nginx is the only service with a published port");
+    }
+
+    @Test
+    void everyContainerIsHardenedAndChecked() {
+        for (String file : List.of(PRODUCTION, DEV)) {
+            RepositoryFiles.yaml(file).path("services").fields().forEachRemaining(e -> {
+                String name = file + ": " + e.getKey();
+                JsonNode service = e.getValue();
+                assertTrue(service.path("read_only").asBoolean(), name + " read_only");
+                assertTrue(texts(service.path("security_opt")).contains("no-new-privileges:true"), name + " no-new-privileges");
+                assertEquals(List.of("ALL"), texts(service.path("cap_drop")), name + " cap_drop");
+                assertFalse(service.path("restart").asText().isEmpty(), name + " restart policy");
+                assertFalse(service.at("/logging/options/max-size").asText().isEmpty(), name + " log size limit");
+                assertFalse(service.at("/healthcheck/test").isMissingNode(), name + " health check");
+                assertFalse(service.path("mem_limit").asText().isEmpty(), name + " memory limit");
+                // The official postgres image starts as root only to prepare its data directory, then drops to postgres.
+                if (!e.getKey().equals("postgres")) {
+                    String user = service.path("user").asText();
+                    assertFalse(user.isEmpty() || user.equals("0") || user.startsWith("0:") || user.equals("root"), name + " non-root user");
+                }
+            });
+        }
+    }
+
+    @Test
+    void productionRunsSeveralAppInstancesThatWaitForHealthyDependencies() {
+        JsonNode services = RepositoryFiles.yaml(PRODUCTION).path("services");
+        List<String> apps = StreamSupport.stream(((Iterable<String>) services::fieldNames).spliterator(), false)
+                .filter(name -> name.startsWith("app-")).toList();
+        assertTrue(apps.size() >= 2, "at least two app instances: " + apps);
+        for (String app : apps) {
+            JsonNode service = services.path(app);
+            assertEquals("service_healthy", service.at("/depends_on/postgres/condition").asText(), app);
+            assertEquals("service_healthy", service.at("/depends_on/redis/condition").asText(), app);
+            assertTrue(service.path("image").asText().contains("native"), app + " runs the native image");
+            assertEquals("./application", service.at("/healthcheck/test/1").asText(), app + " checks itself without curl");
+            assertTrue(RepositoryFiles.read("deploy/nginx/nginx.conf").contains("server " + app + ":8080"), app + " in the Nginx upstream");
+        }
+    }
+
+    @Test
+    void postgresRedisAndBackupsKeepTheirDataOutsideContainers() {
+        JsonNode compose = RepositoryFiles.yaml(PRODUCTION);
+        assertEquals("postgres:16-alpine", compose.at("/services/postgres/image").asText());
+        assertTrue(texts(compose.at("/services/postgres/volumes")).contains("postgres-data:/var/lib/postgresql/data"));
+        assertTrue(compose.at("/services/postgres/healthcheck/test/1").asText().startsWith("pg_isready"));
+        assertTrue(compose.at("/services/redis/image").asText().startsWith("redis:7"));
+        String redisCommand = String.join(" ", texts(compose.at("/services/redis/command")));
+        assertTrue(redisCommand.contains("--requirepass") && redisCommand.contains("--appendonly yes") && redisCommand.contains("--maxmemory-policy"), redisCommand);
+        assertTrue(texts(compose.at("/services/redis/volumes")).contains("redis-data:/data"));
+        String backupVolume = texts(compose.at("/services/backup/volumes")).get(0);
+        assertTrue(backupVolume.startsWith("${BACKUP_HOST_DIR:-../backups}") && backupVolume.endsWith(":/backups"), backupVolume);
+        assertTrue(compose.path("volumes").has("postgres-data") && compose.path("volumes").has("redis-data"));
+    }
+
+    @Test
+    void devRunsTheAppAloneOnSqliteWithAVolume() {
+        JsonNode compose = RepositoryFiles.yaml(DEV);
+        assertEquals(List.of("app"), StreamSupport.stream(((Iterable<String>) compose.path("services")::fieldNames).spliterator(), false).toList());
+        JsonNode app = compose.at("/services/app");
+        assertEquals("embedded", app.at("/environment/QUARKUS_PROFILE").asText());
+        assertTrue(texts(app.path("volumes")).contains("app-data:/data"));
+        assertTrue(app.at("/environment/LINKSTACK_DEV_DB").asText().startsWith("/data/"));
+    }
+
+    @Test
+    void envExamplesHoldOnlyPlaceholderSecretsAndDocumentEveryVariable() {
+        for (String file : List.of(".env.production.example", ".env.docker.example")) {
+            List<String> lines = RepositoryFiles.read(file).lines().toList();
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i);
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                assertTrue(i > 0 && lines.get(i - 1).startsWith("#"), file + ": " + line + " has no comment");
+                String name = line.substring(0, line.indexOf('='));
+                String value = line.substring(line.indexOf('=') + 1);
+                if (name.endsWith("PASSWORD") || name.endsWith("TOKEN") || name.endsWith("SECRET")) {
+                    assertTrue(value.contains(EnvVar.PLACEHOLDER_MARKER), file + ": " + name + " must be a placeholder");
+                }
+            }
+        }
+        String production = RepositoryFiles.read(".env.production.example");
+        for (String secret : List.of("DB_PASSWORD", "REDIS_PASSWORD", "BACKUP_API_TOKEN")) {
+            assertTrue(production.contains(secret + "=" + EnvVar.PLACEHOLDER_MARKER), secret);
+        }
+    }
+
+    /** The shipped schema still carries draft-04 style "id" annotations, which 2019-09 validators do not know. */
+    private static void withoutLegacyIds(JsonNode node) {
+        if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+            JsonNode id = object.get("id");
+            if (id != null && id.isTextual()) {
+                object.remove("id");
+            }
+            object.forEach(ComposeFilesTest::withoutLegacyIds);
+        } else if (node.isArray()) {
+            node.forEach(ComposeFilesTest::withoutLegacyIds);
+        }
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(node -> values.add(node.asText()));
+        return values;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.linkstack.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What can be checked of the images without a Docker engine. */
+class DockerfilesTest {
+    private static final Pattern FROM = Pattern.compile("(?m)^FROM\\s+(\\S+)");
+    private static final Pattern USER = Pattern.compile("(?m)^USER\\s+(\\S+)");
+    static final List<String> DOCKERFILES = List.of(
+            "app-service/src/main/docker/Dockerfile.jvm",
+            "app-service/src/main/docker/Dockerfile.native",
+            "app-service/src/main/docker/Dockerfile.native-multistage",
+            "app-service/src/main/docker/Dockerfile.embedded",
+            "backup-service/src/main/docker/Dockerfile.jvm",
+            "backup-service/src/main/docker/Dockerfile.jvm-multistage",
+            "backup-service/src/main/docker/Dockerfile.native",
+            "backup-service/src/main/docker/Dockerfile.native-multistage");
+    static final List<String> FROM_SOURCE = List.of(
+            "app-service/src/main/docker/Dockerfile.native-multistage",
+            "app-service/src/main/docker/Dockerfile.embedded",
+            "backup-service/src/main/docker/Dockerfile.jvm-multistage",
+            "backup-service/src/main/docker/Dockerfile.native-multistage");
+
+    @Test
+    void everyImageBuiltByComposeHasItsDockerfile() {
+        for (String file : List.of(ComposeFilesTest.PRODUCTION, ComposeFilesTest.DEV)) {
+            RepositoryFiles.yaml(file).path("services").forEach(service -> {
+                JsonNode dockerfile = service.at("/build/dockerfile");
+                if (!dockerfile.isMissingNode()) {
+                    assertTrue(DOCKERFILES.contains(dockerfile.asText()), dockerfile.asText() + " is not among the checked Dockerfiles");
+                }
+            });
+        }
+    }
+
+    @Test
+    void imagesArePinnedAndRunAsNonRoot() {
+        for (String file : DOCKERFILES) {
+            String text = RepositoryFiles.read(file);
+            List<String> bases = all(FROM, text);
+            assertFalse(bases.isEmpty(), file);
+            bases.forEach(base -> assertTrue(base.contains(":") && !base.endsWith(":latest"), file + ": pin " + base));
+            List<String> users = all(USER, text);
+            assertFalse(users.isEmpty(), file + " sets no USER");
+            String finalUser = users.get(users.size() - 1);
+            assertFalse(finalUser.equals("root") || finalUser.equals("0"), file + " ends as root");
+        }
+    }
+
+    @Test
+    void sourceBuildsCopyEveryModulePomOfTheReactor() {
+        List<String> modules = all(Pattern.compile("<module>([^<]+)</module>"), RepositoryFiles.read("pom.xml"));
+        for (String file : FROM_SOURCE) {
+            String text = RepositoryFiles.read(file);
+            for (String module : modules) {
+                // Maven refuses to build one module of a reactor whose other module poms are missing.
+                assertTrue(text.contains("COPY " + module + "/pom.xml") || text.contains("COPY --chown=quarkus:quarkus " + module + "/pom.xml"),
+                        file + " does not copy " + module + "/pom.xml");
+            }
+        }
+    }
+
+    @Test
+    void nativeSourceBuildsRunNativeImageInsideTheBuilderNotInANestedContainer() {
+        for (String file : List.of("app-service/src/main/docker/Dockerfile.native-multistage", "backup-service/src/main/docker/Dockerfile.native-multistage")) {
+            String text = RepositoryFiles.read(file);
+            assertTrue(text.contains("-Dnative") && text.contains("-Dquarkus.native.container-build=false"), file);
+            assertTrue(text.contains("HEALTHCHECK") && text.contains("\"healthcheck\""), file + " checks itself without curl");
+        }
+    }
+
+    @Test
+    void multiStageImagesBuildFromSourceAndTheNativeOneUsesTheMandrelBuilder() {
+        for (String file : FROM_SOURCE) {
+            assertTrue(all(FROM, RepositoryFiles.read(file)).size() >= 2, file + " is multi-stage");
+        }
+        String nativeBuild = RepositoryFiles.read("app-service/src/main/docker/Dockerfile.native-multistage");
+        assertTrue(nativeBuild.contains("quarkus-mandrel-builder-image") && nativeBuild.contains("-Dnative"));
+        assertTrue(nativeBuild.contains("ubi9-quarkus-micro-image"));
+        String backup = RepositoryFiles.read("backup-service/src/main/docker/Dockerfile.jvm-multistage");
+        assertTrue(backup.contains("ARG PG_CLIENT_VERSION=16"), "pg_dump of the production server's major version");
+    }
+
+    private static List<String> all(Pattern pattern, String text) {
+        List<String> values = new ArrayList<>();
+        Matcher matcher = pattern.matcher(text);
+        while (matcher.find()) {
+            values.add(matcher.group(1));
+        }
+        return values;
+    }
+}

@@ -1,0 +1,268 @@
+package dev.linkstack.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.linkstack.testing.PostgresServer;
+import dev.linkstack.testing.QuarkusJarProcess;
+import dev.linkstack.testing.RedisServer;
+import dev.linkstack.testing.NginxServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The production topology without containers: PostgreSQL, Redis with a password, two app instances (prod
+ * profile, packaged jars), Nginx with the generated configuration rendered for loopback, and the backup-service,
+ * each a real process on a free port. Everything a user does goes through Nginx.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TopologyIT {
+    private static final Path APP_JAR = RepositoryFiles.path("app-service/target/quarkus-app/quarkus-run.jar");
+    private static final Path BACKUP_JAR = RepositoryFiles.path("backup-service/target/quarkus-app/quarkus-run.jar");
+    private static final String DB = "linkstack";
+    private static final String DB_USER = "linkstack";
+    private static final String DB_PASSWORD = "topology-db-password";
+    private static final String REDIS_PASSWORD = "topology-redis-password";
+    private static final String BACKUP_TOKEN = "topology-backup-token";
+    private static final String PASSWORD = "topology-user-password";
+
+    private static PostgresServer postgres;
+    private static RedisServer redis;
+    private static final List<QuarkusJarProcess> apps = new ArrayList<>();
+    private static final List<Integer> appPorts = new ArrayList<>();
+    private static NginxServer nginx;
+    private static QuarkusJarProcess backup;
+    private static Path backupDir;
+
+    private static String session;
+    private static String code;
+
+    @BeforeAll
+    static void startTheTopology() throws Exception {
+        // pg_dump must not be older than the server: this machine's PostgreSQL and pg_dump are one installed version.
+        postgres = PostgresServer.installed().start();
+        postgres.createDatabase(DB, DB_USER, DB_PASSWORD);
+        redis = new RedisServer(REDIS_PASSWORD).start();
+        for (int i = 0; i < DeploymentModel.APP_INSTANCES; i++) {
+            appPorts.add(dev.linkstack.testing.FreePort.find());
+        }
+        startApps();
+        nginx = new NginxServer();
+        List<String> upstreams = appPorts.stream().map(port -> "127.0.0.1:" + port).toList();
+        nginx.start(NginxConfig.render(new NginxConfig.Site(nginx.port(), upstreams, nginx.dir().toString(),
+                nginx.dir().resolve("access.log").toString(), nginx.dir().resolve("error.log").toString()), ""));
+        backupDir = Files.createTempDirectory("topology-backups");
+        Map<String, String> backupEnv = new HashMap<>();
+        backupEnv.put("BACKUP_DB_HOST", "127.0.0.1");
+        backupEnv.put("BACKUP_DB_PORT", String.valueOf(postgres.port()));
+        backupEnv.put("BACKUP_DB_NAME", DB);
+        backupEnv.put("BACKUP_DB_USER", PostgresServer.SUPERUSER);
+        backupEnv.put("BACKUP_DB_PASSWORD", PostgresServer.SUPERUSER_PASSWORD);
+        backupEnv.put("BACKUP_API_TOKEN", BACKUP_TOKEN);
+        backupEnv.put("BACKUP_DIR", backupDir.toString());
+        backupEnv.put("BACKUP_PG_BIN_DIR", postgres.binDir());
+        backupEnv.put("BACKUP_CRON", "off");
+        backup = QuarkusJarProcess.start(BACKUP_JAR, "backup", backupEnv);
+    }
+
+    private static void startApps() {
+        for (int i = 0; i < appPorts.size(); i++) {
+            Map<String, String> env = new HashMap<>();
+            env.put("PORT", String.valueOf(appPorts.get(i)));
+            env.put("DB_URL", postgres.jdbcUrl(DB));
+            env.put("DB_USER", DB_USER);
+            env.put("DB_PASSWORD", DB_PASSWORD);
+            env.put("REDIS_URL", redis.uri());
+            env.put("REDIS_PASSWORD", REDIS_PASSWORD);
+            env.put("SESSION_COOKIE_SECURE", "false");
+            env.put("CLICK_FLUSH_INTERVAL", "1s");
+            apps.add(QuarkusJarProcess.start(APP_JAR, "app-" + (i + 1), env));
+        }
+    }
+
+    @AfterAll
+    static void stopTheTopology() {
+        apps.forEach(QuarkusJarProcess::close);
+        if (backup != null) {
+            backup.close();
+        }
+        if (nginx != null) {
+            nginx.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void registerLoginShortenAndFollowThroughNginx() {
+        String user = "topology-" + System.nanoTime();
+        assertEquals(201, Http.post(edge("/api/auth/register"), Map.of("username", user, "password", PASSWORD)).status());
+        Http.Reply login = Http.post(edge("/api/auth/login"), Map.of("username", user, "password", PASSWORD));
+        assertEquals(200, login.status(), login.body());
+        session = login.cookie("linkstack_session");
+        assertNotNull(session);
+        assertEquals("nosniff", login.header("X-Content-Type-Options"), "Nginx security headers");
+        assertEquals("DENY", login.header("X-Frame-Options"));
+
+        Http.Reply created = Http.post(edge("/api/links"), Map.of("url", "https://example.org/topology"), "Cookie", cookie());
+        assertEquals(201, created.status(), created.body());
+        code = created.json().path("code").asText();
+        assertTrue(created.json().path("shortUrl").asText().startsWith(nginx.baseUrl() + "/"), "short URL names the edge: " + created.body());
+
+        Http.Reply redirect = Http.get(edge("/" + code));
+        assertEquals(302, redirect.status());
+        assertEquals("https://example.org/topology", redirect.header("Location"));
+        assertTrue(nginx.file("access.log").contains("upstream_time="), "access log carries upstream time");
+    }
+
+    @Test
+    @Order(2)
+    void theSameSessionWorksOnEveryInstance() {
+        for (QuarkusJarProcess app : apps) {
+            Http.Reply me = Http.get(app.baseUrl() + "/api/auth/me", "Cookie", cookie());
+            assertEquals(200, me.status(), app.baseUrl() + ": " + me.body());
+        }
+    }
+
+    @Test
+    @Order(3)
+    void instanceEndpointsAndTheBackupApiAreNotReachableThroughNginx() {
+        for (String path : List.of("/q/health", "/q/health/ready", "/q/metrics", "/q/openapi", "/api/backups")) {
+            Http.Reply reply = Http.get(edge(path), "Authorization", "Bearer " + BACKUP_TOKEN);
+            assertTrue(reply.status() == 404 || reply.status() == 401, path + " answered " + reply.status() + ": " + reply.body());
+            assertTrue(!reply.body().contains("\"checks\"") && !reply.body().contains("jvm_"), path + " leaked: " + reply.body());
+        }
+    }
+
+    @Test
+    @Order(4)
+    void loginAttemptsAreRateLimited() {
+        int limited = 0;
+        for (int i = 0; i < 20; i++) {
+            if (Http.post(edge("/api/auth/login"), Map.of("username", "nobody", "password", "wrong-password")).status() == 429) {
+                limited++;
+            }
+        }
+        assertTrue(limited > 0, "a burst of logins meets 429");
+    }
+
+    @Test
+    @Order(5)
+    void everythingKeepsWorkingWithOneInstanceDown() throws InterruptedException {
+        apps.get(0).terminate(Duration.ofSeconds(30));
+        for (int i = 0; i < 10; i++) {
+            assertEquals(302, Http.get(edge("/" + code)).status(), "redirect " + i);
+            assertEquals(200, Http.get(edge("/api/auth/me"), "Cookie", cookie()).status(), "session " + i);
+        }
+        Http.Reply created = Http.post(edge("/api/links"), Map.of("url", "https://example.org/while-degraded"), "Cookie", cookie());
+        assertEquals(201, created.status(), created.body());
+    }
+
+    @Test
+    @Order(6)
+    void aBackupTakenThroughTheApiRestoresToTheSameData() throws Exception {
+        // 11 redirects so far (1, then 10 with an instance down): once all are in the database, nothing changes
+        // until the comparison below, and every 302 has been counted exactly once.
+        awaitStoredClicks(11, Duration.ofSeconds(20));
+        String auth = "Bearer " + BACKUP_TOKEN;
+        Http.Reply triggered = Http.post(backup.baseUrl() + "/api/backups", null, "Authorization", auth);
+        assertEquals(202, triggered.status(), triggered.body());
+        String jobUrl = backup.baseUrl() + triggered.header("Location").replaceFirst("^https?://[^/]+", "");
+        JsonNode job = awaitJob(jobUrl, auth);
+        String backupId = job.path("backupId").asText();
+        assertTrue(!backupId.isEmpty(), job.toString());
+
+        Http.Reply restored = Http.post(backup.baseUrl() + "/api/backups/" + backupId + "/restore",
+                Map.of("database", "restored", "confirm", "restored"), "Authorization", auth);
+        assertEquals(200, restored.status(), restored.body());
+        for (String table : List.of("users", "links", "api_tokens", "link_daily_clicks")) {
+            assertEquals(rows(DB, table), rows("restored", table), table + " restored identically");
+        }
+    }
+
+    @Test
+    @Order(7)
+    void anAppUpdateKeepsAllData() throws InterruptedException {
+        for (QuarkusJarProcess app : apps) {
+            if (app.process().isAlive()) {
+                app.terminate(Duration.ofSeconds(30));
+            }
+        }
+        apps.clear();
+        startApps(); // the "new version": fresh processes on the same addresses
+        assertEquals(200, Http.get(edge("/api/auth/me"), "Cookie", cookie()).status(), "sessions survive in Redis");
+        assertEquals(302, Http.get(edge("/" + code)).status());
+        JsonNode links = Http.get(edge("/api/links"), "Cookie", cookie()).json();
+        assertEquals(2, links.path("total").asInt(), links.toString());
+    }
+
+    private static void awaitStoredClicks(long expected, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long stored = storedClicks();
+        while (stored < expected && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            stored = storedClicks();
+        }
+        assertEquals(expected, stored, "clicks stored for the 302s sent through Nginx");
+    }
+
+    private static long storedClicks() throws SQLException {
+        return Long.parseLong(rows(DB, "(SELECT coalesce(sum(clicks), 0) AS total FROM link_daily_clicks)").get(0).replaceAll("[()]", ""));
+    }
+
+    private static JsonNode awaitJob(String url, String auth) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode job = Http.get(url, "Authorization", auth).json();
+        while (System.nanoTime() < deadline && !job.path("state").asText().matches("SUCCEEDED|FAILED")) {
+            Thread.sleep(200);
+            job = Http.get(url, "Authorization", auth).json();
+        }
+        assertEquals("SUCCEEDED", job.path("state").asText(), job.toString());
+        return job;
+    }
+
+    /** Every row of a table, in key order, as text: restored data must match exactly. */
+    private static List<String> rows(String database, String table) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(database), PostgresServer.SUPERUSER, PostgresServer.SUPERUSER_PASSWORD);
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT t::text FROM " + table + " t ORDER BY 1")) {
+            while (result.next()) {
+                rows.add(result.getString(1));
+            }
+        }
+        return rows;
+    }
+
+    private static String edge(String path) {
+        return nginx.baseUrl() + path;
+    }
+
+    private static String cookie() {
+        return "linkstack_session=" + session;
+    }
+}
