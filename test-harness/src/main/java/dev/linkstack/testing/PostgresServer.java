@@ -68,6 +68,29 @@ public final class PostgresServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Starts the (initialised) cluster inside another network namespace: {@code launcher} is the prefix that enters
+     * it (e.g. {@code ip netns exec NS}), {@code address} the namespace's own address to listen on. Password logins
+     * are accepted from any address, as a server on a private container network does; {@link #port()} and
+     * {@link #jdbcUrl} keep naming the loopback port, which is not served in this mode.
+     */
+    public PostgresServer startInside(List<String> launcher, String address, int listenPort) {
+        if (!Files.exists(dataDir)) {
+            initDataDir();
+        }
+        try {
+            Files.writeString(dataDir.resolve("pg_hba.conf"), "host all all 0.0.0.0/0 scram-sha-256\n", java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(Processes.asServiceUser(List.of(bin("pg_ctl"), "-D", dataDir.toString(), "-l", root.resolve("server.log").toString(),
+                "-w", "-t", "60", "-o", "-p " + listenPort + " -h " + address + " -k " + root + " -c fsync=off -c synchronous_commit=off", "start")));
+        Processes.run(Duration.ofSeconds(90), command);
+        running = true;
+        return this;
+    }
+
     /** Fast shutdown; the data directory stays, so {@link #start()} brings the same data back. */
     public void stop() {
         if (running) {

@@ -31,6 +31,14 @@ public final class QuarkusJarProcess implements AutoCloseable {
 
     /** Starts the jar with the environment plus PORT (a free one unless given) and does not wait. */
     public static QuarkusJarProcess launch(Path jar, String name, Map<String, String> environment) {
+        return launch(jar, name, environment, List.of());
+    }
+
+    /**
+     * Like {@link #launch(Path, String, Map)}, with a prefix that runs the JVM elsewhere, e.g. {@code ip netns exec NS}
+     * (which execs the command, so signals reach the JVM itself).
+     */
+    public static QuarkusJarProcess launch(Path jar, String name, Map<String, String> environment, List<String> launcher) {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar.toAbsolutePath() + " missing: run the package phase first");
         }
@@ -38,7 +46,9 @@ public final class QuarkusJarProcess implements AutoCloseable {
         int port = Integer.parseInt(env.computeIfAbsent("PORT", unset -> String.valueOf(FreePort.find())));
         try {
             Path log = Files.createTempFile(name + "-", ".log");
-            ProcessBuilder builder = new ProcessBuilder(List.of(javaExecutable(), "-Xmx256m", "-jar", jar.toString()))
+            List<String> command = new java.util.ArrayList<>(launcher);
+            command.addAll(List.of(javaExecutable(), "-Xmx256m", "-jar", jar.toString()));
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().putAll(env);
             return new QuarkusJarProcess(builder.start(), log, port);

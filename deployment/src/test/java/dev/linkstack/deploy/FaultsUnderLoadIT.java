@@ -1,0 +1,284 @@
+package dev.linkstack.deploy;
+
+import dev.linkstack.testing.FreePort;
+import dev.linkstack.testing.NginxServer;
+import dev.linkstack.testing.PostgresServer;
+import dev.linkstack.testing.Processes;
+import dev.linkstack.testing.QuarkusJarProcess;
+import dev.linkstack.testing.RedisServer;
+import dev.linkstack.testing.ReliabilityReport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Faults injected into the production topology (processes on loopback: PostgreSQL, Redis with AOF, two app instances,
+ * Nginx with the generated configuration) while a redirect load runs through Nginx. Every scenario compares the 302s
+ * the clients received with the clicks stored in PostgreSQL afterwards. {@code -Dreliability.heavy=true} runs longer
+ * and with more connections.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultsUnderLoadIT {
+    private static final Path APP_JAR = RepositoryFiles.path("app-service/target/quarkus-app/quarkus-run.jar");
+    private static final boolean HEAVY = Boolean.getBoolean("reliability.heavy");
+    private static final int WORKERS = HEAVY ? 32 : 8;
+    private static final Duration PHASE = Duration.ofSeconds(HEAVY ? 20 : 4);
+    private static final int LINKS = HEAVY ? 2000 : 100;
+    private static final double MAX_FAILURE_RATE = 0.001;
+    private static final String DB = "linkstack";
+    private static final String DB_USER = "linkstack";
+    private static final String DB_PASSWORD = "faults-db-password";
+    private static final String REDIS_PASSWORD = "faults-redis-password";
+
+    private static PostgresServer postgres;
+    private static RedisServer redis;
+    private static final List<Integer> appPorts = new ArrayList<>();
+    private static final QuarkusJarProcess[] apps = new QuarkusJarProcess[2];
+    private static NginxServer nginx;
+    private static String session;
+    private static final List<String> codes = new ArrayList<>();
+
+    @BeforeAll
+    static void startTheTopologyAndCreateLinks() {
+        postgres = PostgresServer.installed().start();
+        postgres.createDatabase(DB, DB_USER, DB_PASSWORD);
+        redis = new RedisServer(REDIS_PASSWORD).start();
+        for (int i = 0; i < apps.length; i++) {
+            appPorts.add(FreePort.find());
+            startApp(i);
+        }
+        nginx = new NginxServer();
+        nginx.start(NginxConfig.render(new NginxConfig.Site(nginx.port(), appPorts.stream().map(port -> "127.0.0.1:" + port).toList(),
+                nginx.dir().toString(), nginx.dir().resolve("access.log").toString(), nginx.dir().resolve("error.log").toString()), ""));
+
+        String user = "faults-" + System.nanoTime();
+        assertEquals(201, Http.post(edge("/api/auth/register"), Map.of("username", user, "password", "faults-user-password")).status());
+        Http.Reply login = Http.post(edge("/api/auth/login"), Map.of("username", user, "password", "faults-user-password"));
+        assertEquals(200, login.status(), login.body());
+        session = login.cookie("linkstack_session");
+        for (int i = 0; i < LINKS; i++) {
+            Http.Reply created = Http.post(edge("/api/links"), Map.of("url", "https://example.org/faults/" + i), "Cookie", cookie());
+            assertEquals(201, created.status(), created.body());
+            codes.add(created.json().path("code").asText());
+        }
+        // Warm every instance's caches, then start each scenario from settled counts.
+        for (String code : codes) {
+            for (int port : appPorts) {
+                assertEquals(302, Http.get("http://127.0.0.1:" + port + "/" + code).status());
+            }
+        }
+    }
+
+    private static void startApp(int index) {
+        launchApp(index);
+        apps[index].awaitReady(Duration.ofSeconds(90));
+    }
+
+    /** Starts an instance without waiting for it: the next scenario waits while its counts settle. */
+    private static void launchApp(int index) {
+        Map<String, String> env = new HashMap<>();
+        env.put("PORT", String.valueOf(appPorts.get(index)));
+        env.put("DB_URL", postgres.jdbcUrl(DB));
+        env.put("DB_USER", DB_USER);
+        env.put("DB_PASSWORD", DB_PASSWORD);
+        env.put("REDIS_URL", redis.uri());
+        env.put("REDIS_PASSWORD", REDIS_PASSWORD);
+        env.put("SESSION_COOKIE_SECURE", "false");
+        env.put("CLICK_FLUSH_INTERVAL", "0.5s");
+        apps[index] = QuarkusJarProcess.launch(APP_JAR, "faults-app-" + (index + 1), env);
+    }
+
+    @AfterAll
+    static void stopEverything() {
+        for (QuarkusJarProcess app : apps) {
+            if (app != null) {
+                app.close();
+            }
+        }
+        if (nginx != null) {
+            nginx.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void killingOneOfTwoInstancesCostsAlmostNoRequestsAndNoSessions() throws Exception {
+        long before = settledClicks();
+        RedirectLoad load = new RedirectLoad(nginx.baseUrl(), codes, WORKERS);
+        sleep(PHASE);
+        apps[0].process().destroyForcibly().waitFor(); // kill -9: no shutdown hook, no flush
+        sleep(PHASE);
+        RedirectLoad.Result result = load.stop();
+        assertTrue(result.sent() > 100, "the load ran: " + result);
+
+        assertEquals(200, Http.get(edge("/api/auth/me"), "Cookie", cookie()).status(), "session valid through Nginx");
+        assertEquals(200, Http.get(apps[1].baseUrl() + "/api/auth/me", "Cookie", cookie()).status(), "session valid on the survivor");
+        // Clicks the killed instance had counted but not yet shared (at most about one push interval) die with it.
+        long lost = result.redirects() - (settledClicks() - before);
+        ReliabilityReport.record("kill -9 one of two app instances under redirect load (through Nginx)",
+                String.format("%,d requests, %d connections", result.sent(), WORKERS), ReliabilityReport.share(result.failures(), result.sent()),
+                lost + " clicks (counted in the killed process's memory, not yet pushed)");
+        assertTrue(result.failureRate() < MAX_FAILURE_RATE, "failed requests: " + result);
+        assertTrue(lost >= 0, "never more clicks than redirects: " + lost);
+
+        launchApp(0);
+    }
+
+    @Test
+    @Order(2)
+    void postgresDownForTenSecondsKeepsCachedRedirectsAndLosesNoClick() throws Exception {
+        long before = settledClicks();
+        apps[0].awaitReady(Duration.ofSeconds(90)); // relaunched after the kill -9
+        RedirectLoad load = new RedirectLoad(nginx.baseUrl(), codes, WORKERS);
+        sleep(Duration.ofSeconds(2));
+        postgres.stop();
+        long down = System.nanoTime();
+        boolean sawDown = awaitReadiness(apps[0], 503, Duration.ofSeconds(9));
+        sleep(Duration.ofNanos(Math.max(0, Duration.ofSeconds(10).toNanos() - (System.nanoTime() - down))));
+        long sentWhileDown = load.sentSoFar();
+        postgres.start();
+        boolean backUp = awaitReadiness(apps[0], 200, Duration.ofSeconds(30)) && awaitReadiness(apps[1], 200, Duration.ofSeconds(30));
+        sleep(Duration.ofSeconds(2));
+        RedirectLoad.Result result = load.stop();
+
+        long stored = awaitClicks(before + result.redirects(), Duration.ofSeconds(60)) - before;
+        ReliabilityReport.record("PostgreSQL stopped 10 s under redirect load", String.format("%,d requests (%,d before restart)", result.sent(), sentWhileDown),
+                ReliabilityReport.share(result.failures(), result.sent()), (result.redirects() - stored) + " clicks");
+        assertTrue(sawDown, "readiness went DOWN while PostgreSQL was stopped");
+        assertTrue(backUp, "readiness came back UP without restarting the app");
+        assertTrue(result.failureRate() < MAX_FAILURE_RATE, "cached redirects keep answering: " + result);
+        assertEquals(result.redirects(), stored, "every 302 stored as a click once PostgreSQL is back");
+    }
+
+    @Test
+    @Order(3)
+    void redisRestartKeepsRedirectsSessionsAndExactClicks() throws Exception {
+        long before = settledClicks();
+        RedirectLoad load = new RedirectLoad(nginx.baseUrl(), codes, WORKERS);
+        sleep(Duration.ofSeconds(2));
+        redis.stop(); // SIGTERM: Redis writes its append-only file and exits
+        sleep(Duration.ofSeconds(3));
+        redis.start();
+        sleep(PHASE);
+        RedirectLoad.Result result = load.stop();
+
+        int sessionStatus = awaitStatus(edge("/api/auth/me"), 200, Duration.ofSeconds(15));
+        long stored = awaitClicks(before + result.redirects(), Duration.ofSeconds(60)) - before;
+        ReliabilityReport.record("Redis restarted under redirect load", String.format("%,d requests", result.sent()),
+                ReliabilityReport.share(result.failures(), result.sent()), (result.redirects() - stored) + " clicks, 0 sessions");
+        assertEquals(200, sessionStatus, "the session survived the Redis restart (AOF)");
+        assertTrue(result.failureRate() < MAX_FAILURE_RATE, "redirects continue: " + result);
+        assertEquals(result.redirects(), stored, "click counts exact across the Redis restart");
+    }
+
+    @Test
+    @Order(4)
+    void sigtermToAnInstanceFlushesItsClicks() throws Exception {
+        long before = settledClicks();
+        RedirectLoad load = new RedirectLoad(nginx.baseUrl(), codes, WORKERS);
+        sleep(PHASE);
+        int exit = apps[1].terminate(Duration.ofSeconds(30));
+        sleep(Duration.ofSeconds(2));
+        RedirectLoad.Result result = load.stop();
+
+        long stored = awaitClicks(before + result.redirects(), Duration.ofSeconds(60)) - before;
+        ReliabilityReport.record("SIGTERM to one app instance under redirect load", String.format("%,d requests", result.sent()),
+                ReliabilityReport.share(result.failures(), result.sent()), (result.redirects() - stored) + " clicks");
+        assertEquals(0, exit == 143 ? 0 : exit, "clean exit on SIGTERM");
+        assertTrue(result.failureRate() < MAX_FAILURE_RATE, "requests during the shutdown: " + result);
+        assertEquals(result.redirects(), stored, "total clicks equal the 302 responses");
+    }
+
+    // ----------------------------------------------------------------------------------------------------------
+
+    /** Stored clicks once nothing is pending: the same figure twice, a few flush intervals apart. */
+    private static long settledClicks() throws Exception {
+        long previous = -1;
+        long current = storedClicks();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (current != previous && System.nanoTime() < deadline) {
+            Thread.sleep(1500); // several push and flush intervals (CLICK_FLUSH_INTERVAL=0.5s here)
+            previous = current;
+            current = storedClicks();
+        }
+        return current;
+    }
+
+    /** Waits until the stored clicks reach the expected figure (or stop growing) and returns what is stored. */
+    private static long awaitClicks(long expected, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long stored = storedClicks();
+        while (stored < expected && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            stored = storedClicks();
+        }
+        Thread.sleep(1500); // a late duplicate would show here
+        return storedClicks();
+    }
+
+    private static long storedClicks() throws SQLException {
+        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(DB), PostgresServer.SUPERUSER, PostgresServer.SUPERUSER_PASSWORD);
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT coalesce(sum(clicks), 0) FROM link_daily_clicks")) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
+    private static boolean awaitReadiness(QuarkusJarProcess app, int status, Duration timeout) {
+        return awaitStatus(app.baseUrl() + "/q/health/ready", status, timeout) == status;
+    }
+
+    private static int awaitStatus(String url, int status, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int last = -1;
+        while (System.nanoTime() < deadline) {
+            try {
+                last = url.startsWith(nginx.baseUrl()) ? Http.get(url, "Cookie", cookie()).status() : Http.get(url).status();
+            } catch (RuntimeException notAnswering) {
+                last = -1;
+            }
+            if (last == status) {
+                return last;
+            }
+            Processes.sleep(200);
+        }
+        return last;
+    }
+
+    private static void sleep(Duration duration) throws InterruptedException {
+        Thread.sleep(duration.toMillis());
+    }
+
+    private static String edge(String path) {
+        return nginx.baseUrl() + path;
+    }
+
+    private static String cookie() {
+        return "linkstack_session=" + session;
+    }
+}

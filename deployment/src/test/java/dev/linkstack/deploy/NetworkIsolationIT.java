@@ -1,0 +1,302 @@
+package dev.linkstack.deploy;
+
+import dev.linkstack.testing.NetworkNamespaces;
+import dev.linkstack.testing.PostgresServer;
+import dev.linkstack.testing.Processes;
+import dev.linkstack.testing.QuarkusJarProcess;
+import dev.linkstack.testing.ReliabilityReport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The production Compose topology rebuilt from {@link DeploymentModel#production()} with network namespaces: one
+ * namespace per container, one bridge per Compose network, and an "outside" host that sees only what the host
+ * publishes (Nginx's port). Real PostgreSQL, Redis, app instances, Nginx and backup-service run inside, reaching each
+ * other by service name as in Compose. From outside, only Nginx may answer.
+ */
+class NetworkIsolationIT {
+    private static final Path APP_JAR = RepositoryFiles.path("app-service/target/quarkus-app/quarkus-run.jar");
+    private static final Path BACKUP_JAR = RepositoryFiles.path("backup-service/target/quarkus-app/quarkus-run.jar");
+    /** The network standing for the host's published ports; "outside" and every service that publishes a port. */
+    private static final String PUBLISHED = "published";
+    private static final String OUTSIDE = "outside";
+    private static final int POSTGRES_PORT = 5432;
+    private static final int REDIS_PORT = 6379;
+    /** Every port something in the topology listens on, plus the usual web ports. */
+    private static final int[] PROBED_PORTS = java.util.stream.IntStream.of(POSTGRES_PORT, REDIS_PORT, DeploymentModel.APP_PORT,
+            DeploymentModel.NGINX_PORT, 80, 443).distinct().toArray();
+    private static final String BACKUP_TOKEN = "isolation-backup-token";
+
+    /** The values an operator would put in .env.production. */
+    private static final Map<String, String> ENV_FILE = Map.of(
+            "DB_NAME", "linkstack", "DB_USER", "linkstack", "DB_PASSWORD", "isolation-db-password",
+            "REDIS_PASSWORD", "isolation-redis-password", "BACKUP_API_TOKEN", BACKUP_TOKEN,
+            "SESSION_COOKIE_SECURE", "false", "PUBLIC_BASE_URL", "http://nginx:" + DeploymentModel.NGINX_PORT + "/",
+            "BACKUP_CRON", "off");
+
+    private static final Deployment MODEL = DeploymentModel.production();
+    private static NetworkNamespaces net;
+    private static PostgresServer postgres;
+    private static final List<Process> daemons = new ArrayList<>();
+    private static final List<QuarkusJarProcess> services = new ArrayList<>();
+    private static Path workDir;
+
+    @BeforeAll
+    static void buildTheTopology() throws Exception {
+        assertTrue(NetworkNamespaces.available(), "needs root and iproute2 (ip netns)");
+        workDir = Processes.openTempDir("isolation-");
+        net = new NetworkNamespaces("ls" + ProcessHandle.current().pid() % 100000);
+        for (Service service : MODEL.services()) {
+            List<String> networks = new ArrayList<>(service.networks());
+            if (!service.ports().isEmpty()) {
+                networks.add(PUBLISHED);
+            }
+            net.host(service.name(), networks);
+        }
+        net.host(OUTSIDE, List.of(PUBLISHED));
+        net.writeHostsFiles();
+
+        startPostgres();
+        startRedis();
+        for (Service service : MODEL.services()) {
+            if (service.name().startsWith("app-")) {
+                Map<String, String> env = resolve(service.environment());
+                env.put("PORT", String.valueOf(DeploymentModel.APP_PORT));
+                services.add(QuarkusJarProcess.launch(APP_JAR, service.name(), env, net.exec(service.name())));
+            }
+        }
+        Map<String, String> backupEnv = resolve(MODEL.service("backup").environment());
+        Path backups = Files.createDirectories(workDir.resolve("backups"));
+        backupEnv.put("BACKUP_DIR", backups.toString()); // the host-mounted folder
+        backupEnv.put("BACKUP_PG_BIN_DIR", postgres.binDir());
+        backupEnv.put("PORT", "8080");
+        services.add(QuarkusJarProcess.launch(BACKUP_JAR, "backup", backupEnv, net.exec("backup")));
+        for (QuarkusJarProcess service : services) {
+            awaitReadyInside(service);
+        }
+        startNginx();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        services.forEach(QuarkusJarProcess::close);
+        for (Process daemon : daemons) {
+            daemon.destroy();
+            try {
+                if (!daemon.waitFor(10, TimeUnit.SECONDS)) {
+                    daemon.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+        if (net != null) {
+            net.close();
+        }
+        Processes.deleteRecursively(workDir);
+    }
+
+    @Test
+    void fromOutsideOnlyNginxAnswers() {
+        String nginxAddress = net.address("nginx", PUBLISHED);
+        String edge = "http://" + nginxAddress + ":" + DeploymentModel.NGINX_PORT;
+
+        // The way in works: a user registers, signs in, shortens a link and follows it, all from outside.
+        assertEquals("200", curl(OUTSIDE, edge + "/healthz").status());
+        assertEquals("201", curl(OUTSIDE, "-X", "POST", "-H", "Content-Type: application/json",
+                "-d", "{\"username\":\"outsider\",\"password\":\"outsider-password-1\"}", edge + "/api/auth/register").status());
+        Path cookies = workDir.resolve("cookies.txt");
+        assertEquals("200", curl(OUTSIDE, "-c", cookies.toString(), "-X", "POST", "-H", "Content-Type: application/json",
+                "-d", "{\"username\":\"outsider\",\"password\":\"outsider-password-1\"}", edge + "/api/auth/login").status());
+        Reply created = curl(OUTSIDE, "-b", cookies.toString(), "-X", "POST", "-H", "Content-Type: application/json",
+                "-d", "{\"url\":\"https://example.org/isolated\"}", edge + "/api/links");
+        assertEquals("201", created.status(), created.body());
+        Matcher code = Pattern.compile("\"code\"\\s*:\\s*\"([^\"]+)\"").matcher(created.body());
+        assertTrue(code.find(), created.body());
+        assertEquals("302", curl(OUTSIDE, edge + "/" + code.group(1)).status());
+
+        // Instance endpoints and the backup API stay inside even through the way in.
+        for (String path : List.of("/q/health", "/q/health/ready", "/q/metrics", "/q/openapi", "/api/backups")) {
+            Reply reply = curl(OUTSIDE, "-H", "Authorization: Bearer " + BACKUP_TOKEN, edge + path);
+            assertTrue(reply.status().equals("404") || reply.status().equals("401"), path + " answered " + reply.status());
+        }
+
+        // Every address of every other host, on the ports anything here listens on: nothing answers.
+        int probes = 0;
+        List<String> reachable = new ArrayList<>();
+        for (var host : net.addresses().entrySet()) {
+            if (host.getKey().equals(OUTSIDE)) {
+                continue;
+            }
+            for (var attachment : host.getValue().entrySet()) {
+                for (int port : PROBED_PORTS) {
+                    probes++;
+                    if (net.canConnect(OUTSIDE, attachment.getValue(), port)) {
+                        reachable.add(host.getKey() + "@" + attachment.getKey() + ":" + port);
+                    }
+                }
+            }
+        }
+        assertEquals(List.of("nginx@" + PUBLISHED + ":" + DeploymentModel.NGINX_PORT), reachable, "reachable from outside");
+        ReliabilityReport.record("network isolation: ports reachable from outside (production topology in netns)",
+                probes + " address:port probes", (reachable.size() - 1) + " besides Nginx", "n/a");
+    }
+
+    @Test
+    void theBackendIsReachableOnlyFromTheServicesAttachedToIt() {
+        // Positive controls: the attached services do reach PostgreSQL and Redis by name...
+        for (String host : List.of("app-1", "app-2", "backup")) {
+            assertTrue(net.canConnect(host, "postgres", POSTGRES_PORT), host + " reaches postgres");
+        }
+        assertTrue(net.canConnect("app-1", "redis", REDIS_PORT), "app-1 reaches redis");
+        // ...while Nginx, on the frontend network only, reaches the app instances and nothing behind them.
+        assertTrue(net.canConnect("nginx", "app-1", DeploymentModel.APP_PORT));
+        for (var attachment : net.addresses().get("postgres").entrySet()) {
+            assertFalse(net.canConnect("nginx", attachment.getValue(), POSTGRES_PORT), "nginx must not reach PostgreSQL");
+        }
+        for (var attachment : net.addresses().get("redis").entrySet()) {
+            assertFalse(net.canConnect("nginx", attachment.getValue(), REDIS_PORT), "nginx must not reach Redis");
+        }
+        for (var attachment : net.addresses().get("backup").entrySet()) {
+            assertFalse(net.canConnect("nginx", attachment.getValue(), 8080), "nginx must not reach the backup API");
+        }
+    }
+
+    @Test
+    void theBackupServiceBacksUpThroughTheBackendNetwork() {
+        // As `docker compose exec backup ...`: the API is used from inside the backup container.
+        Reply triggered = curl("backup", "-X", "POST", "-H", "Authorization: Bearer " + BACKUP_TOKEN, "http://127.0.0.1:8080/api/backups");
+        assertEquals("202", triggered.status(), triggered.body());
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String list = "";
+        while (System.nanoTime() < deadline && !list.contains("\"SUCCEEDED\"") && !list.contains("succeeded")) {
+            Processes.sleep(300);
+            list = curl("backup", "-H", "Authorization: Bearer " + BACKUP_TOKEN, "http://127.0.0.1:8080/api/backups").body();
+        }
+        assertTrue(list.toLowerCase().contains("succeeded"), list);
+    }
+
+    private static void startPostgres() {
+        // Initialise on loopback (the harness talks JDBC there), then serve the same cluster inside the namespace.
+        postgres = PostgresServer.installed().start();
+        postgres.createDatabase(ENV_FILE.get("DB_NAME"), ENV_FILE.get("DB_USER"), ENV_FILE.get("DB_PASSWORD"));
+        postgres.stop();
+        postgres.startInside(net.exec("postgres"), "0.0.0.0", POSTGRES_PORT);
+    }
+
+    private static void startRedis() throws IOException {
+        Path dir = Files.createDirectories(workDir.resolve("redis"));
+        daemons.add(new ProcessBuilder(net.inside("redis", List.of("redis-server", "--port", String.valueOf(REDIS_PORT), "--bind", "0.0.0.0",
+                "--protected-mode", "no", "--requirepass", ENV_FILE.get("REDIS_PASSWORD"), "--dir", dir.toString(), "--save", "",
+                "--appendonly", "yes"))).redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start());
+        awaitPortInside("redis", REDIS_PORT);
+    }
+
+    private static void startNginx() throws IOException {
+        Path dir = Files.createDirectories(workDir.resolve("nginx"));
+        dir.toFile().setWritable(true, false);
+        List<String> upstreams = new ArrayList<>();
+        for (int i = 1; i <= DeploymentModel.APP_INSTANCES; i++) {
+            upstreams.add(DeploymentModel.appInstanceName(i) + ":" + DeploymentModel.APP_PORT);
+        }
+        Path config = dir.resolve("nginx.conf");
+        Files.writeString(config, NginxConfig.render(new NginxConfig.Site(DeploymentModel.NGINX_PORT, upstreams, dir.toString(),
+                dir.resolve("access.log").toString(), dir.resolve("error.log").toString()), ""));
+        daemons.add(new ProcessBuilder(net.inside("nginx", List.of("nginx", "-c", config.toString(), "-g", "daemon off;")))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start());
+        awaitPortInside("nginx", DeploymentModel.NGINX_PORT);
+    }
+
+    private static void awaitReadyInside(QuarkusJarProcess service) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        String name = hostOf(service);
+        while (System.nanoTime() < deadline) {
+            if (!service.process().isAlive()) {
+                throw new IllegalStateException(name + " exited:\n" + service.log());
+            }
+            if (curl(name, "http://127.0.0.1:8080/q/health/ready").status().equals("200")) {
+                return;
+            }
+            Processes.sleep(300);
+        }
+        throw new IllegalStateException(name + " not ready:\n" + service.log());
+    }
+
+    private static String hostOf(QuarkusJarProcess service) {
+        int index = services.indexOf(service);
+        return index < DeploymentModel.APP_INSTANCES ? DeploymentModel.appInstanceName(index + 1) : "backup";
+    }
+
+    private static void awaitPortInside(String host, int port) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (net.canConnect(host, "127.0.0.1", port)) {
+                return;
+            }
+            Processes.sleep(100);
+        }
+        throw new IllegalStateException(host + ": nothing listens on " + port);
+    }
+
+    /** The service's Compose environment with the .env file's values in place of its ${...} references. */
+    private static Map<String, String> resolve(Map<String, String> environment) {
+        Map<String, String> resolved = new HashMap<>();
+        Pattern reference = Pattern.compile("\\$\\{([A-Z_]+)(?::[-?]([^}]*))?}");
+        environment.forEach((name, value) -> {
+            Matcher matcher = reference.matcher(value);
+            StringBuilder out = new StringBuilder();
+            while (matcher.find()) {
+                String replacement = ENV_FILE.getOrDefault(matcher.group(1), matcher.group(0).contains(":-") ? matcher.group(2) : null);
+                if (replacement == null) {
+                    throw new IllegalStateException("no test value for required " + matcher.group(1));
+                }
+                matcher.appendReplacement(out, Matcher.quoteReplacement(replacement));
+            }
+            matcher.appendTail(out);
+            resolved.put(name, out.toString());
+        });
+        return resolved;
+    }
+
+    record Reply(String status, String body) {
+    }
+
+    /** curl run inside a host: the status code and the body; "000" when nothing answered. */
+    private static Reply curl(String host, String... args) {
+        List<String> command = new ArrayList<>(List.of("curl", "-s", "--max-time", "5", "-w", "\n%{http_code}"));
+        command.addAll(List.of(args));
+        try {
+            Process process = new ProcessBuilder(net.inside(host, command)).redirectErrorStream(true).start();
+            String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            process.waitFor(15, TimeUnit.SECONDS);
+            int split = out.lastIndexOf('\n');
+            return new Reply(out.substring(split + 1).trim(), split < 0 ? "" : out.substring(0, split));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
