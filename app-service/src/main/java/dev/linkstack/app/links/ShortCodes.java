@@ -36,6 +36,11 @@ public class ShortCodes {
         return null;
     }
 
+    /** Whether a code is one of the names kept for the service's own paths. */
+    public boolean isReserved(String code) {
+        return reserved.contains(code.toLowerCase(Locale.ROOT));
+    }
+
     /** Cheap check for the redirect path: anything else can never be a stored code. */
     public static boolean couldExist(String code) {
         int length = code.length();
