@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,10 +16,15 @@ import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Moves clicks from memory to their durable home in batches: with Redis, memory → Redis every push interval
@@ -37,6 +43,14 @@ public class ClickFlusher {
     private final RedisGuard guard;
     private final Clock clock;
     private final Counter flushedClicks;
+    private final Duration pushInterval;
+    private final ScheduledExecutorService pushTimer = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "click-push");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** Pushes whose reply was lost, by push id; guarded by this. */
+    private final Map<String, Map<ClickKey, Long>> pushesInDoubt = new LinkedHashMap<>();
     private volatile Instant lastFlush;
 
     ClickFlusher(AppConfig config, ClickCounter counter, ClickStore store, Instance<RedisDataSource> redis, RedisGuard guard,
@@ -46,14 +60,21 @@ public class ClickFlusher {
         this.shared = config.backend() == AppConfig.Backend.REDIS ? new SharedClickCounters(redis.get()) : null;
         this.guard = guard;
         this.clock = clock;
+        this.pushInterval = config.clicks().pushInterval();
         this.lastFlush = clock.instant();
         this.flushedClicks = Counter.builder("linkstack.clicks.flushed").description("Clicks written to the database").register(registry);
         Gauge.builder("linkstack.clicks.flush.lag", this, f -> f.flushLagSeconds()).baseUnit("seconds")
                 .description("Seconds since clicks were last written to the database").register(registry);
     }
 
-    @Scheduled(every = "${app.clicks.push-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    /** The scheduler's finest interval is one second; pushes run on their own timer to lose less on a crash. */
+    void startPushing(@Observes StartupEvent start) {
+        if (shared != null) {
+            long interval = Math.max(10, pushInterval.toMillis());
+            pushTimer.scheduleWithFixedDelay(this::scheduledPush, interval, interval, TimeUnit.MILLISECONDS);
+        }
+    }
+
     void scheduledPush() {
         if (shared != null) {
             try {
@@ -113,32 +134,67 @@ public class ClickFlusher {
     }
 
     void drainOnShutdown(@Observes ShutdownEvent stop) {
+        pushTimer.shutdown();
+        try {
+            pushTimer.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             flush();
             if (shared != null && counter.buffered() > 0) {
                 applyOrRestore(counter.drain()); // Redis unreachable: straight to the database
+            }
+            if (!pushesInDoubt.isEmpty()) {
+                // Redis is still unreachable: writing them may count a push Redis had received twice, dropping
+                // them would lose the ones it had not; at shutdown, a rare double count is the lesser harm.
+                LOG.warnf("writing %d pushes of unknown outcome to the database on shutdown", pushesInDoubt.size());
+                for (var push : pushesInDoubt.entrySet()) {
+                    store.apply(push.getKey(), push.getValue());
+                }
+                pushesInDoubt.clear();
             }
         } catch (RuntimeException e) {
             LOG.errorf("could not write %d pending clicks on shutdown: %s", counter.buffered(), e.toString());
         }
     }
 
-    /** Memory → Redis; if Redis is unusable, memory → database. */
+    /**
+     * Memory → Redis; if Redis is known to be down, memory → database. A push whose outcome is unknown (the
+     * connection broke mid-call) is kept under its id and retried to Redis only: it may already be counted there.
+     */
     private synchronized void push() {
+        retryPushesInDoubt();
         Map<ClickKey, Long> batch = counter.drain();
         if (batch.isEmpty()) {
             return;
         }
         if (guard.shouldTry()) {
+            String pushId = UUID.randomUUID().toString();
             try {
-                shared.add(batch);
+                shared.addOnce(pushId, batch);
                 guard.succeeded();
-                return;
             } catch (RuntimeException e) {
                 guard.failed(e);
+                pushesInDoubt.put(pushId, batch);
             }
+            return;
         }
         applyOrRestore(batch);
+    }
+
+    private void retryPushesInDoubt() {
+        for (var pending = pushesInDoubt.entrySet().iterator(); pending.hasNext() && guard.shouldTry(); ) {
+            var push = pending.next();
+            try {
+                shared.addOnce(push.getKey(), push.getValue());
+                guard.succeeded();
+                pending.remove();
+            } catch (RuntimeException e) {
+                guard.failed(e);
+                return;
+            }
+        }
     }
 
     private void applyOrRestore(Map<ClickKey, Long> batch) {

@@ -12,13 +12,22 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Click counts shared by all instances in Redis. Instances add into one hash; a flush atomically renames it to
- * a batch key named after a fresh batch id, writes the batch to the database, then deletes the key. A batch
- * key left behind by a crash is picked up by the next flush of any instance.
+ * Click counts shared by all instances in Redis. Instances add into one hash, each push at most once (a marker
+ * per push id, set in the same script); a flush atomically renames the hash to a batch key named after a fresh
+ * batch id, writes the batch to the database, then deletes the key. A batch key left behind by a crash is picked
+ * up by the next flush of any instance.
  */
 class SharedClickCounters {
     static final String PENDING = "clicks:pending";
     static final String BATCH_PREFIX = "clicks:batch:";
+    static final String PUSHED_PREFIX = "clicks:pushed:";
+    /** Marker and increments in one atomic step; a marker outlives any retry by far. */
+    private static final String ADD_ONCE = """
+            if redis.call('SET', KEYS[2], '1', 'NX', 'EX', 86400) then
+              for i = 1, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
+              return 1
+            end
+            return 0""";
 
     record Batch(String id, Map<ClickKey, Long> counts) {
     }
@@ -33,15 +42,21 @@ class SharedClickCounters {
         this.keys = redis.key();
     }
 
-    /** Adds counts atomically (MULTI/EXEC): all or nothing. */
-    void add(Map<ClickKey, Long> counts) {
+    /**
+     * Adds counts atomically and at most once per push id: when a reply is lost (Redis restarting mid-call), the
+     * same push is retried with the same id and cannot count twice. Returns false when the id was applied before.
+     */
+    boolean addOnce(String pushId, Map<ClickKey, Long> counts) {
         if (counts.isEmpty()) {
-            return;
+            return true;
         }
-        redis.withTransaction(tx -> {
-            var txHashes = tx.hash(Long.class);
-            counts.forEach((key, n) -> txHashes.hincrby(PENDING, key.encode(), n));
+        List<String> args = new ArrayList<>(4 + 2 * counts.size());
+        args.addAll(List.of(ADD_ONCE, "2", PENDING, PUSHED_PREFIX + pushId));
+        counts.forEach((key, n) -> {
+            args.add(key.encode());
+            args.add(String.valueOf(n));
         });
+        return redis.execute("EVAL", args.toArray(String[]::new)).toLong() == 1;
     }
 
     /** Seals the pending counts into a new batch and returns every batch waiting to be written. */

@@ -37,8 +37,24 @@ class ClickCountingTest {
     @Inject
     ClickStore store;
 
+    @Inject
+    io.quarkus.redis.datasource.RedisDataSource redis;
+
     @io.quarkus.test.common.http.TestHTTPResource("/")
     URI base;
+
+    @Test
+    void aPushRetriedAfterALostReplyCountsOnce() {
+        SharedClickCounters shared = new SharedClickCounters(redis);
+        // A link id that does not exist: the next flush drops these counts with it.
+        ClickKey key = new ClickKey(-System.nanoTime(), LocalDate.now(ZoneOffset.UTC).toEpochDay());
+        String pushId = "retried-" + System.nanoTime();
+        assertTrue(shared.addOnce(pushId, Map.of(key, 5L)));
+        assertFalse(shared.addOnce(pushId, Map.of(key, 5L)), "the same push again is recognised");
+        assertEquals("5", RealServers.redis().cli("HGET", SharedClickCounters.PENDING, key.encode()));
+        assertTrue(shared.addOnce(pushId + "-next", Map.of(key, 2L)));
+        assertEquals("7", RealServers.redis().cli("HGET", SharedClickCounters.PENDING, key.encode()));
+    }
 
     @Test
     void concurrentRedirectsAreCountedExactlyWithoutADatabaseWritePerClick() throws Exception {
