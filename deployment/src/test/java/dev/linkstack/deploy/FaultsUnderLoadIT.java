@@ -1,6 +1,5 @@
 package dev.linkstack.deploy;
 
-import dev.linkstack.testing.FreePort;
 import dev.linkstack.testing.NginxServer;
 import dev.linkstack.testing.PostgresServer;
 import dev.linkstack.testing.Processes;
@@ -14,15 +13,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -37,37 +30,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultsUnderLoadIT {
-    private static final Path APP_JAR = RepositoryFiles.path("app-service/target/quarkus-app/quarkus-run.jar");
     private static final boolean HEAVY = Boolean.getBoolean("reliability.heavy");
     private static final int WORKERS = HEAVY ? 32 : 8;
     private static final Duration PHASE = Duration.ofSeconds(HEAVY ? 20 : 4);
     private static final int LINKS = HEAVY ? 2000 : 100;
     private static final double MAX_FAILURE_RATE = 0.001;
-    private static final String DB = "linkstack";
-    private static final String DB_USER = "linkstack";
-    private static final String DB_PASSWORD = "faults-db-password";
-    private static final String REDIS_PASSWORD = "faults-redis-password";
 
+    private static LoopbackTopology topology;
     private static PostgresServer postgres;
     private static RedisServer redis;
-    private static final List<Integer> appPorts = new ArrayList<>();
-    private static final QuarkusJarProcess[] apps = new QuarkusJarProcess[2];
     private static NginxServer nginx;
     private static String session;
     private static final List<String> codes = new ArrayList<>();
 
     @BeforeAll
     static void startTheTopologyAndCreateLinks() {
-        postgres = PostgresServer.installed().start();
-        postgres.createDatabase(DB, DB_USER, DB_PASSWORD);
-        redis = new RedisServer(REDIS_PASSWORD).start();
-        for (int i = 0; i < apps.length; i++) {
-            appPorts.add(FreePort.find());
-            startApp(i);
-        }
-        nginx = new NginxServer();
-        nginx.start(NginxConfig.render(new NginxConfig.Site(nginx.port(), appPorts.stream().map(port -> "127.0.0.1:" + port).toList(),
-                nginx.dir().toString(), nginx.dir().resolve("access.log").toString(), nginx.dir().resolve("error.log").toString()), ""));
+        topology = new LoopbackTopology("faults", Map.of());
+        postgres = topology.postgres;
+        redis = topology.redis;
+        nginx = topology.nginx;
 
         String user = "faults-" + System.nanoTime();
         assertEquals(201, Http.post(edge("/api/auth/register"), Map.of("username", user, "password", "faults-user-password")).status());
@@ -81,46 +62,16 @@ class FaultsUnderLoadIT {
         }
         // Warm every instance's caches, then start each scenario from settled counts.
         for (String code : codes) {
-            for (int port : appPorts) {
-                assertEquals(302, Http.get("http://127.0.0.1:" + port + "/" + code).status());
+            for (QuarkusJarProcess app : topology.apps()) {
+                assertEquals(302, Http.get(app.baseUrl() + "/" + code).status());
             }
         }
-    }
-
-    private static void startApp(int index) {
-        launchApp(index);
-        apps[index].awaitReady(Duration.ofSeconds(90));
-    }
-
-    /** Starts an instance without waiting for it: the next scenario waits while its counts settle. */
-    private static void launchApp(int index) {
-        Map<String, String> env = new HashMap<>();
-        env.put("PORT", String.valueOf(appPorts.get(index)));
-        env.put("DB_URL", postgres.jdbcUrl(DB));
-        env.put("DB_USER", DB_USER);
-        env.put("DB_PASSWORD", DB_PASSWORD);
-        env.put("REDIS_URL", redis.uri());
-        env.put("REDIS_PASSWORD", REDIS_PASSWORD);
-        env.put("SESSION_COOKIE_SECURE", "false");
-        env.put("CLICK_FLUSH_INTERVAL", "1s");
-        apps[index] = QuarkusJarProcess.launch(APP_JAR, "faults-app-" + (index + 1), env);
     }
 
     @AfterAll
     static void stopEverything() {
-        for (QuarkusJarProcess app : apps) {
-            if (app != null) {
-                app.close();
-            }
-        }
-        if (nginx != null) {
-            nginx.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-        if (postgres != null) {
-            postgres.close();
+        if (topology != null) {
+            topology.close();
         }
     }
 
@@ -130,13 +81,13 @@ class FaultsUnderLoadIT {
         long before = settledClicks();
         RedirectLoad load = new RedirectLoad(nginx.baseUrl(), codes, WORKERS);
         sleep(PHASE);
-        apps[0].process().destroyForcibly().waitFor(); // kill -9: no shutdown hook, no flush
+        topology.app(0).process().destroyForcibly().waitFor(); // kill -9: no shutdown hook, no flush
         sleep(PHASE);
         RedirectLoad.Result result = load.stop();
         assertTrue(result.sent() > 100, "the load ran: " + result);
 
         assertEquals(200, Http.get(edge("/api/auth/me"), "Cookie", cookie()).status(), "session valid through Nginx");
-        assertEquals(200, Http.get(apps[1].baseUrl() + "/api/auth/me", "Cookie", cookie()).status(), "session valid on the survivor");
+        assertEquals(200, Http.get(topology.app(1).baseUrl() + "/api/auth/me", "Cookie", cookie()).status(), "session valid on the survivor");
         // Clicks the killed instance had counted but not yet shared (at most about one push interval) die with it.
         long lost = result.redirects() - (settledClicks() - before);
         ReliabilityReport.record("kill -9 one of two app instances under redirect load (through Nginx)",
@@ -145,23 +96,23 @@ class FaultsUnderLoadIT {
         assertTrue(result.failureRate() < MAX_FAILURE_RATE, "failed requests: " + result);
         assertTrue(lost >= 0, "never more clicks than redirects: " + lost);
 
-        launchApp(0);
+        topology.launchApp(0);
     }
 
     @Test
     @Order(2)
     void postgresDownForTenSecondsKeepsCachedRedirectsAndLosesNoClick() throws Exception {
         long before = settledClicks();
-        apps[0].awaitReady(Duration.ofSeconds(90)); // relaunched after the kill -9
+        topology.app(0).awaitReady(Duration.ofSeconds(90)); // relaunched after the kill -9
         RedirectLoad load = new RedirectLoad(nginx.baseUrl(), codes, WORKERS);
         sleep(Duration.ofSeconds(2));
         postgres.stop();
         long down = System.nanoTime();
-        boolean sawDown = awaitReadiness(apps[0], 503, Duration.ofSeconds(9));
+        boolean sawDown = awaitReadiness(topology.app(0), 503, Duration.ofSeconds(9));
         sleep(Duration.ofNanos(Math.max(0, Duration.ofSeconds(10).toNanos() - (System.nanoTime() - down))));
         long sentWhileDown = load.sentSoFar();
         postgres.start();
-        boolean backUp = awaitReadiness(apps[0], 200, Duration.ofSeconds(30)) && awaitReadiness(apps[1], 200, Duration.ofSeconds(30));
+        boolean backUp = awaitReadiness(topology.app(0), 200, Duration.ofSeconds(30)) && awaitReadiness(topology.app(1), 200, Duration.ofSeconds(30));
         sleep(Duration.ofSeconds(2));
         RedirectLoad.Result result = load.stop();
 
@@ -203,7 +154,7 @@ class FaultsUnderLoadIT {
         long before = settledClicks();
         RedirectLoad load = new RedirectLoad(nginx.baseUrl(), codes, WORKERS);
         sleep(PHASE);
-        int exit = apps[1].terminate(Duration.ofSeconds(30));
+        int exit = topology.app(1).terminate(Duration.ofSeconds(30));
         sleep(Duration.ofSeconds(2));
         RedirectLoad.Result result = load.stop();
 
@@ -243,12 +194,7 @@ class FaultsUnderLoadIT {
     }
 
     private static long storedClicks() throws SQLException {
-        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(DB), PostgresServer.SUPERUSER, PostgresServer.SUPERUSER_PASSWORD);
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT coalesce(sum(clicks), 0) FROM link_daily_clicks")) {
-            result.next();
-            return result.getLong(1);
-        }
+        return topology.storedClicks();
     }
 
     private static boolean awaitReadiness(QuarkusJarProcess app, int status, Duration timeout) {

@@ -3,7 +3,6 @@ package dev.linkstack.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.linkstack.testing.PostgresServer;
 import dev.linkstack.testing.QuarkusJarProcess;
-import dev.linkstack.testing.RedisServer;
 import dev.linkstack.testing.NginxServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -36,19 +34,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TopologyIT {
-    private static final Path APP_JAR = RepositoryFiles.path("app-service/target/quarkus-app/quarkus-run.jar");
     private static final Path BACKUP_JAR = RepositoryFiles.path("backup-service/target/quarkus-app/quarkus-run.jar");
-    private static final String DB = "linkstack";
-    private static final String DB_USER = "linkstack";
-    private static final String DB_PASSWORD = "topology-db-password";
-    private static final String REDIS_PASSWORD = "topology-redis-password";
+    private static final String DB = LoopbackTopology.DB;
     private static final String BACKUP_TOKEN = "topology-backup-token";
     private static final String PASSWORD = "topology-user-password";
 
-    private static PostgresServer postgres;
-    private static RedisServer redis;
-    private static final List<QuarkusJarProcess> apps = new ArrayList<>();
-    private static final List<Integer> appPorts = new ArrayList<>();
+    private static LoopbackTopology topology;
     private static NginxServer nginx;
     private static QuarkusJarProcess backup;
     private static Path backupDir;
@@ -58,18 +49,10 @@ class TopologyIT {
 
     @BeforeAll
     static void startTheTopology() throws Exception {
-        // pg_dump must not be older than the server: this machine's PostgreSQL and pg_dump are one installed version.
-        postgres = PostgresServer.installed().start();
-        postgres.createDatabase(DB, DB_USER, DB_PASSWORD);
-        redis = new RedisServer(REDIS_PASSWORD).start();
-        for (int i = 0; i < DeploymentModel.APP_INSTANCES; i++) {
-            appPorts.add(dev.linkstack.testing.FreePort.find());
-        }
-        startApps();
-        nginx = new NginxServer();
-        List<String> upstreams = appPorts.stream().map(port -> "127.0.0.1:" + port).toList();
-        nginx.start(NginxConfig.render(new NginxConfig.Site(nginx.port(), upstreams, nginx.dir().toString(),
-                nginx.dir().resolve("access.log").toString(), nginx.dir().resolve("error.log").toString()), ""));
+        // pg_dump must not be older than the server: the topology runs the installed PostgreSQL, whose pg_dump we use.
+        topology = new LoopbackTopology("topology", Map.of());
+        nginx = topology.nginx;
+        PostgresServer postgres = topology.postgres;
         backupDir = Files.createTempDirectory("topology-backups");
         Map<String, String> backupEnv = new HashMap<>();
         backupEnv.put("BACKUP_DB_HOST", "127.0.0.1");
@@ -84,35 +67,13 @@ class TopologyIT {
         backup = QuarkusJarProcess.start(BACKUP_JAR, "backup", backupEnv);
     }
 
-    private static void startApps() {
-        for (int i = 0; i < appPorts.size(); i++) {
-            Map<String, String> env = new HashMap<>();
-            env.put("PORT", String.valueOf(appPorts.get(i)));
-            env.put("DB_URL", postgres.jdbcUrl(DB));
-            env.put("DB_USER", DB_USER);
-            env.put("DB_PASSWORD", DB_PASSWORD);
-            env.put("REDIS_URL", redis.uri());
-            env.put("REDIS_PASSWORD", REDIS_PASSWORD);
-            env.put("SESSION_COOKIE_SECURE", "false");
-            env.put("CLICK_FLUSH_INTERVAL", "1s");
-            apps.add(QuarkusJarProcess.start(APP_JAR, "app-" + (i + 1), env));
-        }
-    }
-
     @AfterAll
     static void stopTheTopology() {
-        apps.forEach(QuarkusJarProcess::close);
         if (backup != null) {
             backup.close();
         }
-        if (nginx != null) {
-            nginx.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-        if (postgres != null) {
-            postgres.close();
+        if (topology != null) {
+            topology.close();
         }
     }
 
@@ -142,7 +103,7 @@ class TopologyIT {
     @Test
     @Order(2)
     void theSameSessionWorksOnEveryInstance() {
-        for (QuarkusJarProcess app : apps) {
+        for (QuarkusJarProcess app : topology.apps()) {
             Http.Reply me = Http.get(app.baseUrl() + "/api/auth/me", "Cookie", cookie());
             assertEquals(200, me.status(), app.baseUrl() + ": " + me.body());
         }
@@ -173,7 +134,7 @@ class TopologyIT {
     @Test
     @Order(5)
     void everythingKeepsWorkingWithOneInstanceDown() throws InterruptedException {
-        apps.get(0).terminate(Duration.ofSeconds(30));
+        topology.app(0).terminate(Duration.ofSeconds(30));
         for (int i = 0; i < 10; i++) {
             assertEquals(302, Http.get(edge("/" + code)).status(), "redirect " + i);
             assertEquals(200, Http.get(edge("/api/auth/me"), "Cookie", cookie()).status(), "session " + i);
@@ -207,13 +168,7 @@ class TopologyIT {
     @Test
     @Order(7)
     void anAppUpdateKeepsAllData() throws InterruptedException {
-        for (QuarkusJarProcess app : apps) {
-            if (app.process().isAlive()) {
-                app.terminate(Duration.ofSeconds(30));
-            }
-        }
-        apps.clear();
-        startApps(); // the "new version": fresh processes on the same addresses
+        topology.restartApps(); // the "new version": fresh processes on the same addresses
         assertEquals(200, Http.get(edge("/api/auth/me"), "Cookie", cookie()).status(), "sessions survive in Redis");
         assertEquals(302, Http.get(edge("/" + code)).status());
         JsonNode links = Http.get(edge("/api/links"), "Cookie", cookie()).json();
@@ -231,7 +186,7 @@ class TopologyIT {
     }
 
     private static long storedClicks() throws SQLException {
-        return Long.parseLong(rows(DB, "(SELECT coalesce(sum(clicks), 0) AS total FROM link_daily_clicks)").get(0).replaceAll("[()]", ""));
+        return topology.storedClicks();
     }
 
     private static JsonNode awaitJob(String url, String auth) throws InterruptedException {
@@ -248,7 +203,7 @@ class TopologyIT {
     /** Every row of a table, in key order, as text: restored data must match exactly. */
     private static List<String> rows(String database, String table) throws SQLException {
         List<String> rows = new ArrayList<>();
-        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(database), PostgresServer.SUPERUSER, PostgresServer.SUPERUSER_PASSWORD);
+        try (Connection connection = topology.connect(database);
              Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("SELECT t::text FROM " + table + " t ORDER BY 1")) {
             while (result.next()) {
