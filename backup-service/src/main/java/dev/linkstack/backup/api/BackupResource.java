@@ -13,6 +13,8 @@ import dev.linkstack.backup.restore.RestoreFailedException;
 import dev.linkstack.backup.restore.RestoreResult;
 import dev.linkstack.backup.restore.RestoreService;
 import dev.linkstack.backup.restore.VerifyReport;
+import dev.linkstack.backup.retention.RetentionPreview;
+import dev.linkstack.backup.retention.RetentionService;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -63,6 +65,9 @@ public class BackupResource {
     BackupConfig config;
 
     @Inject
+    RetentionService retention;
+
+    @Inject
     ObjectMapper json;
 
     @POST
@@ -106,6 +111,14 @@ public class BackupResource {
     @Operation(summary = "Completed backups with their metadata, newest first")
     public List<BackupMetadata> list() {
         return store.list();
+    }
+
+    @GET
+    @Path("/retention-preview")
+    @Operation(summary = "What the retention policy would delete now (nothing is deleted)",
+            description = "Backups of the configured database that the next retention run would delete, and why each other one is kept")
+    public RetentionPreview retentionPreview() {
+        return retention.preview(config.db().name());
     }
 
     @GET
