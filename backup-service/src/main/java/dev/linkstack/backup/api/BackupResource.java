@@ -68,6 +68,9 @@ public class BackupResource {
     RetentionService retention;
 
     @Inject
+    dev.linkstack.backup.verification.BackupVerification verification;
+
+    @Inject
     ObjectMapper json;
 
     @POST
@@ -163,7 +166,7 @@ public class BackupResource {
     @Operation(summary = "Check the checksum and restore into a scratch database that is dropped afterwards",
             description = "200 with tables and row counts when the backup restores; 422 with the reason when it does not")
     public Response verify(@PathParam("id") String id) throws DatabaseUnavailableException {
-        VerifyReport report = restores.verify(backup(id));
+        VerifyReport report = verification.verify(backup(id), "api");
         return Response.status(report.ok() ? 200 : 422).entity(report).build();
     }
 

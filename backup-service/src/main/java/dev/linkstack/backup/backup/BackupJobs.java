@@ -43,6 +43,8 @@ public class BackupJobs {
     private final BackupMetrics metrics;
     private final TargetDatabase target;
     private final Clock clock;
+    private final dev.linkstack.backup.alerts.Alerts alerts;
+    private final dev.linkstack.backup.hooks.BackupHooks hooks;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "backup-job"));
     private final Map<String, BackupJob> jobs = Collections.synchronizedMap(new LinkedHashMap<>() {
         @Override
@@ -54,7 +56,10 @@ public class BackupJobs {
     private String runningJobId; // guarded by this
 
     @Inject
-    public BackupJobs(PgDumpRunner runner, BackupLock lock, RetentionService retention, BackupMetrics metrics, TargetDatabase target, Clock clock) {
+    public BackupJobs(PgDumpRunner runner, BackupLock lock, RetentionService retention, BackupMetrics metrics, TargetDatabase target, Clock clock,
+                      dev.linkstack.backup.alerts.Alerts alerts, dev.linkstack.backup.hooks.BackupHooks hooks) {
+        this.alerts = alerts;
+        this.hooks = hooks;
         this.runner = runner;
         this.lock = lock;
         this.retention = retention;
@@ -87,6 +92,7 @@ public class BackupJobs {
             jobs.put(failed.id(), failed);
             metrics.failed();
             LOG.errorf("backup %s failed: %s", failed.id(), failed.error());
+            report(failed);
             return failed;
         }
         if (held.isEmpty()) {
@@ -144,6 +150,7 @@ public class BackupJobs {
     private BackupJob run(BackupJob job, BackupLock.Held held) {
         BackupJob result;
         try (held) {
+            hooks.beforeBackup(job);
             BackupMetadata backup = runner.dump(BackupId.create(job.database(), job.startedAt()), job.format(), job.trigger(), job.startedAt());
             metrics.succeeded(backup);
             // Still under the lock, so two instances never prune the same directory at once.
@@ -159,12 +166,23 @@ public class BackupJobs {
             result = job.failed(clock.instant(), "unexpected failure: " + e.getMessage());
             LOG.errorf(e, "backup %s failed", job.id());
         }
+        hooks.afterBackup(result);
         synchronized (this) {
             jobs.put(result.id(), result);
             runningJobId = null;
         }
         completions.remove(job.id());
+        report(result);
         return result;
+    }
+
+    /** Alerts are sent in the background; a broken alert channel never turns a backup into a failure. */
+    private void report(BackupJob job) {
+        try {
+            alerts.backupFinished(job, target.host());
+        } catch (RuntimeException e) {
+            LOG.warnf("alert for backup %s not sent: %s", job.id(), e.getMessage());
+        }
     }
 
     private List<String> applyRetention(String database) {

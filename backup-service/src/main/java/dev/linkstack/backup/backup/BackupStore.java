@@ -169,6 +169,28 @@ public class BackupStore {
         return removed;
     }
 
+    /**
+     * Records the outcome of a verification in the backup's metadata (replaced atomically). Returns false when the
+     * backup is gone meanwhile, e.g. deleted by retention: its metadata is not brought back.
+     */
+    public synchronized boolean recordVerification(String id, BackupMetadata.Verification verification) throws IOException {
+        Optional<BackupMetadata> current = find(id);
+        if (current.isEmpty()) {
+            return false;
+        }
+        Path partial = dir.resolve("." + id + METADATA_SUFFIX + PARTIAL_SUFFIX);
+        Files.deleteIfExists(partial);
+        try {
+            Files.write(partial, json.writeValueAsBytes(current.get().withVerification(verification)), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            fsync(partial);
+            move(partial, metadataFile(id));
+            fsyncDirectory();
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+        return true;
+    }
+
     /** Writes metadata for an existing dump file; used by tests and tools that import dumps. */
     public void writeMetadata(BackupMetadata metadata) throws IOException {
         Path partial = dir.resolve("." + metadata.id() + METADATA_SUFFIX + PARTIAL_SUFFIX);

@@ -6,6 +6,7 @@ import dev.linkstack.backup.postgres.PostgresTools.ToolVersion;
 import dev.linkstack.backup.postgres.StreamTail;
 import dev.linkstack.backup.postgres.TargetDatabase;
 import dev.linkstack.backup.postgres.TargetDatabase.ServerVersion;
+import dev.linkstack.backup.postgres.TargetDatabase.TableRows;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -64,8 +66,8 @@ public class PgDumpRunner {
     }
 
     public BackupMetadata dump(String id, BackupFormat format, String trigger, Instant startedAt) throws BackupFailedException {
-        ToolVersion pgDump = pgDumpVersion();
         ServerVersion server = serverVersion();
+        ToolVersion pgDump = clientFor(server);
         requireCompatible(pgDump, server);
         try {
             store.ensureWritable();
@@ -75,7 +77,17 @@ public class PgDumpRunner {
         }
 
         Path partial = store.partialFile(id, format);
-        Process process = start(format);
+        Optional<DumpSnapshot> snapshot = DumpSnapshot.export(target);
+        try {
+            return dump(id, format, trigger, startedAt, pgDump, server, partial, snapshot.orElse(null));
+        } finally {
+            snapshot.ifPresent(DumpSnapshot::close);
+        }
+    }
+
+    private BackupMetadata dump(String id, BackupFormat format, String trigger, Instant startedAt, ToolVersion pgDump, ServerVersion server,
+                                Path partial, DumpSnapshot snapshot) throws BackupFailedException {
+        Process process = start(format, snapshot);
         running.add(process);
         StreamTail stderr = StreamTail.start(process.getErrorStream(), "pg_dump-stderr");
         AtomicBoolean timedOut = new AtomicBoolean();
@@ -102,10 +114,13 @@ public class PgDumpRunner {
             if (exit != 0) {
                 throw new BackupFailedException("pg_dump failed (" + describeExit(exit) + ")" + stderrSuffix(stderr));
             }
+            // Same snapshot as the dump, so these are exactly the rows in it.
+            List<TableRows> tableRows = snapshot == null ? null
+                    : snapshot.countRows(timeout.minus(Duration.between(startedAt, clock.instant())));
             Instant finishedAt = clock.instant();
             BackupMetadata metadata = new BackupMetadata(id, BackupMetadata.SUCCEEDED, target.name(), target.host(), target.port(), format,
                     store.dumpFile(id, format).getFileName().toString(), written.count(), written.sha256Hex(), startedAt, finishedAt,
-                    Duration.between(startedAt, finishedAt).toMillis(), pgDump.text(), server.text(), trigger);
+                    Duration.between(startedAt, finishedAt).toMillis(), pgDump.text(), server.text(), trigger, tableRows, null);
             store.publish(partial, metadata);
             return metadata;
         } catch (IOException e) {
@@ -128,9 +143,10 @@ public class PgDumpRunner {
         watchdog.shutdownNow();
     }
 
-    private ToolVersion pgDumpVersion() throws BackupFailedException {
+    /** The installed pg_dump matching the server's major version (checked on every run: servers get upgraded). */
+    private ToolVersion clientFor(ServerVersion server) throws BackupFailedException {
         try {
-            return tools.pgDumpVersion();
+            return tools.selectFor(server.major());
         } catch (PostgresTools.ToolException e) {
             throw new BackupFailedException(e.getMessage(), e);
         }
@@ -152,8 +168,11 @@ public class PgDumpRunner {
         }
     }
 
-    private Process start(BackupFormat format) throws BackupFailedException {
+    private Process start(BackupFormat format, DumpSnapshot snapshot) throws BackupFailedException {
         List<String> arguments = new ArrayList<>(List.of("--format=" + format.pgDumpFormat(), "--no-password"));
+        if (snapshot != null) {
+            arguments.add("--snapshot=" + snapshot.id());
+        }
         if (format.isPlainSql()) {
             // Lets a plain dump be restored over an existing database inside one transaction.
             arguments.addAll(List.of("--clean", "--if-exists"));

@@ -58,6 +58,9 @@ public class BackupCommandLine {
     RestoreService restores;
 
     @Inject
+    dev.linkstack.backup.verification.BackupVerification verification;
+
+    @Inject
     BackupConfig config;
 
     public int execute(List<String> args, PrintStream out, PrintStream err, BufferedReader in) {
@@ -139,7 +142,7 @@ public class BackupCommandLine {
         if (backup.isEmpty()) {
             return FAILED;
         }
-        VerifyReport report = restores.verify(backup.get());
+        VerifyReport report = verification.verify(backup.get(), "cli");
         if (!report.ok()) {
             err.println("verify failed: " + report.error());
             return FAILED;

@@ -30,6 +30,13 @@ public interface BackupConfig {
     /** Directory holding pg_dump, pg_restore and psql; empty means they are looked up on the PATH. */
     Optional<Path> pgBinDir();
 
+    /**
+     * Where else to look for client installations, one directory (or pattern with a '*' segment) each; the one
+     * matching the server's major version is used.
+     */
+    @WithDefault("/usr/lib/postgresql/*/bin")
+    java.util.List<String> pgSearchDirs();
+
     Database db();
 
     Retention retention();
@@ -77,6 +84,62 @@ public interface BackupConfig {
     }
 
     Ui ui();
+
+    Verify verify();
+
+    interface Verify {
+        /** Quartz cron of the restore test of the newest backup ("off" disables it). Default: Sundays 05:00. */
+        @WithDefault("0 0 5 ? * SUN")
+        String cron();
+    }
+
+    Freshness freshness();
+
+    interface Freshness {
+        /** The freshness check is DOWN when the newest successful backup is older than this many schedule intervals. */
+        @WithDefault("2")
+        double factor();
+    }
+
+    Alerts alerts();
+
+    interface Alerts {
+        /** Receives a JSON event (POST) when a backup or a verification fails. */
+        Optional<java.net.URI> webhookUrl();
+
+        /** Also send the event when a backup or verification succeeds. */
+        @WithDefault("false")
+        boolean onSuccess();
+
+        /** Dead man's switch (healthchecks.io style): pinged after each successful backup, "<url>/fail" after a failed one. */
+        Optional<java.net.URI> pingUrl();
+
+        /** Delivery attempts per event (the first included). */
+        @WithDefault("4")
+        int attempts();
+
+        /** Wait before the second attempt; doubled for each further one. */
+        @WithDefault("PT5S")
+        Duration backoff();
+
+        /** Time limit of one delivery attempt. */
+        @WithDefault("PT10S")
+        Duration timeout();
+    }
+
+    Hooks hooks();
+
+    interface Hooks {
+        /** Shell command run before each backup; a non-zero exit fails the backup. */
+        Optional<String> pre();
+
+        /** Shell command run after each backup, successful or not (BACKUP_STATUS tells which). */
+        Optional<String> post();
+
+        /** A hook running longer is killed (and a pre-hook then fails the backup). */
+        @WithDefault("PT5M")
+        Duration timeout();
+    }
 
     interface Ui {
         /** How long a sign-in to the backups page lasts. */

@@ -65,12 +65,21 @@ public class RestoreService {
         }
         try {
             load(backup, file, scratch);
-            List<TableRows> tables = target.countRows(scratch);
+            List<TableRows> tables;
+            try (java.sql.Connection connection = target.connect(scratch)) {
+                tables = TargetDatabase.countRows(connection);
+                TargetDatabase.touchObjects(connection);
+            }
             long total = tables.stream().mapToLong(TableRows::rows).sum();
-            return new VerifyReport(backup.id(), true, true, null, scratch, tables, total, millisSince(started));
+            String mismatch = countMismatch(backup.tableRows(), tables);
+            return new VerifyReport(backup.id(), mismatch == null, true, mismatch, scratch, tables, total, millisSince(started));
         } catch (RestoreFailedException e) {
             return new VerifyReport(backup.id(), false, true, e.getMessage(), scratch, null, null, millisSince(started));
         } catch (SQLException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("cannot read ")) {
+                // A restored view or sequence that cannot be read is a broken backup, not an outage.
+                return new VerifyReport(backup.id(), false, true, e.getMessage(), scratch, null, null, millisSince(started));
+            }
             throw new DatabaseUnavailableException("cannot count rows in " + scratch + ": " + e.getMessage(), e);
         } finally {
             try {
@@ -200,6 +209,28 @@ public class RestoreService {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** Null when the restored tables hold exactly the rows counted at backup time (or nothing was counted then). */
+    static String countMismatch(List<TableRows> atBackup, List<TableRows> restored) {
+        if (atBackup == null) {
+            return null;
+        }
+        java.util.Map<String, Long> expected = new java.util.TreeMap<>();
+        atBackup.forEach(t -> expected.put(t.schema() + "." + t.table(), t.rows()));
+        java.util.Map<String, Long> actual = new java.util.TreeMap<>();
+        restored.forEach(t -> actual.put(t.schema() + "." + t.table(), t.rows()));
+        List<String> differences = new java.util.ArrayList<>();
+        java.util.Set<String> names = new java.util.TreeSet<>(expected.keySet());
+        names.addAll(actual.keySet());
+        for (String name : names) {
+            Long want = expected.get(name);
+            Long got = actual.get(name);
+            if (!java.util.Objects.equals(want, got)) {
+                differences.add(name + " " + (want == null ? "missing" : want) + " at backup, " + (got == null ? "missing" : got) + " restored");
+            }
+        }
+        return differences.isEmpty() ? null : "row counts differ from those recorded at backup time: " + String.join("; ", differences);
     }
 
     private static String checksumProblem(BackupMetadata backup, Path file) {
