@@ -165,8 +165,19 @@ public class BackupResource {
     @Path("/{id}/verify")
     @Operation(summary = "Check the checksum and restore into a scratch database that is dropped afterwards",
             description = "200 with tables and row counts when the backup restores; 422 with the reason when it does not")
-    public Response verify(@PathParam("id") String id) throws DatabaseUnavailableException {
-        VerifyReport report = verification.verify(backup(id), "api");
+    @Consumes(MediaType.WILDCARD)
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VerifyRequest.class)))
+    public Response verify(@PathParam("id") String id, String body, @Context HttpHeaders headers)
+            throws DatabaseUnavailableException, dev.linkstack.backup.restore.MissingKeyException, IOException {
+        BackupMetadata backup = backup(id);
+        VerifyRequest request = null;
+        if (body != null && !body.isBlank()) {
+            if (!MediaType.APPLICATION_JSON_TYPE.isCompatible(headers.getMediaType())) {
+                throw new ApiException(415, "unsupported_media_type", "Send the body as application/json");
+            }
+            request = json.readValue(body, VerifyRequest.class);
+        }
+        VerifyReport report = verification.verify(backup, "api", java.util.Optional.ofNullable(request).map(VerifyRequest::identity));
         return Response.status(report.ok() ? 200 : 422).entity(report).build();
     }
 
@@ -175,7 +186,8 @@ public class BackupResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Restore into a database (created if missing) in one transaction",
             description = "The body names the database twice: {\"database\": \"x\", \"confirm\": \"x\"}")
-    public RestoreResult restore(@PathParam("id") String id, RestoreRequest request) throws RestoreFailedException, DatabaseUnavailableException {
+    public RestoreResult restore(@PathParam("id") String id, RestoreRequest request)
+            throws RestoreFailedException, DatabaseUnavailableException, dev.linkstack.backup.restore.MissingKeyException {
         BackupMetadata backup = backup(id);
         if (request == null || request.database() == null || request.database().isBlank()) {
             throw ApiException.badRequest("Name the target database: {\"database\": \"name\", \"confirm\": \"name\"}");
@@ -186,7 +198,7 @@ public class BackupResource {
         if (!request.database().equals(request.confirm())) {
             throw ApiException.badRequest("Restoring replaces data: repeat the database name in 'confirm'");
         }
-        return restores.restore(backup, request.database());
+        return restores.restore(backup, request.database(), java.util.Optional.ofNullable(request.identity()));
     }
 
     private BackupMetadata backup(String id) {

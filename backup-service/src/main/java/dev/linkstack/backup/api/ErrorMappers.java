@@ -35,6 +35,11 @@ public class ErrorMappers {
     }
 
     @ServerExceptionMapper
+    public Response missingKey(dev.linkstack.backup.restore.MissingKeyException e) {
+        return ApiError.response(400, "private_key_required", e.getMessage());
+    }
+
+    @ServerExceptionMapper
     public Response databaseUnavailable(DatabaseUnavailableException e) {
         return ApiError.response(503, "database_unavailable", e.getMessage());
     }

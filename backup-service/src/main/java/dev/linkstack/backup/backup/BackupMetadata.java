@@ -9,6 +9,9 @@ import java.util.List;
 
 /** The JSON file written beside every completed dump; its presence is what makes a dump a listed backup. */
 @JsonIgnoreProperties(ignoreUnknown = true)
+// Also read and written by the store's own mapper, outside the REST build steps.
+@io.quarkus.runtime.annotations.RegisterForReflection(targets = {BackupMetadata.class, BackupMetadata.Verification.class,
+        dev.linkstack.backup.postgres.TargetDatabase.TableRows.class})
 public record BackupMetadata(
         String id,
         String status,
@@ -27,6 +30,8 @@ public record BackupMetadata(
         String trigger,
         /** Rows per table in the dump's snapshot, compared by verification; null when they could not be taken. */
         List<TableRows> tableRows,
+        /** "age-x25519" when the dump file is encrypted (and ends in .age); null for plain files. */
+        String encryption,
         /** Outcome of the newest verify (on demand or scheduled); null until verified. */
         Verification lastVerification) {
 
@@ -34,11 +39,15 @@ public record BackupMetadata(
 
     public BackupMetadata withVerification(Verification verification) {
         return new BackupMetadata(id, status, database, host, port, format, file, sizeBytes, sha256, startedAt, finishedAt, durationMillis,
-                pgDumpVersion, serverVersion, trigger, tableRows, verification);
+                pgDumpVersion, serverVersion, trigger, tableRows, encryption, verification);
     }
 
     /** When and how a backup was last proven to restore. */
     public record Verification(Instant at, boolean ok, String trigger, String error, long durationMillis) {
+    }
+
+    public boolean encrypted() {
+        return encryption != null;
     }
 
     public boolean succeeded() {

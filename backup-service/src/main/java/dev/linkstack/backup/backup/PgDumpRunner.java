@@ -1,6 +1,7 @@
 package dev.linkstack.backup.backup;
 
 import dev.linkstack.backup.config.BackupConfig;
+import dev.linkstack.backup.encryption.AgeEncryption;
 import dev.linkstack.backup.postgres.PostgresTools;
 import dev.linkstack.backup.postgres.PostgresTools.ToolVersion;
 import dev.linkstack.backup.postgres.StreamTail;
@@ -76,17 +77,25 @@ public class PgDumpRunner {
             throw new BackupFailedException("backup directory " + store.dir() + " is not writable: " + e.getMessage(), e);
         }
 
-        Path partial = store.partialFile(id, format);
+        Optional<String> recipient = config.encryption().recipient().filter(r -> !r.isBlank());
+        if (recipient.isPresent()) {
+            try {
+                AgeEncryption.requireValidRecipient(recipient.get());
+            } catch (IllegalArgumentException e) {
+                throw new BackupFailedException(e.getMessage(), e);
+            }
+        }
+        Path partial = store.partialFile(id, format, recipient.isPresent());
         Optional<DumpSnapshot> snapshot = DumpSnapshot.export(target);
         try {
-            return dump(id, format, trigger, startedAt, pgDump, server, partial, snapshot.orElse(null));
+            return dump(id, format, trigger, startedAt, pgDump, server, partial, snapshot.orElse(null), recipient);
         } finally {
             snapshot.ifPresent(DumpSnapshot::close);
         }
     }
 
     private BackupMetadata dump(String id, BackupFormat format, String trigger, Instant startedAt, ToolVersion pgDump, ServerVersion server,
-                                Path partial, DumpSnapshot snapshot) throws BackupFailedException {
+                                Path partial, DumpSnapshot snapshot, Optional<String> recipient) throws BackupFailedException {
         Process process = start(format, snapshot);
         running.add(process);
         StreamTail stderr = StreamTail.start(process.getErrorStream(), "pg_dump-stderr");
@@ -100,7 +109,8 @@ public class PgDumpRunner {
             DigestingOutputStream written;
             try (OutputStream file = Files.newOutputStream(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                  DigestingOutputStream digesting = new DigestingOutputStream(file);
-                 OutputStream compressed = format.compressing(digesting);
+                 // The checksum covers the file as stored: encrypted when a recipient is set.
+                 OutputStream compressed = format.compressing(recipient.isPresent() ? AgeEncryption.encrypting(digesting, recipient.get()) : digesting);
                  InputStream dump = process.getInputStream()) {
                 written = digesting;
                 dump.transferTo(compressed);
@@ -119,8 +129,9 @@ public class PgDumpRunner {
                     : snapshot.countRows(timeout.minus(Duration.between(startedAt, clock.instant())));
             Instant finishedAt = clock.instant();
             BackupMetadata metadata = new BackupMetadata(id, BackupMetadata.SUCCEEDED, target.name(), target.host(), target.port(), format,
-                    store.dumpFile(id, format).getFileName().toString(), written.count(), written.sha256Hex(), startedAt, finishedAt,
-                    Duration.between(startedAt, finishedAt).toMillis(), pgDump.text(), server.text(), trigger, tableRows, null);
+                    store.dumpFile(id, format, recipient.isPresent()).getFileName().toString(), written.count(), written.sha256Hex(), startedAt, finishedAt,
+                    Duration.between(startedAt, finishedAt).toMillis(), pgDump.text(), server.text(), trigger, tableRows,
+                    recipient.isPresent() ? AgeEncryption.SCHEME : null, null);
             store.publish(partial, metadata);
             return metadata;
         } catch (IOException e) {

@@ -127,6 +127,13 @@ public interface BackupConfig {
         Duration timeout();
     }
 
+    Encryption encryption();
+
+    interface Encryption {
+        /** age X25519 public key (age1...): when set, new backups are encrypted for it. The private key never comes here. */
+        Optional<String> recipient();
+    }
+
     Hooks hooks();
 
     interface Hooks {

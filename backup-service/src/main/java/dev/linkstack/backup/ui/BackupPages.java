@@ -128,6 +128,9 @@ public class BackupPages {
         try {
             VerifyReport report = verification.verify(backup, "ui");
             return html(report.ok() ? 200 : 422, backupsPage(signedIn, null, report));
+        } catch (dev.linkstack.backup.restore.MissingKeyException e) {
+            // The page never asks for a private key; encrypted backups are verified with the CLI or the API.
+            return html(400, backupsPage(signedIn, e.getMessage(), null));
         } catch (DatabaseUnavailableException e) {
             return html(503, backupsPage(signedIn, "Cannot verify now: " + e.getMessage(), null));
         }

@@ -5,6 +5,7 @@ import dev.linkstack.backup.backup.BackupMetadata;
 import dev.linkstack.backup.backup.BackupStore;
 import dev.linkstack.backup.config.BackupConfig;
 import dev.linkstack.backup.restore.DatabaseUnavailableException;
+import dev.linkstack.backup.restore.MissingKeyException;
 import dev.linkstack.backup.restore.RestoreService;
 import dev.linkstack.backup.restore.VerifyReport;
 import jakarta.inject.Inject;
@@ -39,9 +40,14 @@ public class BackupVerification {
     }
 
     /** Verifies one backup and records the result. An unreachable server is recorded and alerted as a failed proof too. */
-    public VerifyReport verify(BackupMetadata backup, String trigger) throws DatabaseUnavailableException {
+    public VerifyReport verify(BackupMetadata backup, String trigger) throws DatabaseUnavailableException, MissingKeyException {
+        return verify(backup, trigger, Optional.empty());
+    }
+
+    /** As {@link #verify(BackupMetadata, String)}, with the private key of an encrypted backup. */
+    public VerifyReport verify(BackupMetadata backup, String trigger, Optional<String> identity) throws DatabaseUnavailableException, MissingKeyException {
         try {
-            VerifyReport report = restores.verify(backup);
+            VerifyReport report = restores.verify(backup, identity);
             record(backup, new BackupMetadata.Verification(clock.instant(), report.ok(), trigger, report.error(), report.durationMillis()));
             return report;
         } catch (DatabaseUnavailableException e) {
@@ -58,7 +64,19 @@ public class BackupVerification {
             LOG.info("no backup to verify yet");
             return Optional.empty();
         }
-        return Optional.of(verify(newest.get(), trigger));
+        BackupMetadata backup = newest.get();
+        if (backup.encrypted()) {
+            // The service holds no private key: an encrypted backup can only be checked against its checksum here.
+            VerifyReport report = restores.checksumOnly(backup);
+            record(backup, new BackupMetadata.Verification(clock.instant(), report.ok(), trigger + " (checksum only: encrypted)", report.error(),
+                    report.durationMillis()));
+            return Optional.of(report);
+        }
+        try {
+            return Optional.of(verify(backup, trigger));
+        } catch (MissingKeyException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private void record(BackupMetadata backup, BackupMetadata.Verification verification) {
