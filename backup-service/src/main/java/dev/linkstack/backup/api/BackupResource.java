@@ -68,6 +68,12 @@ public class BackupResource {
     RetentionService retention;
 
     @Inject
+    dev.linkstack.backup.runs.RunStore runStore;
+
+    @Inject
+    dev.linkstack.backup.runs.RunRestore runRestore;
+
+    @Inject
     dev.linkstack.backup.verification.BackupVerification verification;
 
     @Inject
@@ -122,6 +128,30 @@ public class BackupResource {
             description = "Backups of the configured database that the next retention run would delete, and why each other one is kept")
     public RetentionPreview retentionPreview() {
         return retention.preview(config.db().name());
+    }
+
+    @GET
+    @Path("/runs")
+    @Operation(summary = "Complete backup runs (several databases and/or roles and tablespaces), newest first")
+    public List<dev.linkstack.backup.runs.RunManifest> runs() {
+        return runStore.list();
+    }
+
+    @POST
+    @Path("/runs/{runId}/restore")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Restore a run: roles and tablespaces first, then every database under its own name",
+            description = "The body repeats the run id: {\"confirm\": \"run-...\"}; \"identity\" for encrypted runs")
+    public dev.linkstack.backup.runs.RunRestore.Result restoreRun(@PathParam("runId") String runId, RunRestoreRequest request)
+            throws RestoreFailedException, DatabaseUnavailableException, dev.linkstack.backup.restore.MissingKeyException {
+        if (!dev.linkstack.backup.runs.RunStore.isValid(runId)) {
+            throw ApiException.badRequest("Invalid run id");
+        }
+        dev.linkstack.backup.runs.RunManifest run = runStore.find(runId).orElseThrow(() -> ApiException.notFound("No run " + runId));
+        if (request == null || !runId.equals(request.confirm())) {
+            throw ApiException.badRequest("Restoring a run replaces the data of every database in it: repeat the run id in 'confirm'");
+        }
+        return runRestore.restore(run, java.util.Optional.ofNullable(request.identity()));
     }
 
     @GET

@@ -45,6 +45,8 @@ public class BackupJobs {
     private final Clock clock;
     private final dev.linkstack.backup.alerts.Alerts alerts;
     private final dev.linkstack.backup.hooks.BackupHooks hooks;
+    private final dev.linkstack.backup.runs.BackupRuns runs;
+    private final dev.linkstack.backup.runs.RunStore runStore;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "backup-job"));
     private final Map<String, BackupJob> jobs = Collections.synchronizedMap(new LinkedHashMap<>() {
         @Override
@@ -57,7 +59,10 @@ public class BackupJobs {
 
     @Inject
     public BackupJobs(PgDumpRunner runner, BackupLock lock, RetentionService retention, BackupMetrics metrics, TargetDatabase target, Clock clock,
-                      dev.linkstack.backup.alerts.Alerts alerts, dev.linkstack.backup.hooks.BackupHooks hooks) {
+                      dev.linkstack.backup.alerts.Alerts alerts, dev.linkstack.backup.hooks.BackupHooks hooks,
+                      dev.linkstack.backup.runs.BackupRuns runs, dev.linkstack.backup.runs.RunStore runStore) {
+        this.runs = runs;
+        this.runStore = runStore;
         this.alerts = alerts;
         this.hooks = hooks;
         this.runner = runner;
@@ -151,10 +156,24 @@ public class BackupJobs {
         BackupJob result;
         try (held) {
             hooks.beforeBackup(job);
-            BackupMetadata backup = runner.dump(BackupId.create(job.database(), job.startedAt()), job.format(), job.trigger(), job.startedAt());
-            metrics.succeeded(backup);
-            // Still under the lock, so two instances never prune the same directory at once.
-            List<String> deleted = applyRetention(job.database());
+            BackupMetadata backup;
+            List<String> deleted;
+            if (runs.enabled()) {
+                dev.linkstack.backup.runs.BackupRuns.Result run = runs.run(job.format(), job.trigger(), job.startedAt());
+                // The job reports the configured database's backup (or the run's first one).
+                backup = run.backups().stream().filter(b -> b.database().equals(job.database())).findFirst().orElse(run.backups().get(0));
+                run.backups().stream().filter(b -> b.database().equals(job.database())).findFirst().ifPresent(metrics::succeeded);
+                deleted = new java.util.ArrayList<>();
+                for (BackupMetadata made : run.backups()) {
+                    deleted.addAll(applyRetention(made.database()));
+                }
+                runStore.pruneOrphans();
+            } else {
+                backup = runner.dump(BackupId.create(job.database(), job.startedAt()), job.format(), job.trigger(), job.startedAt());
+                metrics.succeeded(backup);
+                // Still under the lock, so two instances never prune the same directory at once.
+                deleted = applyRetention(job.database());
+            }
             result = job.succeeded(clock.instant(), backup.id(), deleted);
             LOG.infof("backup %s finished: %s, %d bytes, sha256 %s", job.id(), backup.file(), backup.sizeBytes(), backup.sha256());
         } catch (BackupFailedException e) {

@@ -30,10 +30,10 @@ final class DumpSnapshot implements AutoCloseable {
     }
 
     /** Empty when no snapshot can be exported; pg_dump then takes its own and no counts are recorded. */
-    static Optional<DumpSnapshot> export(TargetDatabase target) {
+    static Optional<DumpSnapshot> export(TargetDatabase target, String database) {
         Connection connection = null;
         try {
-            connection = target.connect(target.name());
+            connection = target.connect(database);
             connection.setAutoCommit(false);
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             connection.setReadOnly(true);

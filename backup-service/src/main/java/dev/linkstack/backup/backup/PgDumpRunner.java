@@ -67,12 +67,17 @@ public class PgDumpRunner {
     }
 
     public BackupMetadata dump(String id, BackupFormat format, String trigger, Instant startedAt) throws BackupFailedException {
+        return dump(target.name(), id, format, trigger, startedAt);
+    }
+
+    /** Dumps one database of the target server (several make up a run, see BackupJobs). */
+    public BackupMetadata dump(String database, String id, BackupFormat format, String trigger, Instant startedAt) throws BackupFailedException {
         ServerVersion server = serverVersion();
         ToolVersion pgDump = clientFor(server);
         requireCompatible(pgDump, server);
         try {
             store.ensureWritable();
-            store.removeLeftoverPartials(target.name()).forEach(p -> LOG.infof("removed leftover partial file %s", p));
+            store.removeLeftoverPartials(database).forEach(p -> LOG.infof("removed leftover partial file %s", p));
         } catch (IOException e) {
             throw new BackupFailedException("backup directory " + store.dir() + " is not writable: " + e.getMessage(), e);
         }
@@ -86,17 +91,17 @@ public class PgDumpRunner {
             }
         }
         Path partial = store.partialFile(id, format, recipient.isPresent());
-        Optional<DumpSnapshot> snapshot = DumpSnapshot.export(target);
+        Optional<DumpSnapshot> snapshot = DumpSnapshot.export(target, database);
         try {
-            return dump(id, format, trigger, startedAt, pgDump, server, partial, snapshot.orElse(null), recipient);
+            return dump(database, id, format, trigger, startedAt, pgDump, server, partial, snapshot.orElse(null), recipient);
         } finally {
             snapshot.ifPresent(DumpSnapshot::close);
         }
     }
 
-    private BackupMetadata dump(String id, BackupFormat format, String trigger, Instant startedAt, ToolVersion pgDump, ServerVersion server,
+    private BackupMetadata dump(String database, String id, BackupFormat format, String trigger, Instant startedAt, ToolVersion pgDump, ServerVersion server,
                                 Path partial, DumpSnapshot snapshot, Optional<String> recipient) throws BackupFailedException {
-        Process process = start(format, snapshot);
+        Process process = start(database, format, snapshot);
         running.add(process);
         StreamTail stderr = StreamTail.start(process.getErrorStream(), "pg_dump-stderr");
         AtomicBoolean timedOut = new AtomicBoolean();
@@ -128,7 +133,7 @@ public class PgDumpRunner {
             List<TableRows> tableRows = snapshot == null ? null
                     : snapshot.countRows(timeout.minus(Duration.between(startedAt, clock.instant())));
             Instant finishedAt = clock.instant();
-            BackupMetadata metadata = new BackupMetadata(id, BackupMetadata.SUCCEEDED, target.name(), target.host(), target.port(), format,
+            BackupMetadata metadata = new BackupMetadata(id, BackupMetadata.SUCCEEDED, database, target.host(), target.port(), format,
                     store.dumpFile(id, format, recipient.isPresent()).getFileName().toString(), written.count(), written.sha256Hex(), startedAt, finishedAt,
                     Duration.between(startedAt, finishedAt).toMillis(), pgDump.text(), server.text(), trigger, tableRows,
                     recipient.isPresent() ? AgeEncryption.SCHEME : null, null);
@@ -179,7 +184,7 @@ public class PgDumpRunner {
         }
     }
 
-    private Process start(BackupFormat format, DumpSnapshot snapshot) throws BackupFailedException {
+    private Process start(String database, BackupFormat format, DumpSnapshot snapshot) throws BackupFailedException {
         List<String> arguments = new ArrayList<>(List.of("--format=" + format.pgDumpFormat(), "--no-password"));
         if (snapshot != null) {
             arguments.add("--snapshot=" + snapshot.id());
@@ -188,7 +193,7 @@ public class PgDumpRunner {
             // Lets a plain dump be restored over an existing database inside one transaction.
             arguments.addAll(List.of("--clean", "--if-exists"));
         }
-        ProcessBuilder builder = tools.command("pg_dump", target.name(), arguments);
+        ProcessBuilder builder = tools.command("pg_dump", database, arguments);
         builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         try {
             return builder.start();

@@ -127,6 +127,16 @@ public interface BackupConfig {
         Duration timeout();
     }
 
+    /**
+     * Databases of one backup run, one dump each: a list, or "*" for every database the role may connect to
+     * (templates excluded). Empty: only db.name.
+     */
+    Optional<java.util.List<String>> databases();
+
+    /** Also dump roles and tablespaces (pg_dumpall --globals-only) with each run, restored first by a run restore. */
+    @WithDefault("false")
+    boolean globals();
+
     Encryption encryption();
 
     interface Encryption {
