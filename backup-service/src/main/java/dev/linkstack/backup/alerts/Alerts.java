@@ -83,6 +83,14 @@ public class Alerts {
         }
     }
 
+    /** Reports an off-site copy that failed (the local backup is fine). */
+    public void offsiteFailed(BackupMetadata backup, String error) {
+        Map<String, Object> event = event("offsite.failed", backup.database(), backup.host());
+        event.put("backupId", backup.id());
+        event.put("error", error);
+        config.webhookUrl().ifPresent(url -> post(url, event));
+    }
+
     private Map<String, Object> event(String type, String database, String host) {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("event", type);

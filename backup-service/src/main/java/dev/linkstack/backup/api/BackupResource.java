@@ -71,6 +71,9 @@ public class BackupResource {
     dev.linkstack.backup.runs.RunStore runStore;
 
     @Inject
+    dev.linkstack.backup.offsite.OffsiteCopy offsiteCopy;
+
+    @Inject
     dev.linkstack.backup.runs.RunRestore runRestore;
 
     @Inject
@@ -128,6 +131,35 @@ public class BackupResource {
             description = "Backups of the configured database that the next retention run would delete, and why each other one is kept")
     public RetentionPreview retentionPreview() {
         return retention.preview(config.db().name());
+    }
+
+    @GET
+    @Path("/offsite")
+    @Operation(summary = "Backups copied to off-site storage (complete, checksum-verified copies), newest first")
+    public List<BackupMetadata> offsiteCopies() {
+        return offsite().list();
+    }
+
+    @POST
+    @Path("/offsite/{id}/fetch")
+    @Operation(summary = "Bring an off-site copy back into the backup directory (checksum checked); then verify or restore it as usual")
+    public BackupMetadata fetchOffsite(@PathParam("id") String id) {
+        if (!BackupId.isValid(id)) {
+            throw ApiException.badRequest("Invalid backup id");
+        }
+        BackupMetadata copy = offsite().find(id).orElseThrow(() -> ApiException.notFound("No off-site copy " + id));
+        try {
+            return offsiteCopy.fetch(copy);
+        } catch (IOException e) {
+            throw new ApiException(502, "offsite_failed", "Fetching " + id + " failed: " + e.getMessage());
+        }
+    }
+
+    private dev.linkstack.backup.offsite.OffsiteCopy offsite() {
+        if (!offsiteCopy.enabled()) {
+            throw ApiException.notFound("Off-site copies are not configured (BACKUP_OFFSITE_ENDPOINT)");
+        }
+        return offsiteCopy;
     }
 
     @GET

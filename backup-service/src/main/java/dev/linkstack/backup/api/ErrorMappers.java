@@ -91,6 +91,13 @@ public class ErrorMappers {
         return ApiError.response(status, reason.toLowerCase().replace(' ', '_'), reason);
     }
 
+    /** The off-site store cannot be reached or refused the request: a dependency outage, not a server bug. */
+    @ServerExceptionMapper
+    public Response offsiteUnavailable(software.amazon.awssdk.core.exception.SdkException e) {
+        LOG.warnf("off-site storage failed: %s", e.getMessage());
+        return ApiError.response(503, "offsite_unavailable", "Off-site storage is not reachable: " + e.getMessage());
+    }
+
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
         LOG.error("unexpected failure", e);

@@ -47,6 +47,7 @@ public class BackupJobs {
     private final dev.linkstack.backup.hooks.BackupHooks hooks;
     private final dev.linkstack.backup.runs.BackupRuns runs;
     private final dev.linkstack.backup.runs.RunStore runStore;
+    private final dev.linkstack.backup.offsite.OffsiteCopy offsite;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "backup-job"));
     private final Map<String, BackupJob> jobs = Collections.synchronizedMap(new LinkedHashMap<>() {
         @Override
@@ -60,7 +61,9 @@ public class BackupJobs {
     @Inject
     public BackupJobs(PgDumpRunner runner, BackupLock lock, RetentionService retention, BackupMetrics metrics, TargetDatabase target, Clock clock,
                       dev.linkstack.backup.alerts.Alerts alerts, dev.linkstack.backup.hooks.BackupHooks hooks,
-                      dev.linkstack.backup.runs.BackupRuns runs, dev.linkstack.backup.runs.RunStore runStore) {
+                      dev.linkstack.backup.runs.BackupRuns runs, dev.linkstack.backup.runs.RunStore runStore,
+                      dev.linkstack.backup.offsite.OffsiteCopy offsite) {
+        this.offsite = offsite;
         this.runs = runs;
         this.runStore = runStore;
         this.alerts = alerts;
@@ -174,6 +177,7 @@ public class BackupJobs {
                 // Still under the lock, so two instances never prune the same directory at once.
                 deleted = applyRetention(job.database());
             }
+            copyOffsite(backup);
             result = job.succeeded(clock.instant(), backup.id(), deleted);
             LOG.infof("backup %s finished: %s, %d bytes, sha256 %s", job.id(), backup.file(), backup.sizeBytes(), backup.sha256());
         } catch (BackupFailedException e) {
@@ -193,6 +197,23 @@ public class BackupJobs {
         completions.remove(job.id());
         report(result);
         return result;
+    }
+
+    /**
+     * The off-site copy follows the local backup, still under the lock; its failure is alerted but never undoes the
+     * local backup, which is complete.
+     */
+    private void copyOffsite(BackupMetadata backup) {
+        if (!offsite.enabled()) {
+            return;
+        }
+        try {
+            offsite.copy(backup);
+            offsite.applyRetention(backup.database());
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.errorf("off-site copy of %s failed: %s", backup.id(), e.getMessage());
+            alerts.offsiteFailed(backup, String.valueOf(e.getMessage()));
+        }
     }
 
     /** Alerts are sent in the background; a broken alert channel never turns a backup into a failure. */

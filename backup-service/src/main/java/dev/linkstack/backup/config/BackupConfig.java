@@ -137,6 +137,42 @@ public interface BackupConfig {
     @WithDefault("false")
     boolean globals();
 
+    Offsite offsite();
+
+    interface Offsite {
+        /** S3-compatible endpoint (e.g. https://s3.eu-central-1.amazonaws.com or a MinIO URL); empty disables the copy. */
+        Optional<java.net.URI> endpoint();
+
+        @WithDefault("backups")
+        String bucket();
+
+        /** Key prefix inside the bucket, e.g. "prod/"; objects are named prefix + file name. */
+        @WithDefault("")
+        String prefix();
+
+        @WithDefault("us-east-1")
+        String region();
+
+        Optional<String> accessKey();
+
+        Optional<String> secretKey();
+
+        /** Path-style URLs (bucket in the path), which MinIO, S3Proxy and most non-AWS stores need. */
+        @WithDefault("true")
+        boolean pathStyle();
+
+        /** Size of one multipart upload part (S3 requires at least 5 MiB except for the last part). */
+        @WithDefault("16777216")
+        long partSize();
+
+        /** Off-site retention: copies older than this many days go, unless among the newest keep-last. */
+        @WithDefault("90")
+        int retentionDays();
+
+        @WithDefault("7")
+        int keepLast();
+    }
+
     Encryption encryption();
 
     interface Encryption {
