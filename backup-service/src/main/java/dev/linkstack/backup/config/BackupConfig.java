@@ -147,8 +147,7 @@ public interface BackupConfig {
         String bucket();
 
         /** Key prefix inside the bucket, e.g. "prod/"; objects are named prefix + file name. */
-        @WithDefault("")
-        String prefix();
+        Optional<String> prefix();
 
         @WithDefault("us-east-1")
         String region();

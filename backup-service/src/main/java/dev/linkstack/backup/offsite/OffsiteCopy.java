@@ -77,8 +77,8 @@ public class OffsiteCopy {
     public List<BackupMetadata> list() {
         OffsiteStore s3 = store();
         List<BackupMetadata> copies = new ArrayList<>();
-        for (String key : s3.list(config.prefix())) {
-            String name = key.substring(config.prefix().length());
+        for (String key : s3.list(prefix())) {
+            String name = key.substring(prefix().length());
             if (!name.endsWith(METADATA_SUFFIX) || !BackupId.isValid(name.substring(0, name.length() - METADATA_SUFFIX.length()))) {
                 continue;
             }
@@ -148,7 +148,11 @@ public class OffsiteCopy {
     }
 
     private String key(String fileName) {
-        return config.prefix() + fileName;
+        return prefix() + fileName;
+    }
+
+    private String prefix() {
+        return config.prefix().orElse("");
     }
 
     synchronized OffsiteStore store() {
