@@ -183,6 +183,7 @@ public class BackupResource {
         if (request == null || !runId.equals(request.confirm())) {
             throw ApiException.badRequest("Restoring a run replaces the data of every database in it: repeat the run id in 'confirm'");
         }
+        requireAgeIdentity(java.util.Optional.ofNullable(request.identity()));
         return runRestore.restore(run, java.util.Optional.ofNullable(request.identity()));
     }
 
@@ -239,7 +240,9 @@ public class BackupResource {
             }
             request = json.readValue(body, VerifyRequest.class);
         }
-        VerifyReport report = verification.verify(backup, "api", java.util.Optional.ofNullable(request).map(VerifyRequest::identity));
+        java.util.Optional<String> identity = java.util.Optional.ofNullable(request).map(VerifyRequest::identity);
+        requireAgeIdentity(identity);
+        VerifyReport report = verification.verify(backup, "api", identity);
         return Response.status(report.ok() ? 200 : 422).entity(report).build();
     }
 
@@ -260,7 +263,15 @@ public class BackupResource {
         if (!request.database().equals(request.confirm())) {
             throw ApiException.badRequest("Restoring replaces data: repeat the database name in 'confirm'");
         }
+        requireAgeIdentity(java.util.Optional.ofNullable(request.identity()));
         return restores.restore(backup, request.database(), java.util.Optional.ofNullable(request.identity()));
+    }
+
+    /** A malformed key is the caller's mistake (400), not a damaged backup (422). */
+    private static void requireAgeIdentity(java.util.Optional<String> identity) {
+        if (identity.isPresent() && !identity.get().strip().startsWith("AGE-SECRET-KEY-1")) {
+            throw ApiException.badRequest("'identity' must be an age X25519 private key (AGE-SECRET-KEY-1...)");
+        }
     }
 
     private BackupMetadata backup(String id) {

@@ -69,6 +69,8 @@ class EncryptedBackupTest {
                 .post("/api/backups/" + id + "/restore").then().statusCode(400).body("error", equalTo("private_key_required"));
         assertFalse(postgres.databaseExists("from_encrypted"));
 
+        authorized().contentType("application/json").body(Map.of("identity", "not-a-key"))
+                .post("/api/backups/" + id + "/verify").then().statusCode(400).body("error", equalTo("bad_request"));
         String wrongKey = EncryptionKeyResource.newKeyPair().getPrivate().toString();
         authorized().contentType("application/json").body(Map.of("identity", wrongKey))
                 .post("/api/backups/" + id + "/verify").then().statusCode(422).body("error", containsString("cannot decrypt"));
