@@ -26,7 +26,8 @@ class NativeSourcesIT {
         String reflection = sources.configuration("reflect-config.json");
         for (String type : List.of("dev.linkstack.backup.backup.BackupMetadata", "dev.linkstack.backup.backup.BackupJob",
                 "dev.linkstack.backup.restore.VerifyReport", "dev.linkstack.backup.api.RestoreRequest", "dev.linkstack.backup.api.ApiError",
-                "dev.linkstack.backup.postgres.TargetDatabase$TableRows")) {
+                "dev.linkstack.backup.postgres.TargetDatabase$TableRows", "dev.linkstack.backup.backup.BackupMetadata$Verification",
+                "dev.linkstack.backup.api.VerifyRequest", "dev.linkstack.backup.retention.RetentionPreview", "dev.linkstack.backup.runs.RunManifest")) {
             assertTrue(reflection.contains("\"" + type + "\""), type + " not registered for reflection");
         }
     }

@@ -39,12 +39,23 @@ public final class DeploymentModel {
     static final EnvVar BACKUP_RETENTION_DAYS = EnvVar.setting("BACKUP_RETENTION_DAYS", "30", "Backups older than this many days are deleted...");
     static final EnvVar BACKUP_KEEP_LAST = EnvVar.setting("BACKUP_KEEP_LAST", "3", "...but the newest this many successful backups are always kept.");
     static final EnvVar BACKUP_COMPRESSION = EnvVar.setting("BACKUP_COMPRESSION", "gzip", "gzip, zstd (plain SQL) or custom (pg_dump -Fc).");
+    static final EnvVar BACKUP_VERIFY_CRON = EnvVar.setting("BACKUP_VERIFY_CRON", "0 0 5 ? * SUN", "When the newest backup is restored into a scratch database as a test (Quartz cron); default Sundays 05:00.");
+    static final EnvVar BACKUP_ALERT_WEBHOOK_URL = EnvVar.setting("BACKUP_ALERT_WEBHOOK_URL", "", "Optional: receives a JSON event when a backup or restore test fails (keep it private if it carries a token). Needs a route out of the backend network.");
+    static final EnvVar BACKUP_ALERT_PING_URL = EnvVar.setting("BACKUP_ALERT_PING_URL", "", "Optional dead man's switch (e.g. https://hc-ping.com/<uuid>): pinged after each successful backup, <url>/fail after a failed one.");
+    static final EnvVar BACKUP_ENCRYPTION_RECIPIENT = EnvVar.setting("BACKUP_ENCRYPTION_RECIPIENT", "", "Optional age public key (age1..., from age-keygen): backups are encrypted for it; keep the private key elsewhere.");
+    static final EnvVar BACKUP_DATABASES = EnvVar.setting("BACKUP_DATABASES", "", "Optional: comma-separated databases to back up in each run, or * for all (default: DB_NAME only).");
+    static final EnvVar BACKUP_GLOBALS = EnvVar.setting("BACKUP_GLOBALS", "false", "Also back up roles and tablespaces (pg_dumpall --globals-only) with each run.");
+    static final EnvVar BACKUP_OFFSITE_ENDPOINT = EnvVar.setting("BACKUP_OFFSITE_ENDPOINT", "", "Optional S3-compatible endpoint for off-site copies (e.g. https://s3.eu-central-1.amazonaws.com). Needs a route out of the backend network.");
+    static final EnvVar BACKUP_OFFSITE_BUCKET = EnvVar.setting("BACKUP_OFFSITE_BUCKET", "backups", "Bucket of the off-site copies (must exist).");
+    static final EnvVar BACKUP_OFFSITE_ACCESS_KEY = EnvVar.setting("BACKUP_OFFSITE_ACCESS_KEY", "", "Access key for the off-site bucket (only when BACKUP_OFFSITE_ENDPOINT is set).");
+    static final EnvVar BACKUP_OFFSITE_SECRET_KEY = EnvVar.setting("BACKUP_OFFSITE_SECRET_KEY", "", "Secret key for the off-site bucket (only when BACKUP_OFFSITE_ENDPOINT is set); keep this file private.");
     static final EnvVar BACKUP_HOST_DIR = EnvVar.setting("BACKUP_HOST_DIR", "../backups", "Host folder receiving the backups (relative to deploy/); keep it on another disk or copy it off-site.");
 
     public static List<EnvVar> productionEnv() {
         return List.of(VERSION, HTTP_PORT, PUBLIC_BASE_URL, DB_NAME, DB_USER, DB_PASSWORD, REDIS_PASSWORD, REDIS_MAXMEMORY,
                 REGISTRATION_ENABLED, SESSION_COOKIE_SECURE, BACKUP_API_TOKEN, BACKUP_CRON, BACKUP_RETENTION_DAYS, BACKUP_KEEP_LAST,
-                BACKUP_COMPRESSION, BACKUP_HOST_DIR);
+                BACKUP_COMPRESSION, BACKUP_VERIFY_CRON, BACKUP_ALERT_WEBHOOK_URL, BACKUP_ALERT_PING_URL, BACKUP_ENCRYPTION_RECIPIENT, BACKUP_DATABASES, BACKUP_GLOBALS, BACKUP_OFFSITE_ENDPOINT, BACKUP_OFFSITE_BUCKET,
+                BACKUP_OFFSITE_ACCESS_KEY, BACKUP_OFFSITE_SECRET_KEY, BACKUP_HOST_DIR);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -142,6 +153,16 @@ public final class DeploymentModel {
                 .env("BACKUP_RETENTION_DAYS", BACKUP_RETENTION_DAYS.reference())
                 .env("BACKUP_KEEP_LAST", BACKUP_KEEP_LAST.reference())
                 .env("BACKUP_COMPRESSION", BACKUP_COMPRESSION.reference())
+                .env("BACKUP_VERIFY_CRON", BACKUP_VERIFY_CRON.reference())
+                .env("BACKUP_ALERT_WEBHOOK_URL", BACKUP_ALERT_WEBHOOK_URL.reference())
+                .env("BACKUP_ALERT_PING_URL", BACKUP_ALERT_PING_URL.reference())
+                .env("BACKUP_ENCRYPTION_RECIPIENT", BACKUP_ENCRYPTION_RECIPIENT.reference())
+                .env("BACKUP_DATABASES", BACKUP_DATABASES.reference())
+                .env("BACKUP_GLOBALS", BACKUP_GLOBALS.reference())
+                .env("BACKUP_OFFSITE_ENDPOINT", BACKUP_OFFSITE_ENDPOINT.reference())
+                .env("BACKUP_OFFSITE_BUCKET", BACKUP_OFFSITE_BUCKET.reference())
+                .env("BACKUP_OFFSITE_ACCESS_KEY", BACKUP_OFFSITE_ACCESS_KEY.reference())
+                .env("BACKUP_OFFSITE_SECRET_KEY", BACKUP_OFFSITE_SECRET_KEY.reference())
                 .env("BACKUP_DIR", "/backups")
                 .volume(BACKUP_HOST_DIR.reference() + ":/backups")
                 .tmpfs("/tmp")

@@ -118,7 +118,7 @@ public final class KubernetesManifests {
         config.put("BACKUP_DB_USER", DeploymentModel.DB_USER.example());
         config.put("BACKUP_DIR", "/backups");
         for (EnvVar setting : List.of(DeploymentModel.BACKUP_CRON, DeploymentModel.BACKUP_RETENTION_DAYS, DeploymentModel.BACKUP_KEEP_LAST,
-                DeploymentModel.BACKUP_COMPRESSION)) {
+                DeploymentModel.BACKUP_COMPRESSION, DeploymentModel.BACKUP_VERIFY_CRON, DeploymentModel.BACKUP_ENCRYPTION_RECIPIENT)) {
             config.put(setting.name(), setting.example());
         }
         return config;

@@ -13,6 +13,8 @@ import dev.linkstack.backup.restore.RestoreFailedException;
 import dev.linkstack.backup.restore.RestoreResult;
 import dev.linkstack.backup.restore.RestoreService;
 import dev.linkstack.backup.restore.VerifyReport;
+import dev.linkstack.backup.retention.RetentionPreview;
+import dev.linkstack.backup.retention.RetentionService;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -63,6 +65,21 @@ public class BackupResource {
     BackupConfig config;
 
     @Inject
+    RetentionService retention;
+
+    @Inject
+    dev.linkstack.backup.runs.RunStore runStore;
+
+    @Inject
+    dev.linkstack.backup.offsite.OffsiteCopy offsiteCopy;
+
+    @Inject
+    dev.linkstack.backup.runs.RunRestore runRestore;
+
+    @Inject
+    dev.linkstack.backup.verification.BackupVerification verification;
+
+    @Inject
     ObjectMapper json;
 
     @POST
@@ -109,6 +126,68 @@ public class BackupResource {
     }
 
     @GET
+    @Path("/retention-preview")
+    @Operation(summary = "What the retention policy would delete now (nothing is deleted)",
+            description = "Backups of the configured database that the next retention run would delete, and why each other one is kept")
+    public RetentionPreview retentionPreview() {
+        return retention.preview(config.db().name());
+    }
+
+    @GET
+    @Path("/offsite")
+    @Operation(summary = "Backups copied to off-site storage (complete, checksum-verified copies), newest first")
+    public List<BackupMetadata> offsiteCopies() {
+        return offsite().list();
+    }
+
+    @POST
+    @Path("/offsite/{id}/fetch")
+    @Operation(summary = "Bring an off-site copy back into the backup directory (checksum checked); then verify or restore it as usual")
+    public BackupMetadata fetchOffsite(@PathParam("id") String id) {
+        if (!BackupId.isValid(id)) {
+            throw ApiException.badRequest("Invalid backup id");
+        }
+        BackupMetadata copy = offsite().find(id).orElseThrow(() -> ApiException.notFound("No off-site copy " + id));
+        try {
+            return offsiteCopy.fetch(copy);
+        } catch (IOException e) {
+            throw new ApiException(502, "offsite_failed", "Fetching " + id + " failed: " + e.getMessage());
+        }
+    }
+
+    private dev.linkstack.backup.offsite.OffsiteCopy offsite() {
+        if (!offsiteCopy.enabled()) {
+            throw ApiException.notFound("Off-site copies are not configured (BACKUP_OFFSITE_ENDPOINT)");
+        }
+        return offsiteCopy;
+    }
+
+    @GET
+    @Path("/runs")
+    @Operation(summary = "Complete backup runs (several databases and/or roles and tablespaces), newest first")
+    public List<dev.linkstack.backup.runs.RunManifest> runs() {
+        return runStore.list();
+    }
+
+    @POST
+    @Path("/runs/{runId}/restore")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Restore a run: roles and tablespaces first, then every database under its own name",
+            description = "The body repeats the run id: {\"confirm\": \"run-...\"}; \"identity\" for encrypted runs")
+    public dev.linkstack.backup.runs.RunRestore.Result restoreRun(@PathParam("runId") String runId, RunRestoreRequest request)
+            throws RestoreFailedException, DatabaseUnavailableException, dev.linkstack.backup.restore.MissingKeyException {
+        if (!dev.linkstack.backup.runs.RunStore.isValid(runId)) {
+            throw ApiException.badRequest("Invalid run id");
+        }
+        dev.linkstack.backup.runs.RunManifest run = runStore.find(runId).orElseThrow(() -> ApiException.notFound("No run " + runId));
+        if (request == null || !runId.equals(request.confirm())) {
+            throw ApiException.badRequest("Restoring a run replaces the data of every database in it: repeat the run id in 'confirm'");
+        }
+        requireAgeIdentity(java.util.Optional.ofNullable(request.identity()));
+        return runRestore.restore(run, java.util.Optional.ofNullable(request.identity()));
+    }
+
+    @GET
     @Path("/{id}")
     @Operation(summary = "Metadata of one backup")
     public BackupMetadata get(@PathParam("id") String id) {
@@ -149,8 +228,21 @@ public class BackupResource {
     @Path("/{id}/verify")
     @Operation(summary = "Check the checksum and restore into a scratch database that is dropped afterwards",
             description = "200 with tables and row counts when the backup restores; 422 with the reason when it does not")
-    public Response verify(@PathParam("id") String id) throws DatabaseUnavailableException {
-        VerifyReport report = restores.verify(backup(id));
+    @Consumes(MediaType.WILDCARD)
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VerifyRequest.class)))
+    public Response verify(@PathParam("id") String id, String body, @Context HttpHeaders headers)
+            throws DatabaseUnavailableException, dev.linkstack.backup.restore.MissingKeyException, IOException {
+        BackupMetadata backup = backup(id);
+        VerifyRequest request = null;
+        if (body != null && !body.isBlank()) {
+            if (!MediaType.APPLICATION_JSON_TYPE.isCompatible(headers.getMediaType())) {
+                throw new ApiException(415, "unsupported_media_type", "Send the body as application/json");
+            }
+            request = json.readValue(body, VerifyRequest.class);
+        }
+        java.util.Optional<String> identity = java.util.Optional.ofNullable(request).map(VerifyRequest::identity);
+        requireAgeIdentity(identity);
+        VerifyReport report = verification.verify(backup, "api", identity);
         return Response.status(report.ok() ? 200 : 422).entity(report).build();
     }
 
@@ -159,7 +251,8 @@ public class BackupResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Restore into a database (created if missing) in one transaction",
             description = "The body names the database twice: {\"database\": \"x\", \"confirm\": \"x\"}")
-    public RestoreResult restore(@PathParam("id") String id, RestoreRequest request) throws RestoreFailedException, DatabaseUnavailableException {
+    public RestoreResult restore(@PathParam("id") String id, RestoreRequest request)
+            throws RestoreFailedException, DatabaseUnavailableException, dev.linkstack.backup.restore.MissingKeyException {
         BackupMetadata backup = backup(id);
         if (request == null || request.database() == null || request.database().isBlank()) {
             throw ApiException.badRequest("Name the target database: {\"database\": \"name\", \"confirm\": \"name\"}");
@@ -170,7 +263,15 @@ public class BackupResource {
         if (!request.database().equals(request.confirm())) {
             throw ApiException.badRequest("Restoring replaces data: repeat the database name in 'confirm'");
         }
-        return restores.restore(backup, request.database());
+        requireAgeIdentity(java.util.Optional.ofNullable(request.identity()));
+        return restores.restore(backup, request.database(), java.util.Optional.ofNullable(request.identity()));
+    }
+
+    /** A malformed key is the caller's mistake (400), not a damaged backup (422). */
+    private static void requireAgeIdentity(java.util.Optional<String> identity) {
+        if (identity.isPresent() && !identity.get().strip().startsWith("AGE-SECRET-KEY-1")) {
+            throw ApiException.badRequest("'identity' must be an age X25519 private key (AGE-SECRET-KEY-1...)");
+        }
     }
 
     private BackupMetadata backup(String id) {

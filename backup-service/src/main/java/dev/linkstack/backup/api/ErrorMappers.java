@@ -35,6 +35,11 @@ public class ErrorMappers {
     }
 
     @ServerExceptionMapper
+    public Response missingKey(dev.linkstack.backup.restore.MissingKeyException e) {
+        return ApiError.response(400, "private_key_required", e.getMessage());
+    }
+
+    @ServerExceptionMapper
     public Response databaseUnavailable(DatabaseUnavailableException e) {
         return ApiError.response(503, "database_unavailable", e.getMessage());
     }
@@ -84,6 +89,13 @@ public class ErrorMappers {
         Response.Status known = Response.Status.fromStatusCode(status);
         String reason = known == null ? "Error" : known.getReasonPhrase();
         return ApiError.response(status, reason.toLowerCase().replace(' ', '_'), reason);
+    }
+
+    /** The off-site store cannot be reached or refused the request: a dependency outage, not a server bug. */
+    @ServerExceptionMapper
+    public Response offsiteUnavailable(software.amazon.awssdk.core.exception.SdkException e) {
+        LOG.warnf("off-site storage failed: %s", e.getMessage());
+        return ApiError.response(503, "offsite_unavailable", "Off-site storage is not reachable: " + e.getMessage());
     }
 
     @ServerExceptionMapper

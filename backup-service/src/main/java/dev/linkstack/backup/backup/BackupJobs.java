@@ -43,6 +43,11 @@ public class BackupJobs {
     private final BackupMetrics metrics;
     private final TargetDatabase target;
     private final Clock clock;
+    private final dev.linkstack.backup.alerts.Alerts alerts;
+    private final dev.linkstack.backup.hooks.BackupHooks hooks;
+    private final dev.linkstack.backup.runs.BackupRuns runs;
+    private final dev.linkstack.backup.runs.RunStore runStore;
+    private final dev.linkstack.backup.offsite.OffsiteCopy offsite;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "backup-job"));
     private final Map<String, BackupJob> jobs = Collections.synchronizedMap(new LinkedHashMap<>() {
         @Override
@@ -54,7 +59,15 @@ public class BackupJobs {
     private String runningJobId; // guarded by this
 
     @Inject
-    public BackupJobs(PgDumpRunner runner, BackupLock lock, RetentionService retention, BackupMetrics metrics, TargetDatabase target, Clock clock) {
+    public BackupJobs(PgDumpRunner runner, BackupLock lock, RetentionService retention, BackupMetrics metrics, TargetDatabase target, Clock clock,
+                      dev.linkstack.backup.alerts.Alerts alerts, dev.linkstack.backup.hooks.BackupHooks hooks,
+                      dev.linkstack.backup.runs.BackupRuns runs, dev.linkstack.backup.runs.RunStore runStore,
+                      dev.linkstack.backup.offsite.OffsiteCopy offsite) {
+        this.offsite = offsite;
+        this.runs = runs;
+        this.runStore = runStore;
+        this.alerts = alerts;
+        this.hooks = hooks;
         this.runner = runner;
         this.lock = lock;
         this.retention = retention;
@@ -87,6 +100,7 @@ public class BackupJobs {
             jobs.put(failed.id(), failed);
             metrics.failed();
             LOG.errorf("backup %s failed: %s", failed.id(), failed.error());
+            report(failed);
             return failed;
         }
         if (held.isEmpty()) {
@@ -144,10 +158,26 @@ public class BackupJobs {
     private BackupJob run(BackupJob job, BackupLock.Held held) {
         BackupJob result;
         try (held) {
-            BackupMetadata backup = runner.dump(BackupId.create(job.database(), job.startedAt()), job.format(), job.trigger(), job.startedAt());
-            metrics.succeeded(backup);
-            // Still under the lock, so two instances never prune the same directory at once.
-            List<String> deleted = applyRetention(job.database());
+            hooks.beforeBackup(job);
+            BackupMetadata backup;
+            List<String> deleted;
+            if (runs.enabled()) {
+                dev.linkstack.backup.runs.BackupRuns.Result run = runs.run(job.format(), job.trigger(), job.startedAt());
+                // The job reports the configured database's backup (or the run's first one).
+                backup = run.backups().stream().filter(b -> b.database().equals(job.database())).findFirst().orElse(run.backups().get(0));
+                run.backups().stream().filter(b -> b.database().equals(job.database())).findFirst().ifPresent(metrics::succeeded);
+                deleted = new java.util.ArrayList<>();
+                for (BackupMetadata made : run.backups()) {
+                    deleted.addAll(applyRetention(made.database()));
+                }
+                runStore.pruneOrphans();
+            } else {
+                backup = runner.dump(BackupId.create(job.database(), job.startedAt()), job.format(), job.trigger(), job.startedAt());
+                metrics.succeeded(backup);
+                // Still under the lock, so two instances never prune the same directory at once.
+                deleted = applyRetention(job.database());
+            }
+            copyOffsite(backup);
             result = job.succeeded(clock.instant(), backup.id(), deleted);
             LOG.infof("backup %s finished: %s, %d bytes, sha256 %s", job.id(), backup.file(), backup.sizeBytes(), backup.sha256());
         } catch (BackupFailedException e) {
@@ -159,12 +189,40 @@ public class BackupJobs {
             result = job.failed(clock.instant(), "unexpected failure: " + e.getMessage());
             LOG.errorf(e, "backup %s failed", job.id());
         }
+        hooks.afterBackup(result);
         synchronized (this) {
             jobs.put(result.id(), result);
             runningJobId = null;
         }
         completions.remove(job.id());
+        report(result);
         return result;
+    }
+
+    /**
+     * The off-site copy follows the local backup, still under the lock; its failure is alerted but never undoes the
+     * local backup, which is complete.
+     */
+    private void copyOffsite(BackupMetadata backup) {
+        if (!offsite.enabled()) {
+            return;
+        }
+        try {
+            offsite.copy(backup);
+            offsite.applyRetention(backup.database());
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.errorf("off-site copy of %s failed: %s", backup.id(), e.getMessage());
+            alerts.offsiteFailed(backup, String.valueOf(e.getMessage()));
+        }
+    }
+
+    /** Alerts are sent in the background; a broken alert channel never turns a backup into a failure. */
+    private void report(BackupJob job) {
+        try {
+            alerts.backupFinished(job, target.host());
+        } catch (RuntimeException e) {
+            LOG.warnf("alert for backup %s not sent: %s", job.id(), e.getMessage());
+        }
     }
 
     private List<String> applyRetention(String database) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.linkstack.backup.config.BackupConfig;
+import dev.linkstack.backup.encryption.AgeEncryption;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
@@ -36,7 +37,7 @@ public class BackupStore {
     private static final String METADATA_SUFFIX = ".json";
     private static final String PARTIAL_SUFFIX = ".partial";
     private static final Pattern METADATA_NAME = Pattern.compile("(.+)\\.json");
-    private static final Pattern PARTIAL_NAME = Pattern.compile("\\.([a-z0-9_]{1,40})-[0-9]{8}T[0-9]{9}Z(\\.sql\\.gz|\\.sql\\.zst|\\.dump|\\.json)\\.partial");
+    private static final Pattern PARTIAL_NAME = Pattern.compile("\\.([a-z0-9_]{1,40})-[0-9]{8}T[0-9]{9}Z(\\.sql\\.gz|\\.sql\\.zst|\\.dump|\\.json)(\\.age)?\\.partial");
 
     private final Path dir;
     private final ObjectMapper json = JsonMapper.builder()
@@ -86,18 +87,18 @@ public class BackupStore {
 
     /** Where the dump of a backup lives; derived from the validated id, never from file contents. */
     public Path dumpFile(BackupMetadata backup) {
-        return dumpFile(backup.id(), backup.format());
+        return dumpFile(backup.id(), backup.format(), backup.encrypted());
     }
 
-    Path dumpFile(String id, BackupFormat format) {
+    Path dumpFile(String id, BackupFormat format, boolean encrypted) {
         requireValid(id);
-        return dir.resolve(id + format.extension());
+        return dir.resolve(id + format.extension() + (encrypted ? AgeEncryption.EXTENSION : ""));
     }
 
     /** Hidden, never-listed name a dump is written under until it is complete. */
-    public Path partialFile(String id, BackupFormat format) {
+    public Path partialFile(String id, BackupFormat format, boolean encrypted) {
         requireValid(id);
-        return dir.resolve("." + id + format.extension() + PARTIAL_SUFFIX);
+        return dir.resolve("." + id + format.extension() + (encrypted ? AgeEncryption.EXTENSION : "") + PARTIAL_SUFFIX);
     }
 
     /** Creates the directory if needed and proves it takes a durable write. */
@@ -169,6 +170,28 @@ public class BackupStore {
         return removed;
     }
 
+    /**
+     * Records the outcome of a verification in the backup's metadata (replaced atomically). Returns false when the
+     * backup is gone meanwhile, e.g. deleted by retention: its metadata is not brought back.
+     */
+    public synchronized boolean recordVerification(String id, BackupMetadata.Verification verification) throws IOException {
+        Optional<BackupMetadata> current = find(id);
+        if (current.isEmpty()) {
+            return false;
+        }
+        Path partial = dir.resolve("." + id + METADATA_SUFFIX + PARTIAL_SUFFIX);
+        Files.deleteIfExists(partial);
+        try {
+            Files.write(partial, json.writeValueAsBytes(current.get().withVerification(verification)), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            fsync(partial);
+            move(partial, metadataFile(id));
+            fsyncDirectory();
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+        return true;
+    }
+
     /** Writes metadata for an existing dump file; used by tests and tools that import dumps. */
     public void writeMetadata(BackupMetadata metadata) throws IOException {
         Path partial = dir.resolve("." + metadata.id() + METADATA_SUFFIX + PARTIAL_SUFFIX);
@@ -184,7 +207,7 @@ public class BackupStore {
         }
         try {
             BackupMetadata metadata = json.readValue(file.toFile(), BackupMetadata.class);
-            if (!id.equals(metadata.id()) || metadata.format() == null || !Files.isRegularFile(dumpFile(id, metadata.format()))) {
+            if (!id.equals(metadata.id()) || metadata.format() == null || !Files.isRegularFile(dumpFile(metadata))) {
                 return Optional.empty();
             }
             return Optional.of(metadata);

@@ -8,11 +8,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** Counts and hashes the bytes that reach the file, so size and checksum describe exactly what is on disk. */
-final class DigestingOutputStream extends FilterOutputStream {
+public final class DigestingOutputStream extends FilterOutputStream {
     private final MessageDigest sha256;
     private long count;
 
-    DigestingOutputStream(OutputStream out) {
+    public DigestingOutputStream(OutputStream out) {
         super(out);
         this.sha256 = newSha256();
     }
@@ -31,11 +31,11 @@ final class DigestingOutputStream extends FilterOutputStream {
         count += len;
     }
 
-    long count() {
+    public long count() {
         return count;
     }
 
-    String sha256Hex() {
+    public String sha256Hex() {
         return HexFormat.of().formatHex(sha256.digest());
     }
 

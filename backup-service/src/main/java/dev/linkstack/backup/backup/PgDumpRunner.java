@@ -1,11 +1,13 @@
 package dev.linkstack.backup.backup;
 
 import dev.linkstack.backup.config.BackupConfig;
+import dev.linkstack.backup.encryption.AgeEncryption;
 import dev.linkstack.backup.postgres.PostgresTools;
 import dev.linkstack.backup.postgres.PostgresTools.ToolVersion;
 import dev.linkstack.backup.postgres.StreamTail;
 import dev.linkstack.backup.postgres.TargetDatabase;
 import dev.linkstack.backup.postgres.TargetDatabase.ServerVersion;
+import dev.linkstack.backup.postgres.TargetDatabase.TableRows;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -24,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -64,18 +67,41 @@ public class PgDumpRunner {
     }
 
     public BackupMetadata dump(String id, BackupFormat format, String trigger, Instant startedAt) throws BackupFailedException {
-        ToolVersion pgDump = pgDumpVersion();
+        return dump(target.name(), id, format, trigger, startedAt);
+    }
+
+    /** Dumps one database of the target server (several make up a run, see BackupJobs). */
+    public BackupMetadata dump(String database, String id, BackupFormat format, String trigger, Instant startedAt) throws BackupFailedException {
         ServerVersion server = serverVersion();
+        ToolVersion pgDump = clientFor(server);
         requireCompatible(pgDump, server);
         try {
             store.ensureWritable();
-            store.removeLeftoverPartials(target.name()).forEach(p -> LOG.infof("removed leftover partial file %s", p));
+            store.removeLeftoverPartials(database).forEach(p -> LOG.infof("removed leftover partial file %s", p));
         } catch (IOException e) {
             throw new BackupFailedException("backup directory " + store.dir() + " is not writable: " + e.getMessage(), e);
         }
 
-        Path partial = store.partialFile(id, format);
-        Process process = start(format);
+        Optional<String> recipient = config.encryption().recipient().filter(r -> !r.isBlank());
+        if (recipient.isPresent()) {
+            try {
+                AgeEncryption.requireValidRecipient(recipient.get());
+            } catch (IllegalArgumentException e) {
+                throw new BackupFailedException(e.getMessage(), e);
+            }
+        }
+        Path partial = store.partialFile(id, format, recipient.isPresent());
+        Optional<DumpSnapshot> snapshot = DumpSnapshot.export(target, database);
+        try {
+            return dump(database, id, format, trigger, startedAt, pgDump, server, partial, snapshot.orElse(null), recipient);
+        } finally {
+            snapshot.ifPresent(DumpSnapshot::close);
+        }
+    }
+
+    private BackupMetadata dump(String database, String id, BackupFormat format, String trigger, Instant startedAt, ToolVersion pgDump, ServerVersion server,
+                                Path partial, DumpSnapshot snapshot, Optional<String> recipient) throws BackupFailedException {
+        Process process = start(database, format, snapshot);
         running.add(process);
         StreamTail stderr = StreamTail.start(process.getErrorStream(), "pg_dump-stderr");
         AtomicBoolean timedOut = new AtomicBoolean();
@@ -88,7 +114,8 @@ public class PgDumpRunner {
             DigestingOutputStream written;
             try (OutputStream file = Files.newOutputStream(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                  DigestingOutputStream digesting = new DigestingOutputStream(file);
-                 OutputStream compressed = format.compressing(digesting);
+                 // The checksum covers the file as stored: encrypted when a recipient is set.
+                 OutputStream compressed = format.compressing(recipient.isPresent() ? AgeEncryption.encrypting(digesting, recipient.get()) : digesting);
                  InputStream dump = process.getInputStream()) {
                 written = digesting;
                 dump.transferTo(compressed);
@@ -102,10 +129,14 @@ public class PgDumpRunner {
             if (exit != 0) {
                 throw new BackupFailedException("pg_dump failed (" + describeExit(exit) + ")" + stderrSuffix(stderr));
             }
+            // Same snapshot as the dump, so these are exactly the rows in it.
+            List<TableRows> tableRows = snapshot == null ? null
+                    : snapshot.countRows(timeout.minus(Duration.between(startedAt, clock.instant())));
             Instant finishedAt = clock.instant();
-            BackupMetadata metadata = new BackupMetadata(id, BackupMetadata.SUCCEEDED, target.name(), target.host(), target.port(), format,
-                    store.dumpFile(id, format).getFileName().toString(), written.count(), written.sha256Hex(), startedAt, finishedAt,
-                    Duration.between(startedAt, finishedAt).toMillis(), pgDump.text(), server.text(), trigger);
+            BackupMetadata metadata = new BackupMetadata(id, BackupMetadata.SUCCEEDED, database, target.host(), target.port(), format,
+                    store.dumpFile(id, format, recipient.isPresent()).getFileName().toString(), written.count(), written.sha256Hex(), startedAt, finishedAt,
+                    Duration.between(startedAt, finishedAt).toMillis(), pgDump.text(), server.text(), trigger, tableRows,
+                    recipient.isPresent() ? AgeEncryption.SCHEME : null, null);
             store.publish(partial, metadata);
             return metadata;
         } catch (IOException e) {
@@ -128,9 +159,10 @@ public class PgDumpRunner {
         watchdog.shutdownNow();
     }
 
-    private ToolVersion pgDumpVersion() throws BackupFailedException {
+    /** The installed pg_dump matching the server's major version (checked on every run: servers get upgraded). */
+    private ToolVersion clientFor(ServerVersion server) throws BackupFailedException {
         try {
-            return tools.pgDumpVersion();
+            return tools.selectFor(server.major());
         } catch (PostgresTools.ToolException e) {
             throw new BackupFailedException(e.getMessage(), e);
         }
@@ -152,13 +184,16 @@ public class PgDumpRunner {
         }
     }
 
-    private Process start(BackupFormat format) throws BackupFailedException {
+    private Process start(String database, BackupFormat format, DumpSnapshot snapshot) throws BackupFailedException {
         List<String> arguments = new ArrayList<>(List.of("--format=" + format.pgDumpFormat(), "--no-password"));
+        if (snapshot != null) {
+            arguments.add("--snapshot=" + snapshot.id());
+        }
         if (format.isPlainSql()) {
             // Lets a plain dump be restored over an existing database inside one transaction.
             arguments.addAll(List.of("--clean", "--if-exists"));
         }
-        ProcessBuilder builder = tools.command("pg_dump", target.name(), arguments);
+        ProcessBuilder builder = tools.command("pg_dump", database, arguments);
         builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         try {
             return builder.start();

@@ -11,6 +11,7 @@ import dev.linkstack.backup.config.BackupConfig;
 import dev.linkstack.backup.postgres.DatabaseName;
 import dev.linkstack.backup.postgres.TargetDatabase.TableRows;
 import dev.linkstack.backup.restore.DatabaseUnavailableException;
+import dev.linkstack.backup.restore.MissingKeyException;
 import dev.linkstack.backup.restore.RestoreFailedException;
 import dev.linkstack.backup.restore.RestoreResult;
 import dev.linkstack.backup.restore.RestoreService;
@@ -43,9 +44,11 @@ public class BackupCommandLine {
               (no command)                       run the service: schedule, REST API, health, metrics
               backup [--format gzip|zstd|custom]  take a backup now and apply retention
               list                               list backups, newest first
-              verify ID                          check the checksum and restore into a scratch database
-              restore ID --to DB [--yes]         restore into database DB (created if missing) in one transaction;
+              verify ID [--identity-file F]      check the checksum and restore into a scratch database
+              restore ID --to DB [--yes] [--identity-file F]
+                                                 restore into database DB (created if missing) in one transaction;
                                                  asks to type DB again unless --yes is given
+              (encrypted backups: F holds the age private key; BACKUP_IDENTITY_FILE is the default)
               help                               show this text""";
 
     @Inject
@@ -56,6 +59,9 @@ public class BackupCommandLine {
 
     @Inject
     RestoreService restores;
+
+    @Inject
+    dev.linkstack.backup.verification.BackupVerification verification;
 
     @Inject
     BackupConfig config;
@@ -132,14 +138,36 @@ public class BackupCommandLine {
     }
 
     private int verify(List<String> args, PrintStream out, PrintStream err) throws DatabaseUnavailableException {
-        if (args.size() != 1) {
-            return usage(err, "verify takes exactly one backup id");
+        String identityFile = null;
+        List<String> positional = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).equals("--identity-file") && i + 1 < args.size()) {
+                identityFile = args.get(++i);
+            } else {
+                positional.add(args.get(i));
+            }
         }
-        Optional<BackupMetadata> backup = findBackup(args.get(0), err);
+        if (positional.size() != 1 || positional.get(0).startsWith("--")) {
+            return usage(err, "verify takes exactly one backup id (and optionally --identity-file F)");
+        }
+        Optional<BackupMetadata> backup = findBackup(positional.get(0), err);
         if (backup.isEmpty()) {
             return FAILED;
         }
-        VerifyReport report = restores.verify(backup.get());
+        Optional<String> identity;
+        try {
+            identity = identity(identityFile);
+        } catch (IOException e) {
+            err.println("error: cannot read the identity file: " + e.getMessage());
+            return FAILED;
+        }
+        VerifyReport report;
+        try {
+            report = verification.verify(backup.get(), "cli", identity);
+        } catch (MissingKeyException e) {
+            err.println("error: " + e.getMessage() + " (--identity-file or BACKUP_IDENTITY_FILE)");
+            return FAILED;
+        }
         if (!report.ok()) {
             err.println("verify failed: " + report.error());
             return FAILED;
@@ -152,6 +180,7 @@ public class BackupCommandLine {
     private int restore(List<String> args, PrintStream out, PrintStream err, BufferedReader in) throws DatabaseUnavailableException {
         String id = null;
         String database = null;
+        String identityFile = null;
         boolean confirmed = false;
         List<String> unexpected = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
@@ -160,6 +189,8 @@ public class BackupCommandLine {
                 database = args.get(++i);
             } else if (arg.equals("--yes")) {
                 confirmed = true;
+            } else if (arg.equals("--identity-file") && i + 1 < args.size()) {
+                identityFile = args.get(++i);
             } else if (id == null && !arg.startsWith("--")) {
                 id = arg;
             } else {
@@ -180,14 +211,32 @@ public class BackupCommandLine {
             return FAILED;
         }
         try {
-            RestoreResult result = restores.restore(backup.get(), database);
+            RestoreResult result = restores.restore(backup.get(), database, identity(identityFile));
             printTables(out, result.tables());
             out.printf("restored %s into %s%s%n", result.backupId(), result.database(), result.createdDatabase() ? " (new database)" : "");
             return OK;
         } catch (RestoreFailedException e) {
             err.println("restore failed: " + e.getMessage());
             return FAILED;
+        } catch (MissingKeyException e) {
+            err.println("error: " + e.getMessage() + " (--identity-file or BACKUP_IDENTITY_FILE)");
+            return FAILED;
+        } catch (IOException e) {
+            err.println("error: cannot read the identity file: " + e.getMessage());
+            return FAILED;
         }
+    }
+
+    /** The age private key of an encrypted backup: from the named file, else from BACKUP_IDENTITY_FILE, else none. */
+    private static Optional<String> identity(String file) throws IOException {
+        String path = file != null ? file : System.getenv("BACKUP_IDENTITY_FILE");
+        if (path == null || path.isBlank()) {
+            return Optional.empty();
+        }
+        // age identity files may hold comments; the key is the line starting with AGE-SECRET-KEY-.
+        List<String> lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of(path));
+        return Optional.of(lines.stream().map(String::strip).filter(line -> line.startsWith("AGE-SECRET-KEY-")).findFirst()
+                .orElseThrow(() -> new IOException(path + " holds no AGE-SECRET-KEY- line")));
     }
 
     private boolean confirmInteractively(String database, PrintStream out, PrintStream err, BufferedReader in) {

@@ -1,6 +1,7 @@
 package dev.linkstack.backup.cli;
 
 import dev.linkstack.backup.config.RequiredSecrets;
+import dev.linkstack.backup.postgres.PgClientCheckAtStart;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -24,6 +25,9 @@ public class BackupServiceMain implements QuarkusApplication {
 
     @Inject
     RequiredSecrets requiredSecrets;
+
+    @Inject
+    PgClientCheckAtStart pgClientCheck;
 
     public static void main(String... args) {
         if (args.length > 0 && args[0].equals("healthcheck")) {
@@ -64,6 +68,10 @@ public class BackupServiceMain implements QuarkusApplication {
             return refusal.get();
         }
         if (args.length == 0) {
+            Optional<Integer> noClient = pgClientCheck.refusal();
+            if (noClient.isPresent()) {
+                return noClient.get();
+            }
             Quarkus.waitForExit();
             return 0;
         }

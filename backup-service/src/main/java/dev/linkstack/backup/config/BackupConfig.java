@@ -30,6 +30,13 @@ public interface BackupConfig {
     /** Directory holding pg_dump, pg_restore and psql; empty means they are looked up on the PATH. */
     Optional<Path> pgBinDir();
 
+    /**
+     * Where else to look for client installations, one directory (or pattern with a '*' segment) each; the one
+     * matching the server's major version is used.
+     */
+    @WithDefault("/usr/lib/postgresql/*/bin")
+    java.util.List<String> pgSearchDirs();
+
     Database db();
 
     Retention retention();
@@ -77,6 +84,114 @@ public interface BackupConfig {
     }
 
     Ui ui();
+
+    Verify verify();
+
+    interface Verify {
+        /** Quartz cron of the restore test of the newest backup ("off" disables it). Default: Sundays 05:00. */
+        @WithDefault("0 0 5 ? * SUN")
+        String cron();
+    }
+
+    Freshness freshness();
+
+    interface Freshness {
+        /** The freshness check is DOWN when the newest successful backup is older than this many schedule intervals. */
+        @WithDefault("2")
+        double factor();
+    }
+
+    Alerts alerts();
+
+    interface Alerts {
+        /** Receives a JSON event (POST) when a backup or a verification fails. */
+        Optional<java.net.URI> webhookUrl();
+
+        /** Also send the event when a backup or verification succeeds. */
+        @WithDefault("false")
+        boolean onSuccess();
+
+        /** Dead man's switch (healthchecks.io style): pinged after each successful backup, "<url>/fail" after a failed one. */
+        Optional<java.net.URI> pingUrl();
+
+        /** Delivery attempts per event (the first included). */
+        @WithDefault("4")
+        int attempts();
+
+        /** Wait before the second attempt; doubled for each further one. */
+        @WithDefault("PT5S")
+        Duration backoff();
+
+        /** Time limit of one delivery attempt. */
+        @WithDefault("PT10S")
+        Duration timeout();
+    }
+
+    /**
+     * Databases of one backup run, one dump each: a list, or "*" for every database the role may connect to
+     * (templates excluded). Empty: only db.name.
+     */
+    Optional<java.util.List<String>> databases();
+
+    /** Also dump roles and tablespaces (pg_dumpall --globals-only) with each run, restored first by a run restore. */
+    @WithDefault("false")
+    boolean globals();
+
+    Offsite offsite();
+
+    interface Offsite {
+        /** S3-compatible endpoint (e.g. https://s3.eu-central-1.amazonaws.com or a MinIO URL); empty disables the copy. */
+        Optional<java.net.URI> endpoint();
+
+        @WithDefault("backups")
+        String bucket();
+
+        /** Key prefix inside the bucket, e.g. "prod/"; objects are named prefix + file name. */
+        Optional<String> prefix();
+
+        @WithDefault("us-east-1")
+        String region();
+
+        Optional<String> accessKey();
+
+        Optional<String> secretKey();
+
+        /** Path-style URLs (bucket in the path), which MinIO, S3Proxy and most non-AWS stores need. */
+        @WithDefault("true")
+        boolean pathStyle();
+
+        /** Size of one multipart upload part (S3 requires at least 5 MiB except for the last part). */
+        @WithDefault("16777216")
+        long partSize();
+
+        /** Off-site retention: copies older than this many days go, unless among the newest keep-last. */
+        @WithDefault("90")
+        int retentionDays();
+
+        @WithDefault("7")
+        int keepLast();
+    }
+
+    Encryption encryption();
+
+    interface Encryption {
+        /** age X25519 public key (age1...): when set, new backups are encrypted for it. The private key never comes here. */
+        Optional<String> recipient();
+    }
+
+    Hooks hooks();
+
+    interface Hooks {
+        /** Shell command run before each backup; a non-zero exit fails the backup. */
+        Optional<String> pre();
+
+        /** Shell command run after each backup, successful or not (BACKUP_STATUS tells which). */
+        Optional<String> post();
+
+        /** A hook running longer is killed (and a pre-hook then fails the backup). */
+        @WithDefault("PT5M")
+        Duration timeout();
+    }
 
     interface Ui {
         /** How long a sign-in to the backups page lasts. */

@@ -24,8 +24,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * DOWN when the newest successful backup is older than twice the schedule interval, i.e. at least one scheduled
- * backup in a row went missing. It is a wellness check (part of /q/health, not of readiness) because a stale backup
+ * DOWN when the newest successful backup is older than k (backup.freshness.factor, default 2) schedule intervals,
+ * i.e. at least one scheduled backup in a row went missing. It is a wellness check (part of /q/health, not of readiness) because a stale backup
  * is an alert, not a reason to cut off the API an operator needs to fix it.
  */
 @Wellness
@@ -53,7 +53,7 @@ public class BackupFreshnessCheck implements HealthCheck {
         if (interval.isEmpty()) {
             return response.withData("schedule", "off").up().build();
         }
-        Duration maxAge = interval.get().multipliedBy(2);
+        Duration maxAge = Duration.ofMillis(Math.round(interval.get().toMillis() * config.freshness().factor()));
         response.withData("maxAge", maxAge.toString());
         Instant now = clock.instant();
         Optional<BackupMetadata> newest;

@@ -23,23 +23,23 @@ public class PgDumpCompatibleCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         var response = HealthCheckResponse.named("pg_dump");
-        PostgresTools.ToolVersion pgDump;
+        TargetDatabase.ServerVersion server;
         try {
-            pgDump = tools.pgDumpVersion();
-        } catch (PostgresTools.ToolException e) {
-            return response.withData("error", e.getMessage()).down().build();
-        }
-        response.withData("version", pgDump.text());
-        try {
-            TargetDatabase.ServerVersion server = target.serverVersion();
-            response.withData("serverMajor", server.major());
-            if (pgDump.major() < server.major()) {
-                return response.withData("error", "pg_dump " + pgDump.major() + " is older than the server (PostgreSQL " + server.major() + ")").down().build();
-            }
-            return response.up().build();
+            server = target.serverVersion();
         } catch (SQLException e) {
             // Compatibility cannot be judged without the server; the target-database check reports the outage.
-            return response.withData("serverMajor", "unknown (database unreachable)").up().build();
+            try {
+                return response.withData("version", tools.pgDumpVersion().text()).withData("serverMajor", "unknown (database unreachable)").up().build();
+            } catch (PostgresTools.ToolException missing) {
+                return response.withData("error", missing.getMessage()).down().build();
+            }
+        }
+        response.withData("serverMajor", server.major());
+        try {
+            PostgresTools.ToolVersion pgDump = tools.selectFor(server.major());
+            return response.withData("version", pgDump.text()).withData("executable", tools.executable("pg_dump")).up().build();
+        } catch (PostgresTools.ToolException e) {
+            return response.withData("error", e.getMessage()).down().build();
         }
     }
 }

@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,15 +25,42 @@ public class PostgresTools {
     private static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\)\\s+(\\d+)(?:\\.(\\d+))?");
 
     private final BackupConfig config;
+    private final PgClients clients;
+    private volatile PgClients.Installed chosen;
 
     @Inject
-    public PostgresTools(BackupConfig config) {
+    public PostgresTools(BackupConfig config, PgClients clients) {
         this.config = config;
+        this.clients = clients;
     }
 
-    /** Absolute path in the configured bin directory, or the bare name to be found on the PATH. */
+    /**
+     * Picks the client programs for a server of this major version (see {@link PgClients#choose}) and uses them from
+     * now on; throws a {@link ToolException} with the reason when none fits.
+     */
+    public ToolVersion selectFor(int serverMajor) {
+        PgClients.Installed installed = clients.choose(serverMajor);
+        PgClients.Installed previous = chosen;
+        if (previous == null || !previous.equals(installed)) {
+            chosen = installed;
+            // Logged once per change, not on every backup.
+            org.jboss.logging.Logger.getLogger(PostgresTools.class).infof("using pg_dump %d from %s for PostgreSQL %d",
+                    installed.major(), installed.where(), serverMajor);
+        }
+        return installed.pgDump();
+    }
+
+    /**
+     * Absolute path of a client program in the chosen installation; before the server's version is known, the newest
+     * installation (or the configured bin directory, or the PATH).
+     */
     public String executable(String tool) {
-        return config.pgBinDir().map(dir -> dir.resolve(tool).toString()).orElse(tool);
+        PgClients.Installed installed = chosen;
+        if (installed == null) {
+            installed = clients.newest().orElse(null);
+        }
+        Optional<Path> dir = installed != null ? installed.binDir() : config.pgBinDir();
+        return dir.map(d -> d.resolve(tool).toString()).orElse(tool);
     }
 
     /** A process builder for a client program connected to {@code database} on the target server. */

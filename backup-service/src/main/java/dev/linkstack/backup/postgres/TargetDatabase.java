@@ -81,8 +81,15 @@ public class TargetDatabase {
 
     /** Exact row counts of every user table in a database, ordered by schema and name. */
     public List<TableRows> countRows(String database) throws SQLException {
+        try (Connection connection = connect(database)) {
+            return countRows(connection);
+        }
+    }
+
+    /** Exact row counts of every user table seen by this connection (and its transaction's snapshot). */
+    public static List<TableRows> countRows(Connection connection) throws SQLException {
         List<TableRows> tables = new ArrayList<>();
-        try (Connection connection = connect(database); Statement statement = connection.createStatement()) {
+        try (Statement statement = connection.createStatement()) {
             List<String[]> names = new ArrayList<>();
             try (ResultSet rs = statement.executeQuery("SELECT table_schema, table_name FROM information_schema.tables"
                     + " WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')"
@@ -99,6 +106,34 @@ public class TargetDatabase {
             }
         }
         return tables;
+    }
+
+    /**
+     * Reads every sequence and selects from every view and materialized view, so an object that restored but cannot
+     * be used (a view on a missing function, a broken sequence) shows up. Returns how many objects were read.
+     */
+    public static int touchObjects(Connection connection) throws SQLException {
+        List<String[]> objects = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT n.nspname, c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                     + " WHERE c.relkind IN ('S', 'v', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'"
+                     + " ORDER BY 1, 2")) {
+            while (rs.next()) {
+                objects.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+            }
+        }
+        try (Statement statement = connection.createStatement()) {
+            for (String[] object : objects) {
+                String name = DatabaseName.quoted(object[0]) + "." + DatabaseName.quoted(object[1]);
+                String sql = object[2].equals("S") ? "SELECT last_value FROM " + name : "SELECT * FROM " + name + " LIMIT 1";
+                try (ResultSet rs = statement.executeQuery(sql)) {
+                    rs.next();
+                } catch (SQLException e) {
+                    throw new SQLException("cannot read " + name + ": " + e.getMessage(), e.getSQLState(), e);
+                }
+            }
+        }
+        return objects.size();
     }
 
     /** A direct, unpooled connection to another database on the same server (scratch and restore targets). */

@@ -4,6 +4,7 @@ import dev.linkstack.backup.backup.BackupMetadata;
 import dev.linkstack.backup.backup.BackupStore;
 import dev.linkstack.backup.backup.Checksums;
 import dev.linkstack.backup.config.BackupConfig;
+import dev.linkstack.backup.encryption.AgeEncryption;
 import dev.linkstack.backup.postgres.DatabaseName;
 import dev.linkstack.backup.postgres.PostgresTools;
 import dev.linkstack.backup.postgres.StreamTail;
@@ -23,6 +24,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -49,14 +51,29 @@ public class RestoreService {
         this.timeout = config.timeout();
     }
 
-    /** Checks the checksum, restores into a scratch database, counts rows, then drops the scratch database. */
-    public VerifyReport verify(BackupMetadata backup) throws DatabaseUnavailableException {
+    /** Only the checksum of the file as stored (for encrypted backups when no private key is at hand). */
+    public VerifyReport checksumOnly(BackupMetadata backup) {
+        long started = System.nanoTime();
+        String problem = checksumProblem(backup, store.dumpFile(backup));
+        return new VerifyReport(backup.id(), problem == null, problem == null, problem, null, null, null, millisSince(started));
+    }
+
+    public VerifyReport verify(BackupMetadata backup) throws DatabaseUnavailableException, MissingKeyException {
+        return verify(backup, Optional.empty());
+    }
+
+    /**
+     * Checks the checksum, restores into a scratch database, counts rows, then drops the scratch database.
+     * An encrypted backup needs its private key ({@code identity}).
+     */
+    public VerifyReport verify(BackupMetadata backup, Optional<String> identity) throws DatabaseUnavailableException, MissingKeyException {
         long started = System.nanoTime();
         Path file = store.dumpFile(backup);
         String checksumProblem = checksumProblem(backup, file);
         if (checksumProblem != null) {
             return new VerifyReport(backup.id(), false, false, checksumProblem, null, null, null, millisSince(started));
         }
+        requireKeyIfEncrypted(backup, identity);
         String scratch = SCRATCH_PREFIX + HexFormat.of().formatHex(bytes(6));
         try {
             target.create(scratch);
@@ -64,13 +81,22 @@ public class RestoreService {
             throw new DatabaseUnavailableException("cannot create scratch database " + scratch + ": " + e.getMessage(), e);
         }
         try {
-            load(backup, file, scratch);
-            List<TableRows> tables = target.countRows(scratch);
+            load(backup, file, scratch, identity);
+            List<TableRows> tables;
+            try (java.sql.Connection connection = target.connect(scratch)) {
+                tables = TargetDatabase.countRows(connection);
+                TargetDatabase.touchObjects(connection);
+            }
             long total = tables.stream().mapToLong(TableRows::rows).sum();
-            return new VerifyReport(backup.id(), true, true, null, scratch, tables, total, millisSince(started));
+            String mismatch = countMismatch(backup.tableRows(), tables);
+            return new VerifyReport(backup.id(), mismatch == null, true, mismatch, scratch, tables, total, millisSince(started));
         } catch (RestoreFailedException e) {
             return new VerifyReport(backup.id(), false, true, e.getMessage(), scratch, null, null, millisSince(started));
         } catch (SQLException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("cannot read ")) {
+                // A restored view or sequence that cannot be read is a broken backup, not an outage.
+                return new VerifyReport(backup.id(), false, true, e.getMessage(), scratch, null, null, millisSince(started));
+            }
             throw new DatabaseUnavailableException("cannot count rows in " + scratch + ": " + e.getMessage(), e);
         } finally {
             try {
@@ -85,7 +111,12 @@ public class RestoreService {
      * Restores into {@code database}, creating it when it does not exist. Objects in the dump replace their
      * namesakes (plain dumps carry DROP ... IF EXISTS); objects the dump does not know stay.
      */
-    public RestoreResult restore(BackupMetadata backup, String database) throws RestoreFailedException, DatabaseUnavailableException {
+    public RestoreResult restore(BackupMetadata backup, String database) throws RestoreFailedException, DatabaseUnavailableException, MissingKeyException {
+        return restore(backup, database, Optional.empty());
+    }
+
+    public RestoreResult restore(BackupMetadata backup, String database, Optional<String> identity)
+            throws RestoreFailedException, DatabaseUnavailableException, MissingKeyException {
         if (!DatabaseName.isValid(database)) {
             throw new IllegalArgumentException("invalid database name");
         }
@@ -95,6 +126,7 @@ public class RestoreService {
         if (checksumProblem != null) {
             throw new RestoreFailedException("refusing to restore a damaged backup: " + checksumProblem);
         }
+        requireKeyIfEncrypted(backup, identity);
         boolean created;
         try {
             created = !target.exists(database);
@@ -105,7 +137,7 @@ public class RestoreService {
             throw new DatabaseUnavailableException("cannot prepare database " + database + ": " + e.getMessage(), e);
         }
         try {
-            load(backup, file, database);
+            load(backup, file, database, identity);
         } catch (RestoreFailedException e) {
             if (created) {
                 dropQuietly(database);
@@ -121,12 +153,23 @@ public class RestoreService {
         }
     }
 
-    private void load(BackupMetadata backup, Path file, String database) throws RestoreFailedException {
+    private static void requireKeyIfEncrypted(BackupMetadata backup, Optional<String> identity) throws MissingKeyException {
+        if (backup.encrypted() && identity.filter(i -> !i.isBlank()).isEmpty()) {
+            throw new MissingKeyException("backup " + backup.id() + " is encrypted (" + backup.encryption()
+                    + "): supply its private key (the age identity, AGE-SECRET-KEY-1...) to restore or verify it");
+        }
+    }
+
+    private void load(BackupMetadata backup, Path file, String database, Optional<String> identity) throws RestoreFailedException {
+        List<String> pgRestore = new java.util.ArrayList<>(List.of("--no-password", "--exit-on-error", "--single-transaction",
+                "--clean", "--if-exists", "--dbname=" + database));
+        if (!backup.encrypted()) {
+            pgRestore.add(file.toString()); // otherwise the decrypted archive arrives on stdin
+        }
         ProcessBuilder builder = backup.format().isPlainSql()
                 ? tools.command("psql", database, List.of("--no-psqlrc", "--no-password", "--quiet", "--set", "ON_ERROR_STOP=1",
                         "--single-transaction", "--file=-"))
-                : tools.command("pg_restore", database, List.of("--no-password", "--exit-on-error", "--single-transaction",
-                        "--clean", "--if-exists", "--dbname=" + database, file.toString()));
+                : tools.command("pg_restore", database, pgRestore);
         builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         String tool = backup.format().isPlainSql() ? "psql" : "pg_restore";
         Process process;
@@ -137,7 +180,7 @@ public class RestoreService {
         }
         StreamTail stderr = StreamTail.start(process.getErrorStream(), tool + "-stderr");
         AtomicReference<IOException> feedError = new AtomicReference<>();
-        Thread feeder = new Thread(() -> feed(backup, file, process, feedError), tool + "-feeder");
+        Thread feeder = new Thread(() -> feed(backup, file, identity, process, feedError), tool + "-feeder");
         feeder.setDaemon(true);
         feeder.start();
         try {
@@ -166,13 +209,15 @@ public class RestoreService {
      * psql reads the decompressed SQL from stdin; pg_restore reads the archive file itself. If the file cannot be
      * read to its end, psql is killed before its stdin closes: at end of input it would commit a partial restore.
      */
-    private static void feed(BackupMetadata backup, Path file, Process process, AtomicReference<IOException> error) {
+    private static void feed(BackupMetadata backup, Path file, Optional<String> identity, Process process, AtomicReference<IOException> error) {
         OutputStream stdin = process.getOutputStream();
         try {
-            if (!backup.format().isPlainSql()) {
+            if (!backup.format().isPlainSql() && !backup.encrypted()) {
                 return;
             }
-            try (InputStream sql = backup.format().decompressing(Files.newInputStream(file))) {
+            try (InputStream sql = backup.format().decompressing(backup.encrypted()
+                    ? AgeEncryption.decrypting(Files.newInputStream(file), identity.orElseThrow())
+                    : Files.newInputStream(file))) {
                 byte[] buffer = new byte[64 * 1024];
                 int read;
                 while ((read = sql.read(buffer)) >= 0) {
@@ -180,9 +225,15 @@ public class RestoreService {
                         return; // psql stopped at an error and closed its stdin; its exit code tells why
                     }
                 }
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
+                // Kill psql before its stdin closes: at end of input it would commit what it got so far.
                 process.destroyForcibly();
-                error.set(e);
+                try {
+                    process.waitFor(10, TimeUnit.SECONDS);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                error.set(e instanceof IOException io ? io : new IOException(e.getMessage(), e));
             }
         } finally {
             try {
@@ -200,6 +251,28 @@ public class RestoreService {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** Null when the restored tables hold exactly the rows counted at backup time (or nothing was counted then). */
+    static String countMismatch(List<TableRows> atBackup, List<TableRows> restored) {
+        if (atBackup == null) {
+            return null;
+        }
+        java.util.Map<String, Long> expected = new java.util.TreeMap<>();
+        atBackup.forEach(t -> expected.put(t.schema() + "." + t.table(), t.rows()));
+        java.util.Map<String, Long> actual = new java.util.TreeMap<>();
+        restored.forEach(t -> actual.put(t.schema() + "." + t.table(), t.rows()));
+        List<String> differences = new java.util.ArrayList<>();
+        java.util.Set<String> names = new java.util.TreeSet<>(expected.keySet());
+        names.addAll(actual.keySet());
+        for (String name : names) {
+            Long want = expected.get(name);
+            Long got = actual.get(name);
+            if (!java.util.Objects.equals(want, got)) {
+                differences.add(name + " " + (want == null ? "missing" : want) + " at backup, " + (got == null ? "missing" : got) + " restored");
+            }
+        }
+        return differences.isEmpty() ? null : "row counts differ from those recorded at backup time: " + String.join("; ", differences);
     }
 
     private static String checksumProblem(BackupMetadata backup, Path file) {

@@ -28,6 +28,10 @@ public final class RetentionPolicy {
         this.clock = clock;
     }
 
+    public RetentionRules rules() {
+        return rules;
+    }
+
     /**
      * @param backups successful backups of one database, in any order
      * @return the backups to delete with the reason they are kept or not, newest first

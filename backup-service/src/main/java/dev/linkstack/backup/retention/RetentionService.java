@@ -33,14 +33,18 @@ public class RetentionService {
         this.policy = policy;
     }
 
+    /** What {@link #apply} would delete right now, with the reason every other backup is kept; deletes nothing. */
+    public RetentionPreview preview(String database) {
+        RetentionPolicy.Decision decision = policy.decide(candidates(database));
+        return new RetentionPreview(database, policy.rules(),
+                decision.delete().stream().map(b -> new RetentionPreview.Entry(b.id(), b.startedAt(), b.sizeBytes(), null)).toList(),
+                decision.keep().stream().map(b -> new RetentionPreview.Entry(b.id(), b.startedAt(), b.sizeBytes(), decision.keptBecause().get(b.id()))).toList());
+    }
+
     /** Deletes what the policy lets go; call only right after a successful backup. Returns the deleted ids. */
     public List<String> apply(String database) {
-        List<BackupMetadata> candidates = store.list().stream()
-                .filter(BackupMetadata::succeeded)
-                .filter(b -> database.equals(b.database()))
-                .toList();
         List<String> deleted = new ArrayList<>();
-        for (BackupMetadata backup : policy.decide(candidates).delete()) {
+        for (BackupMetadata backup : policy.decide(candidates(database)).delete()) {
             try {
                 if (store.delete(backup.id())) {
                     deleted.add(backup.id());
@@ -51,5 +55,12 @@ public class RetentionService {
             }
         }
         return deleted;
+    }
+
+    private List<BackupMetadata> candidates(String database) {
+        return store.list().stream()
+                .filter(BackupMetadata::succeeded)
+                .filter(b -> database.equals(b.database()))
+                .toList();
     }
 }

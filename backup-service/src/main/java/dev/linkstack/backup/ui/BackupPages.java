@@ -47,18 +47,18 @@ import java.util.Optional;
 public class BackupPages {
     private final BackupStore store;
     private final BackupJobs jobs;
-    private final RestoreService restores;
+    private final dev.linkstack.backup.verification.BackupVerification verification;
     private final BackupConfig config;
     private final ApiTokenCheck token;
     private final PageSessions sessions;
     private final BackupFreshnessCheck freshness;
     private final Clock clock;
 
-    BackupPages(BackupStore store, BackupJobs jobs, RestoreService restores, BackupConfig config, ApiTokenCheck token,
+    BackupPages(BackupStore store, BackupJobs jobs, dev.linkstack.backup.verification.BackupVerification verification, BackupConfig config, ApiTokenCheck token,
                 PageSessions sessions, @Wellness BackupFreshnessCheck freshness, Clock clock) {
         this.store = store;
         this.jobs = jobs;
-        this.restores = restores;
+        this.verification = verification;
         this.config = config;
         this.token = token;
         this.sessions = sessions;
@@ -126,8 +126,11 @@ public class BackupPages {
             return html(404, backupsPage(signedIn, "No backup " + id, null));
         }
         try {
-            VerifyReport report = restores.verify(backup);
+            VerifyReport report = verification.verify(backup, "ui");
             return html(report.ok() ? 200 : 422, backupsPage(signedIn, null, report));
+        } catch (dev.linkstack.backup.restore.MissingKeyException e) {
+            // The page never asks for a private key; encrypted backups are verified with the CLI or the API.
+            return html(400, backupsPage(signedIn, e.getMessage(), null));
         } catch (DatabaseUnavailableException e) {
             return html(503, backupsPage(signedIn, "Cannot verify now: " + e.getMessage(), null));
         }

@@ -2,7 +2,10 @@ package dev.linkstack.backup.api;
 
 import dev.linkstack.testing.Processes;
 
+import dev.linkstack.backup.backup.BackupMetadata;
+import dev.linkstack.backup.backup.BackupStore;
 import dev.linkstack.backup.testing.Api;
+import dev.linkstack.backup.testing.Backups;
 import dev.linkstack.backup.testing.InjectPostgres;
 import dev.linkstack.backup.testing.PostgresResource;
 import dev.linkstack.backup.testing.TestPostgres;
@@ -19,6 +22,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
@@ -42,6 +46,29 @@ class BackupApiTest {
 
     @InjectPostgres
     TestPostgres postgres;
+
+    @Test
+    void retentionPreviewListsExpiredBackupsWithoutDeletingThem() throws IOException {
+        BackupStore store = new BackupStore(postgres.backupDir());
+        // Stand-ins far older than the 30-day default; keep-last 3 keeps the newest three of them.
+        List<BackupMetadata> old = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            old.add(Backups.write(store, TestPostgres.DATABASE, Instant.now().minus(Duration.ofDays(400 + i))));
+        }
+        try {
+            Response preview = authorized().get("/api/backups/retention-preview");
+            preview.then().statusCode(200).body("database", equalTo(TestPostgres.DATABASE)).body("rules.keepLast", equalTo(3));
+            List<String> wouldDelete = preview.jsonPath().getList("delete.id");
+            assertTrue(wouldDelete.containsAll(List.of(old.get(3).id(), old.get(4).id())), preview.asString());
+            assertFalse(wouldDelete.contains(old.get(0).id()), preview.asString());
+            assertTrue(Files.exists(store.dumpFile(old.get(4))), "the preview deletes nothing");
+            given().get("/api/backups/retention-preview").then().statusCode(401);
+        } finally {
+            for (BackupMetadata backup : old) {
+                store.delete(backup.id());
+            }
+        }
+    }
 
     @Test
     void withoutTokenEveryApiPathIsUnauthorized() {

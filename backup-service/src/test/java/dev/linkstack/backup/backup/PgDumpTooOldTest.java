@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,7 +28,7 @@ class PgDumpTooOldTest {
         RestAssured.get("/q/health/ready").then().statusCode(503)
                 .body("checks.find { it.name == 'target-database' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'pg_dump' }.status", equalTo("DOWN"))
-                .body("checks.find { it.name == 'pg_dump' }.data.error", equalTo("pg_dump 15 is older than the server (PostgreSQL 16)"));
+                .body("checks.find { it.name == 'pg_dump' }.data.error", startsWith("pg_dump 15 is older than the server (PostgreSQL 16): no pg_dump 16 or newer"));
     }
 
     @Test

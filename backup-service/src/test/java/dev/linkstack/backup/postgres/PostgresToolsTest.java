@@ -14,7 +14,7 @@ class PostgresToolsTest {
 
     @Test
     void readsTheRealPgDumpVersion() {
-        PostgresTools tools = new PostgresTools(backupConfig(Map.of("backup.pg-bin-dir", "/usr/lib/postgresql/15/bin")));
+        PostgresTools tools = tools(Map.of("backup.pg-bin-dir", "/usr/lib/postgresql/15/bin"));
         PostgresTools.ToolVersion version = tools.pgDumpVersion();
         assertEquals(15, version.major());
         assertTrue(version.text().startsWith("pg_dump (PostgreSQL) 15."), version.text());
@@ -22,15 +22,13 @@ class PostgresToolsTest {
 
     @Test
     void aMissingPgDumpIsReportedPlainly() {
-        PostgresTools tools = new PostgresTools(backupConfig(Map.of("backup.pg-bin-dir", "/nonexistent/bin")));
-        PostgresTools.ToolException e = assertThrows(PostgresTools.ToolException.class, tools::pgDumpVersion);
-        assertTrue(e.getMessage().startsWith("pg_dump not found (/nonexistent/bin/pg_dump)"), e.getMessage());
+        assertEquals("pg_dump not found: install the PostgreSQL 16 client or set BACKUP_PG_BIN_DIR", PgClients.noMatch(16, java.util.List.of()));
     }
 
     @Test
     void connectionSettingsTravelInTheEnvironmentOnly() {
-        PostgresTools tools = new PostgresTools(backupConfig(Map.of("backup.db.host", "db.internal", "backup.db.port", "6543",
-                "backup.db.user", "app", "backup.db.password", "pw-123", "backup.db.name", "shop")));
+        PostgresTools tools = tools(Map.of("backup.db.host", "db.internal", "backup.db.port", "6543",
+                "backup.db.user", "app", "backup.db.password", "pw-123", "backup.db.name", "shop"));
         ProcessBuilder builder = tools.command("pg_dump", "shop", java.util.List.of("--format=plain"));
         assertEquals("pw-123", builder.environment().get("PGPASSWORD"));
         assertEquals("db.internal", builder.environment().get("PGHOST"));
@@ -38,6 +36,36 @@ class PostgresToolsTest {
         assertEquals("app", builder.environment().get("PGUSER"));
         assertEquals("shop", builder.environment().get("PGDATABASE"));
         assertFalse(String.join(" ", builder.command()).contains("pw-123"));
+    }
+
+    @Test
+    void picksThePgDumpOfTheServersMajorFromTheSearchDirectories() {
+        // No bin dir configured: Debian's /usr/lib/postgresql/15/bin is found through the default pattern.
+        PostgresTools tools = tools(Map.of());
+        assertEquals(15, tools.selectFor(15).major());
+        assertEquals("/usr/lib/postgresql/15/bin/pg_dump", tools.executable("pg_dump"));
+        // A newer pg_dump dumps older servers: 15 is the oldest newer one for a 13 server.
+        assertEquals(15, tools.selectFor(13).major());
+    }
+
+    @Test
+    void noFittingPgDumpIsAClearError() {
+        PostgresTools tools = tools(Map.of());
+        PostgresTools.ToolException e = assertThrows(PostgresTools.ToolException.class, () -> tools.selectFor(16));
+        assertEquals("pg_dump 15 is older than the server (PostgreSQL 16): no pg_dump 16 or newer among 15 (/usr/lib/postgresql/15/bin);"
+                + " install the PostgreSQL 16 client (or newer) or point BACKUP_PG_BIN_DIR at it", e.getMessage());
+    }
+
+    @Test
+    void searchPatternsExpandOneStarSegment() {
+        assertEquals(java.util.List.of(java.nio.file.Path.of("/usr/lib/postgresql/15/bin")), PgClients.expand("/usr/lib/postgresql/*/bin"));
+        assertEquals(java.util.List.of(), PgClients.expand("/nonexistent/*/bin"));
+        assertEquals(java.util.List.of(java.nio.file.Path.of("/opt/pg/bin")), PgClients.expand("/opt/pg/bin"));
+    }
+
+    private static PostgresTools tools(Map<String, String> values) {
+        var config = backupConfig(values);
+        return new PostgresTools(config, new PgClients(config));
     }
 
     @Test

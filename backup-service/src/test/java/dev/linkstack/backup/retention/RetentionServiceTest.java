@@ -75,6 +75,25 @@ class RetentionServiceTest {
         assertEquals(3, store.list().size());
     }
 
+    @Test
+    void previewNamesWhatApplyDeletesAndDeletesNothing() throws IOException {
+        BackupStore store = new BackupStore(dir);
+        for (int day = 1; day <= 6; day++) {
+            Backups.write(store, "shop", NOW.minus(Duration.ofDays(day * 10L)));
+        }
+        RetentionService retention = new RetentionService(store, new RetentionPolicy(new RetentionRules(30, 2, 0, 0, 0), Clock.fixed(NOW, ZoneOffset.UTC)));
+        List<String> filesBefore = files();
+
+        RetentionPreview preview = retention.preview("shop");
+
+        assertEquals(filesBefore, files(), "a preview deletes nothing");
+        assertEquals(3, preview.keep().size());
+        assertEquals("younger than 30 days", preview.keep().get(2).keptBecause());
+        List<String> wouldDelete = preview.delete().stream().map(RetentionPreview.Entry::id).toList();
+        assertEquals(3, wouldDelete.size());
+        assertEquals(wouldDelete, retention.apply("shop"), "the preview is exactly what the next run deletes");
+    }
+
     private List<String> files() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString()).sorted().toList();
