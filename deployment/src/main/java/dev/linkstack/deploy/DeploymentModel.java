@@ -15,6 +15,8 @@ public final class DeploymentModel {
     public static final int NGINX_PORT = 8080;
     public static final String BACKEND_NETWORK = "backend";
     public static final String FRONTEND_NETWORK = "frontend";
+    /** Outbound only, for the backup-service: alert webhooks, dead-man's-switch pings, off-site copies. */
+    public static final String EGRESS_NETWORK = "egress";
     /** Paths in Compose files are relative to deploy/, the folder they live in. */
     static final String REPOSITORY_ROOT_FROM_DEPLOY = "..";
 
@@ -166,8 +168,9 @@ public final class DeploymentModel {
                 .env("BACKUP_DIR", "/backups")
                 .volume(BACKUP_HOST_DIR.reference() + ":/backups")
                 .tmpfs("/tmp")
-                // Same network as PostgreSQL only: its API is reached with docker compose exec, not published.
-                .networks(BACKEND_NETWORK)
+                // PostgreSQL's network, plus a way out for alerts and off-site copies; no published port: its API is
+                // reached with docker compose exec.
+                .networks(BACKEND_NETWORK, EGRESS_NETWORK)
                 .dependsOnHealthy("postgres")
                 .healthcheck(List.of("CMD", "curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:8080/q/health/live"), "30s", "5s", 3, "30s")
                 .stopGracePeriod("60s")
@@ -175,7 +178,8 @@ public final class DeploymentModel {
 
         return new Deployment("linkstack", services,
                 List.of(new Deployment.Network(BACKEND_NETWORK, true, "PostgreSQL, Redis, app instances, backups: no route outside"),
-                        new Deployment.Network(FRONTEND_NETWORK, false, "Nginx and the app instances")),
+                        new Deployment.Network(FRONTEND_NETWORK, false, "Nginx and the app instances"),
+                        new Deployment.Network(EGRESS_NETWORK, false, "backup-service's way out: alerts, pings, off-site copies")),
                 List.of("postgres-data", "redis-data"));
     }
 

@@ -68,8 +68,11 @@ class ComposeFilesTest {
         for (String name : List.of("postgres", "redis", "backup")) {
             JsonNode service = compose.at("/services/" + name);
             assertTrue(service.path("ports").isMissingNode(), name + " must publish no port");
-            assertEquals(List.of("backend"), texts(service.path("networks")), name + " only on the internal network");
+            assertEquals(name.equals("backup") ? List.of("backend", "egress") : List.of("backend"), texts(service.path("networks")),
+                    name + " only on the internal network (the backup-service also has its way out)");
         }
+        compose.path("services").fields().forEachRemaining(e -> assertTrue(e.getKey().equals("backup")
+                || !texts(e.getValue().path("networks")).contains("egress"), e.getKey() + " must not share the backup-service's egress network"));
         List<String> publishing = new ArrayList<>();
         compose.path("services").fields().forEachRemaining(e -> {
             if (e.getValue().has("ports")) {
