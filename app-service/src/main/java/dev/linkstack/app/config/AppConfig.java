@@ -108,6 +108,9 @@ public interface AppConfig {
         /** Codes that would shadow paths of the service or look official. */
         @WithDefault("api,q,health,metrics,openapi,swagger-ui,login,logout,register,account,admin,auth,static,assets,dashboard,settings,tokens,links,about,help")
         List<String> reservedCodes();
+
+        /** Domains links may not point to (subdomains included), e.g. known phishing hosts; comma-separated. */
+        Optional<List<String>> blockedDomains();
     }
 
     interface Limits {
