@@ -103,6 +103,37 @@ class LoginThrottleTest {
         assertTrue(Long.parseLong(page.header("Retry-After")) > 0);
     }
 
+    @Test
+    void onlyTrustedProxiesMayNameTheClientAddress() throws Exception {
+        // From 127.0.0.2 (not a trusted proxy) the forwarded address is ignored: the throttle counts the real one.
+        String spoofed = address();
+        assertEquals("HTTP/1.1 401", failedLoginFrom("127.0.0.2", spoofed).substring(0, 12));
+        String keys = RealServers.redis().cli("--scan", "--pattern", "login-failures:address:*");
+        assertTrue(keys.contains("login-failures:address:127.0.0.2"), keys);
+        assertFalse(keys.contains("login-failures:address:" + spoofed + "\n"), keys);
+        assertFalse(keys.lines().anyMatch(("login-failures:address:" + spoofed)::equals), keys);
+        // From 127.0.0.1 (the local Nginx) it is believed.
+        String forwarded = address();
+        assertEquals("HTTP/1.1 401", failedLoginFrom("127.0.0.1", forwarded).substring(0, 12));
+        assertTrue(RealServers.redis().cli("--scan", "--pattern", "login-failures:address:*").lines()
+                .anyMatch(("login-failures:address:" + forwarded)::equals));
+    }
+
+    /** A failed sign-in over a raw connection from the given local address; returns the status line. */
+    private static String failedLoginFrom(String localAddress, String forwardedFor) throws java.io.IOException {
+        String body = "{\"username\": \"" + Api.uniqueName("nobody") + "\", \"password\": \"wrong-password\"}";
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.bind(new java.net.InetSocketAddress(localAddress, 0));
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", RestAssured.port), 10_000);
+            socket.setSoTimeout(30_000);
+            String request = "POST /api/auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "X-Forwarded-For: " + forwardedFor + "\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body;
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+        }
+    }
+
     private static String address() {
         int n = ADDRESSES.incrementAndGet();
         return "10.77." + (n / 250) + "." + (n % 250 + 1);
