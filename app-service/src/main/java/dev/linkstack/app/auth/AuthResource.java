@@ -6,6 +6,8 @@ import dev.linkstack.app.web.ApiException;
 import dev.linkstack.app.web.BackendUnavailableException;
 import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.Consumes;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.GET;
@@ -42,11 +44,13 @@ public class AuthResource {
     private final AuthService auth;
     private final SessionManager sessions;
     private final CurrentUser currentUser;
+    private final LoginThrottle throttle;
 
-    AuthResource(AuthService auth, SessionManager sessions, CurrentUser currentUser) {
+    AuthResource(AuthService auth, SessionManager sessions, CurrentUser currentUser, LoginThrottle throttle) {
         this.auth = auth;
         this.sessions = sessions;
         this.currentUser = currentUser;
+        this.throttle = throttle;
     }
 
     @POST
@@ -59,14 +63,23 @@ public class AuthResource {
 
     @POST
     @Path("/login")
-    public Response login(Credentials credentials) {
+    public Response login(Credentials credentials, HttpHeaders headers, @Context HttpServerRequest request) {
         Credentials body = requireBody(credentials);
+        String address = LoginThrottle.clientAddress(request);
+        throttle.check(body.username(), address);
         User user = auth.verify(body.username(), body.password()).orElse(null);
         if (user == null) {
+            throttle.failed(body.username(), address);
             return ApiError.response(401, "invalid_credentials", "Unknown username or wrong password");
         }
+        throttle.succeeded(body.username());
         String sessionId;
         try {
+            // No session fixation: a session the client arrived with ends, the new one gets a fresh id.
+            Cookie previous = headers.getCookies().get(sessions.cookieName());
+            if (previous != null) {
+                sessions.end(previous.getValue()).await().atMost(SESSION_STORE_TIMEOUT);
+            }
             sessionId = sessions.start(user.id, user.role, user.username).await().atMost(SESSION_STORE_TIMEOUT);
         } catch (RuntimeException e) {
             throw BackendUnavailableException.findIn(e) != null ? e

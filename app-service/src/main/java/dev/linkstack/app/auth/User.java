@@ -35,6 +35,10 @@ public class User extends PanacheEntityBase {
     public Instant createdAt;
 
     public static Optional<User> findByUsername(String username) {
+        // PostgreSQL text cannot hold NUL, so no row can match (and the query would fail).
+        if (username == null || username.indexOf('\0') >= 0) {
+            return Optional.empty();
+        }
         return find("username", username).firstResultOptional();
     }
 }

@@ -22,6 +22,8 @@ public interface AppConfig {
 
     Session session();
 
+    Login login();
+
     Redirect redirect();
 
     Clicks clicks();
@@ -53,6 +55,19 @@ public interface AppConfig {
 
         @WithDefault("false")
         boolean cookieSecure();
+    }
+
+    interface Login {
+        /** Failed sign-ins of one account within the window before it is refused with 429. */
+        @WithDefault("10")
+        int maxFailuresPerAccount();
+
+        /** Failed sign-ins from one client address within the window before it is refused with 429. */
+        @WithDefault("50")
+        int maxFailuresPerAddress();
+
+        @WithDefault("PT15M")
+        Duration failureWindow();
     }
 
     interface Redirect {
@@ -96,6 +111,9 @@ public interface AppConfig {
         /** Codes that would shadow paths of the service or look official. */
         @WithDefault("api,q,health,metrics,openapi,swagger-ui,login,logout,register,account,admin,auth,static,assets,dashboard,settings,tokens,links,about,help")
         List<String> reservedCodes();
+
+        /** Domains links may not point to (subdomains included), e.g. known phishing hosts; comma-separated. */
+        Optional<List<String>> blockedDomains();
     }
 
     interface Limits {

@@ -41,6 +41,10 @@ public class Link extends PanacheEntityBase {
     public long clickCount;
 
     public static Optional<Link> findByCode(String code) {
+        // PostgreSQL text cannot hold NUL, so no row can match (and the query would fail).
+        if (code == null || code.indexOf('\0') >= 0) {
+            return Optional.empty();
+        }
         return find("code", code).firstResultOptional();
     }
 }

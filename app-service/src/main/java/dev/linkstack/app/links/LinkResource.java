@@ -18,6 +18,9 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
@@ -37,6 +40,10 @@ public class LinkResource {
     private static final Set<String> CHANGEABLE = Set.of("url", "expiresAt");
 
     public record CreateLink(String url, String code, Instant expiresAt) {
+    }
+
+    /** Documents the PATCH body (read as a tree, so that an explicit null can clear the expiry). */
+    public record ChangeLink(String url, Instant expiresAt) {
     }
 
     public record LinkView(String code, String shortUrl, String url, Instant createdAt, Instant updatedAt, Instant expiresAt, long clicks) {
@@ -85,7 +92,10 @@ public class LinkResource {
     @PATCH
     @Path("/{code}")
     @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
-    public LinkView update(@PathParam("code") String code, JsonNode body) {
+    public LinkView update(@PathParam("code") String code,
+                           @RequestBody(content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ChangeLink.class)),
+                                   @Content(mediaType = "application/merge-patch+json", schema = @Schema(implementation = ChangeLink.class))})
+                           JsonNode body) {
         return view(links.update(currentUser.id(), code, parseChange(body)));
     }
 

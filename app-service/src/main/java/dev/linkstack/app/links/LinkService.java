@@ -2,6 +2,7 @@ package dev.linkstack.app.links;
 
 import dev.linkstack.app.cache.RedirectCache;
 import dev.linkstack.app.clicks.DailyClicks;
+import dev.linkstack.app.config.AppConfig;
 import dev.linkstack.app.persistence.UniqueViolation;
 import dev.linkstack.app.web.ApiException;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
@@ -43,11 +44,14 @@ public class LinkService {
     private final ShortCodes codes;
     private final RedirectCache cache;
     private final Clock clock;
+    private final List<String> blockedDomains;
 
-    LinkService(ShortCodes codes, RedirectCache cache, Clock clock) {
+    LinkService(ShortCodes codes, RedirectCache cache, Clock clock, AppConfig config) {
         this.codes = codes;
         this.cache = cache;
         this.clock = clock;
+        this.blockedDomains = config.links().blockedDomains().orElse(List.of()).stream()
+                .map(TargetUrls::normaliseDomain).filter(d -> !d.isEmpty()).distinct().toList();
     }
 
     public Link create(long ownerId, String url, String customCode, Instant expiresAt) {
@@ -92,7 +96,7 @@ public class LinkService {
     }
 
     public Link update(long ownerId, String code, Change change) {
-        change.url().ifPresent(LinkService::requireValidUrl);
+        change.url().ifPresent(this::requireValidUrl);
         change.expiresAt().ifPresent(this::requireFuture);
         Link updated = QuarkusTransaction.requiringNew().call(() -> {
             Link link = owned(ownerId, code);
@@ -167,8 +171,8 @@ public class LinkService {
                 .orElseThrow(() -> ApiException.notFound("No link with code '" + code + "'"));
     }
 
-    private static void requireValidUrl(String url) {
-        String problem = TargetUrls.problem(url);
+    private void requireValidUrl(String url) {
+        String problem = TargetUrls.problem(url, blockedDomains);
         if (problem != null) {
             throw ApiException.badRequest(problem);
         }

@@ -11,6 +11,9 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import dev.linkstack.app.auth.LoginThrottle;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -29,8 +32,10 @@ public class AccountPages {
     private final SessionManager sessions;
     private final SignedIn signedIn;
     private final boolean registrationEnabled;
+    private final LoginThrottle throttle;
 
-    AccountPages(AuthService auth, SessionManager sessions, SignedIn signedIn, AppConfig config) {
+    AccountPages(AuthService auth, SessionManager sessions, SignedIn signedIn, AppConfig config, LoginThrottle throttle) {
+        this.throttle = throttle;
         this.auth = auth;
         this.sessions = sessions;
         this.signedIn = signedIn;
@@ -49,13 +54,23 @@ public class AccountPages {
     @POST
     @Path("/login")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response login(@RestForm String username, @RestForm String password) {
+    public Response login(@RestForm String username, @RestForm String password, HttpHeaders headers, @Context HttpServerRequest request) {
+        String address = LoginThrottle.clientAddress(request);
+        try {
+            throttle.check(username, address);
+        } catch (LoginThrottle.TooManyAttempts e) {
+            Pages.Form form = new Pages.Form(Map.of("username", nullToEmpty(username)), Map.of("password", e.getMessage()));
+            return Response.fromResponse(page(429, Pages.login(form, registrationEnabled, null)))
+                    .header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds()).build();
+        }
         User user = auth.verify(username, password).orElse(null);
         if (user == null) {
+            throttle.failed(username, address);
             Pages.Form form = new Pages.Form(Map.of("username", nullToEmpty(username)), Map.of("password", "Unknown username or wrong password"));
             return page(401, Pages.login(form, registrationEnabled, null));
         }
-        return startSession(user);
+        throttle.succeeded(username);
+        return startSession(user, headers);
     }
 
     @GET
@@ -70,10 +85,10 @@ public class AccountPages {
     @POST
     @Path("/register")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response register(@RestForm String username, @RestForm String password) {
+    public Response register(@RestForm String username, @RestForm String password, HttpHeaders headers) {
         try {
             User user = auth.register(username, password);
-            return startSession(user);
+            return startSession(user, headers);
         } catch (ApiException e) {
             String field = e.getMessage().startsWith("Password") ? "password" : e.status() == 403 ? "form" : "username";
             Pages.Form form = new Pages.Form(Map.of("username", nullToEmpty(username)), Map.of(field, e.getMessage()));
@@ -89,7 +104,9 @@ public class AccountPages {
         return Response.seeOther(java.net.URI.create("/account/login")).header(HttpHeaders.SET_COOKIE, sessions.expiredCookie()).build();
     }
 
-    private Response startSession(User user) {
+    private Response startSession(User user, HttpHeaders headers) {
+        // No session fixation: a session the browser arrived with ends, the new one gets a fresh id.
+        signedIn.current(headers).ifPresent(previous -> sessions.end(previous.sessionId()).await().atMost(STORE_TIMEOUT));
         String sessionId = sessions.start(user.id, user.role, user.username).await().atMost(STORE_TIMEOUT);
         return Response.seeOther(java.net.URI.create("/dashboard")).header(HttpHeaders.SET_COOKIE, sessions.cookie(sessionId)).build();
     }

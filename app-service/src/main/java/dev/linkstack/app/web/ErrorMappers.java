@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.linkstack.app.auth.LoginThrottle;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -21,6 +22,12 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response api(ApiException e) {
         return ApiError.response(e.status(), e.error(), e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response tooManySignIns(LoginThrottle.TooManyAttempts e) {
+        return Response.fromResponse(ApiError.response(429, "too_many_attempts", e.getMessage()))
+                .header("Retry-After", e.retryAfterSeconds()).build();
     }
 
     @ServerExceptionMapper
@@ -88,8 +95,50 @@ public class ErrorMappers {
         if (backend != null) {
             return backendDown(backend);
         }
+        if (isBadPercentEncoding(e)) {
+            return ApiError.response(400, "bad_request", "Malformed percent-encoding in the URL or form");
+        }
+        if (isRefusedValue(e)) {
+            return ApiError.response(400, "bad_request", "A value in the request cannot be stored or searched (for example a NUL character)");
+        }
+        if (isBadMultipart(e)) {
+            return ApiError.response(400, "bad_request", "Malformed multipart body");
+        }
         LOG.error("unexpected failure", e);
         return ApiError.response(500, "internal_error", "The server could not handle this request");
+    }
+
+    /** The form and URL decoders refuse broken escapes such as "%zz" with a bare IllegalArgumentException. */
+    private static boolean isBadPercentEncoding(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IllegalArgumentException && t.getMessage() != null && t.getMessage().startsWith("Failed to decode")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * PostgreSQL refuses some values the checks before it let through, e.g. text with a NUL character: SQLSTATE class
+     * 22 ("data exception") means the client's value was at fault, not the server.
+     */
+    private static boolean isRefusedValue(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The form reader parses any multipart body it is sent and fails with an IOException on a broken one. */
+    private static boolean isBadMultipart(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException && t.getMessage() != null && t.getMessage().contains("multipart")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Response unauthorizedResponse() {

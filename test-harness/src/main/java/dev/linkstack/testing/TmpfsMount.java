@@ -1,0 +1,60 @@
+package dev.linkstack.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A small tmpfs mounted over a test's directory, to make a disk fill up or turn read-only under a running service.
+ * Needs root (or CAP_SYS_ADMIN); {@link #supported()} tells a test whether it can run here. Whatever was in the
+ * directory is hidden while the mount is in place and visible again after {@link #close()}.
+ */
+public final class TmpfsMount implements AutoCloseable {
+    private final Path dir;
+
+    private TmpfsMount(Path dir) {
+        this.dir = dir;
+    }
+
+    /** Whether this process may mount a tmpfs (tried once on a scratch directory). */
+    public static synchronized boolean supported() {
+        Path probe = Processes.openTempDir("tmpfs-probe-");
+        try {
+            try (TmpfsMount ignored = mount(probe, "64k", false)) {
+                return true;
+            } catch (RuntimeException e) {
+                return false;
+            }
+        } finally {
+            Processes.deleteRecursively(probe);
+        }
+    }
+
+    /** Mounts a tmpfs of the given size (e.g. "2m") over {@code dir}, writable or read-only. */
+    public static TmpfsMount mount(Path dir, String size, boolean readOnly) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        String options = "size=" + size + ",mode=0755" + (readOnly ? ",ro" : "");
+        Processes.run(Duration.ofSeconds(20), List.of("mount", "-t", "tmpfs", "-o", options, "tmpfs", dir.toString()));
+        return new TmpfsMount(dir);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    @Override
+    public void close() {
+        try {
+            Processes.run(Duration.ofSeconds(20), List.of("umount", dir.toString()));
+        } catch (RuntimeException busy) {
+            // A file still open inside (e.g. a dump being torn down): detach now, the kernel frees it when closed.
+            Processes.run(Duration.ofSeconds(20), List.of("umount", "-l", dir.toString()));
+        }
+    }
+}
