@@ -35,6 +35,7 @@ public final class DeploymentModel {
     static final EnvVar REDIS_PASSWORD = EnvVar.secret("REDIS_PASSWORD", "Redis requirepass, used by every app instance. Generate one: openssl rand -base64 32");
     static final EnvVar REDIS_MAXMEMORY = EnvVar.setting("REDIS_MAXMEMORY", "256mb", "Redis memory limit; keys with a TTL (cache, sessions) are evicted first, click counters never.");
     static final EnvVar REGISTRATION_ENABLED = EnvVar.setting("REGISTRATION_ENABLED", "true", "Whether anyone can register; the first account becomes admin. Set to false once your accounts exist.");
+    static final EnvVar LINKS_BLOCKED_DOMAINS = EnvVar.setting("LINKS_BLOCKED_DOMAINS", "", "Comma-separated domains no link may point to (subdomains included), e.g. known phishing hosts.");
     static final EnvVar SESSION_COOKIE_SECURE = EnvVar.setting("SESSION_COOKIE_SECURE", "true", "Secure flag of the session cookie; keep true behind HTTPS.");
     static final EnvVar BACKUP_API_TOKEN = EnvVar.secret("BACKUP_API_TOKEN", "Bearer token of the backup-service API. Generate one: openssl rand -hex 32");
     static final EnvVar BACKUP_CRON = EnvVar.setting("BACKUP_CRON", "0 0 3 * * ?", "When backups run (Quartz cron, seconds first); default daily at 03:00.");
@@ -55,7 +56,7 @@ public final class DeploymentModel {
 
     public static List<EnvVar> productionEnv() {
         return List.of(VERSION, HTTP_PORT, PUBLIC_BASE_URL, DB_NAME, DB_USER, DB_PASSWORD, REDIS_PASSWORD, REDIS_MAXMEMORY,
-                REGISTRATION_ENABLED, SESSION_COOKIE_SECURE, BACKUP_API_TOKEN, BACKUP_CRON, BACKUP_RETENTION_DAYS, BACKUP_KEEP_LAST,
+                REGISTRATION_ENABLED, LINKS_BLOCKED_DOMAINS, SESSION_COOKIE_SECURE, BACKUP_API_TOKEN, BACKUP_CRON, BACKUP_RETENTION_DAYS, BACKUP_KEEP_LAST,
                 BACKUP_COMPRESSION, BACKUP_VERIFY_CRON, BACKUP_ALERT_WEBHOOK_URL, BACKUP_ALERT_PING_URL, BACKUP_ENCRYPTION_RECIPIENT, BACKUP_DATABASES, BACKUP_GLOBALS, BACKUP_OFFSITE_ENDPOINT, BACKUP_OFFSITE_BUCKET,
                 BACKUP_OFFSITE_ACCESS_KEY, BACKUP_OFFSITE_SECRET_KEY, BACKUP_HOST_DIR);
     }
@@ -120,6 +121,7 @@ public final class DeploymentModel {
                     .env("REDIS_PASSWORD", REDIS_PASSWORD.reference())
                     .env("PUBLIC_BASE_URL", PUBLIC_BASE_URL.reference())
                     .env("REGISTRATION_ENABLED", REGISTRATION_ENABLED.reference())
+                    .env("LINKS_BLOCKED_DOMAINS", LINKS_BLOCKED_DOMAINS.reference())
                     .env("SESSION_COOKIE_SECURE", SESSION_COOKIE_SECURE.reference())
                     .tmpfs("/tmp")
                     .networks(BACKEND_NETWORK, FRONTEND_NETWORK)
