@@ -98,7 +98,9 @@ public class PgClients {
                 version(pgDump.toString()).ifPresent(v -> found.add(new Installed(Optional.of(dir), v)));
             }
         }
-        if (found.isEmpty()) {
+        if (found.isEmpty() && config.pgBinDir().isEmpty()) {
+            // Nothing configured, nothing in the usual places: whatever pg_dump is on the PATH. A configured bin dir
+            // that lost its pg_dump is an error to report, not something to paper over with another client.
             version("pg_dump").ifPresent(v -> found.add(new Installed(Optional.empty(), v)));
         }
         // Newest first; among equal majors the configured bin dir (listed first) wins.

@@ -40,6 +40,12 @@ public class PostgresTools {
      */
     public ToolVersion selectFor(int serverMajor) {
         PgClients.Installed installed = clients.choose(serverMajor);
+        // Installations are looked up once; one removed since (a broken upgrade, a wiped volume) must show at once.
+        installed.binDir().map(dir -> dir.resolve("pg_dump")).filter(pgDump -> !java.nio.file.Files.isExecutable(pgDump))
+                .ifPresent(pgDump -> {
+                    throw new ToolException("pg_dump not found: " + pgDump + " is gone; reinstall the PostgreSQL " + installed.major()
+                            + " client or set BACKUP_PG_BIN_DIR");
+                });
         PgClients.Installed previous = chosen;
         if (previous == null || !previous.equals(installed)) {
             chosen = installed;

@@ -50,8 +50,8 @@ class BackupFailureTest {
     void pgDumpKilledMidRunLeavesNoPartialBackupAndKeepsOlderOnes() throws Exception {
         String older = Api.backup(null);
         byte[] olderBytes = Files.readAllBytes(postgres.backupDir().resolve(older + ".sql.gz"));
-        List<String> listedBefore = listedIds();
-        double failuresBefore = failureCount();
+        List<String> listedBefore = Api.listedIds();
+        double failuresBefore = Api.failureCount();
 
         String jobId;
         try (TableLock lock = TableLock.hold(postgres, "public.orders")) {
@@ -70,18 +70,18 @@ class BackupFailureTest {
 
         Response job = Api.awaitJob(jobId);
         job.then().body("state", equalTo("FAILED")).body("error", containsString("killed by signal 9"));
-        assertEquals(listedBefore, listedIds(), "nothing new is listed");
+        assertEquals(listedBefore, Api.listedIds(), "nothing new is listed");
         assertTrue(postgres.backupDirListing().stream().noneMatch(name -> name.endsWith(".partial")), "partial file removed: " + postgres.backupDirListing());
         assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(olderBytes)),
                 authorized().get("/api/backups/" + older).jsonPath().getString("sha256"));
         assertEquals(olderBytes.length, Files.size(postgres.backupDir().resolve(older + ".sql.gz")), "older backup intact");
-        assertEquals(failuresBefore + 1, failureCount(), "failure counted in the metrics");
+        assertEquals(failuresBefore + 1, Api.failureCount(), "failure counted in the metrics");
     }
 
     @Test
     @Order(2)
     void twoConcurrentTriggersMakeExactlyOneBackup() throws Exception {
-        int listedBefore = listedIds().size();
+        int listedBefore = Api.listedIds().size();
         List<Response> responses = new ArrayList<>();
         try (TableLock lock = TableLock.hold(postgres, "public.orders")) {
             ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -107,7 +107,7 @@ class BackupFailureTest {
                 .body("runningJob.state", equalTo("RUNNING"));
 
         Api.awaitJob(runningJob).then().body("state", equalTo("SUCCEEDED"));
-        assertEquals(listedBefore + 1, listedIds().size(), "exactly one backup");
+        assertEquals(listedBefore + 1, Api.listedIds().size(), "exactly one backup");
     }
 
     @Test
@@ -130,7 +130,7 @@ class BackupFailureTest {
     @Test
     @Order(4)
     void postgresStoppedMidDumpFailsTheJobCleanly() throws Exception {
-        List<String> listedBefore = listedIds();
+        List<String> listedBefore = Api.listedIds();
         String jobId;
         try (TableLock lock = TableLock.hold(postgres, "public.customers")) {
             jobId = Api.trigger(null);
@@ -141,7 +141,7 @@ class BackupFailureTest {
             // pg_dump's own stderr is part of the reported error.
             Api.awaitJob(jobId).then().body("state", equalTo("FAILED")).body("error", containsString("pg_dump failed"))
                     .body("error", containsString("terminating connection"));
-            assertEquals(listedBefore, listedIds());
+            assertEquals(listedBefore, Api.listedIds());
             assertTrue(postgres.backupDirListing().stream().noneMatch(name -> name.endsWith(".partial")), postgres.backupDirListing().toString());
         } finally {
             postgres.server().start();
@@ -151,7 +151,7 @@ class BackupFailureTest {
     @Test
     @Order(5)
     void postgresDownMakesTheServiceUnreadyAndBackupsFailCleanly() throws Exception {
-        List<String> listedBefore = listedIds();
+        List<String> listedBefore = Api.listedIds();
         RestAssured.get("/q/health/ready").then().statusCode(200);
         postgres.server().stop();
         try {
@@ -166,22 +166,12 @@ class BackupFailureTest {
             Api.awaitJob(accepted.jsonPath().getString("id")).then()
                     .body("state", equalTo("FAILED"))
                     .body("error", containsString("unreachable"));
-            assertEquals(listedBefore, listedIds());
+            assertEquals(listedBefore, Api.listedIds());
             assertTrue(postgres.backupDirListing().stream().noneMatch(name -> name.endsWith(".partial")));
         } finally {
             postgres.server().start();
         }
         RestAssured.get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         Api.backup(null);
-    }
-
-    private static List<String> listedIds() {
-        return authorized().get("/api/backups").then().statusCode(200).extract().jsonPath().getList("id");
-    }
-
-    private static double failureCount() {
-        String metrics = RestAssured.get("/q/metrics").asString();
-        return metrics.lines().filter(line -> line.startsWith("backup_failures_total{"))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).findFirst().orElse(0);
     }
 }

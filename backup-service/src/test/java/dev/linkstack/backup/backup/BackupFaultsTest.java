@@ -57,8 +57,8 @@ class BackupFaultsTest {
         try (TmpfsMount disk = TmpfsMount.mount(postgres.backupDir(), "2m", false)) {
             String older = Api.backup(null);
             String olderSha = sha256(postgres.backupDir().resolve(older + ".sql.gz"));
-            List<String> listedBefore = listedIds();
-            double failuresBefore = failureCount();
+            List<String> listedBefore = Api.listedIds();
+            double failuresBefore = Api.failureCount();
             // About 7.7 MB of random hex: compresses to far more than the 2 MB disk.
             postgres.psql(TestPostgres.DATABASE, "CREATE TABLE bulk AS SELECT g, md5(random()::text) || md5(random()::text)"
                     + " || md5(random()::text) || md5(random()::text) AS junk FROM generate_series(1, 60000) g;");
@@ -67,21 +67,21 @@ class BackupFaultsTest {
                 int broken = 0;
                 broken += "FAILED".equals(job.jsonPath().getString("state")) ? 0 : 1;
                 broken += String.valueOf(job.jsonPath().getString("error")).contains("No space left on device") ? 0 : 1;
-                broken += listedIds().equals(listedBefore) ? 0 : 1;
+                broken += Api.listedIds().equals(listedBefore) ? 0 : 1;
                 broken += postgres.backupDirListing().stream().noneMatch(name -> name.endsWith(".partial")) ? 0 : 1;
                 broken += olderSha.equals(sha256(postgres.backupDir().resolve(older + ".sql.gz"))) ? 0 : 1;
-                broken += failureCount() == failuresBefore + 1 ? 0 : 1;
+                broken += Api.failureCount() == failuresBefore + 1 ? 0 : 1;
                 ReliabilityReport.record("backup disk (2 MB tmpfs) fills up mid-dump", "1 backup of ~7.7 MB of data",
                         broken + " broken promises (job FAILED with reason, nothing partial listed, failure metric)",
                         olderSha.equals(sha256(postgres.backupDir().resolve(older + ".sql.gz"))) ? "0 (older backup intact)" : "older backup damaged");
 
                 job.then().body("state", equalTo("FAILED")).body("error", containsString("writing the dump failed"))
                         .body("error", containsString("No space left on device"));
-                assertEquals(listedBefore, listedIds(), "nothing new is listed");
+                assertEquals(listedBefore, Api.listedIds(), "nothing new is listed");
                 assertTrue(postgres.backupDirListing().stream().noneMatch(name -> name.endsWith(".partial")), postgres.backupDirListing().toString());
                 assertEquals(olderSha, sha256(postgres.backupDir().resolve(older + ".sql.gz")), "older backup intact");
                 authorized().get("/api/backups/" + older).then().statusCode(200).body("sha256", equalTo(olderSha));
-                assertEquals(failuresBefore + 1, failureCount(), "failure counted in the metrics");
+                assertEquals(failuresBefore + 1, Api.failureCount(), "failure counted in the metrics");
                 // The space came back with the partial file: the service is ready for the next (smaller) attempt.
                 RestAssured.get("/q/health/ready").then().statusCode(200);
             } finally {
@@ -116,7 +116,7 @@ class BackupFaultsTest {
     @Order(3)
     void aMissingPgDumpMakesTheServiceUnreadyAndBackupsFailWithTheReason() throws Exception {
         Path toolDir = Path.of(ConfigProvider.getConfig().getValue("backup.pg-bin-dir", String.class));
-        List<String> listedBefore = listedIds();
+        List<String> listedBefore = Api.listedIds();
         try {
             Files.delete(toolDir.resolve("pg_dump"));
             RestAssured.get("/q/health/ready").then().statusCode(503)
@@ -129,7 +129,7 @@ class BackupFaultsTest {
             } else {
                 trigger.then().statusCode(503);
             }
-            assertEquals(listedBefore, listedIds());
+            assertEquals(listedBefore, Api.listedIds());
             ReliabilityReport.record("pg_dump missing", "readiness + 1 backup attempt", "0 (readiness DOWN with reason, backup failed cleanly)", "none");
         } finally {
             BackupFaultsResource.linkTool(toolDir, "pg_dump");
@@ -140,7 +140,7 @@ class BackupFaultsTest {
     @Test
     @Order(4)
     void postgresKilledWithSigkillMidDumpFailsTheJobCleanlyAndBackupsResumeAfterARestart() throws Exception {
-        List<String> listedBefore = listedIds();
+        List<String> listedBefore = Api.listedIds();
         String jobId;
         List<ProcessHandle> killed = new ArrayList<>();
         try (TableLock lock = TableLock.hold(postgres, "public.orders")) {
@@ -162,12 +162,12 @@ class BackupFaultsTest {
         }
         try {
             Response job = Api.awaitJob(jobId);
-            boolean clean = "FAILED".equals(job.jsonPath().getString("state")) && listedIds().equals(listedBefore)
+            boolean clean = "FAILED".equals(job.jsonPath().getString("state")) && Api.listedIds().equals(listedBefore)
                     && postgres.backupDirListing().stream().noneMatch(name -> name.endsWith(".partial"));
             ReliabilityReport.record("PostgreSQL killed (SIGKILL, " + killed.size() + " processes) mid-dump", "1 backup",
                     clean ? "0 (job FAILED, nothing partial listed)" : "1", "none");
             job.then().body("state", equalTo("FAILED")).body("error", containsString("pg_dump failed"));
-            assertEquals(listedBefore, listedIds());
+            assertEquals(listedBefore, Api.listedIds());
             assertTrue(postgres.backupDirListing().stream().noneMatch(name -> name.endsWith(".partial")), postgres.backupDirListing().toString());
         } finally {
             postgres.server().start();
@@ -176,15 +176,6 @@ class BackupFaultsTest {
         Api.backup(null);
     }
 
-    private static List<String> listedIds() {
-        return authorized().get("/api/backups").then().statusCode(200).extract().jsonPath().getList("id");
-    }
-
-    private static double failureCount() {
-        String metrics = RestAssured.get("/q/metrics").asString();
-        return metrics.lines().filter(line -> line.startsWith("backup_failures_total{"))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).findFirst().orElse(0);
-    }
 
     private static String sha256(Path file) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));

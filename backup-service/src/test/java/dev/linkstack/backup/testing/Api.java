@@ -58,4 +58,16 @@ public final class Api {
         }
         return job.jsonPath().getString("backupId");
     }
+
+    /** Ids of the backups the API lists now. */
+    public static java.util.List<String> listedIds() {
+        return authorized().get("/api/backups").then().statusCode(200).extract().jsonPath().getList("id");
+    }
+
+    /** The backup_failures_total counter as /q/metrics shows it. */
+    public static double failureCount() {
+        String metrics = io.restassured.RestAssured.get("/q/metrics").asString();
+        return metrics.lines().filter(line -> line.startsWith("backup_failures_total{"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).findFirst().orElse(0);
+    }
 }

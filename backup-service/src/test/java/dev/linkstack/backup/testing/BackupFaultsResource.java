@@ -29,6 +29,8 @@ public class BackupFaultsResource implements QuarkusTestResourceLifecycleManager
         }
         Map<String, String> config = new HashMap<>(postgres.config());
         config.put("backup.pg-bin-dir", toolDir.toString());
+        // Only these links count: the installed clients elsewhere would stand in for a removed pg_dump.
+        config.put("backup.pg-search-dirs", toolDir.toString());
         return config;
     }
 
