@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -103,6 +104,10 @@ public class PgDumpRunner {
                                 Path partial, DumpSnapshot snapshot, Optional<String> recipient) throws BackupFailedException {
         Process process = start(database, format, snapshot);
         running.add(process);
+        // Counted while pg_dump streams, in the same snapshot on another core: the counts add no wall time.
+        Duration countLimit = config.timeout();
+        CompletableFuture<List<TableRows>> counting = snapshot == null ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> snapshot.countRows(countLimit));
         StreamTail stderr = StreamTail.start(process.getErrorStream(), "pg_dump-stderr");
         AtomicBoolean timedOut = new AtomicBoolean();
         Duration timeout = config.timeout();
@@ -130,8 +135,7 @@ public class PgDumpRunner {
                 throw new BackupFailedException("pg_dump failed (" + describeExit(exit) + ")" + stderrSuffix(stderr));
             }
             // Same snapshot as the dump, so these are exactly the rows in it.
-            List<TableRows> tableRows = snapshot == null ? null
-                    : snapshot.countRows(timeout.minus(Duration.between(startedAt, clock.instant())));
+            List<TableRows> tableRows = rowCounts(counting);
             Instant finishedAt = clock.instant();
             BackupMetadata metadata = new BackupMetadata(id, BackupMetadata.SUCCEEDED, database, target.host(), target.port(), format,
                     store.dumpFile(id, format, recipient.isPresent()).getFileName().toString(), written.count(), written.sha256Hex(), startedAt, finishedAt,
@@ -181,6 +185,16 @@ public class PgDumpRunner {
         if (pgDump.major() < server.major()) {
             throw new BackupFailedException("pg_dump " + pgDump.major() + " is older than the server (PostgreSQL " + server.major()
                     + "): install the PostgreSQL " + server.major() + " client (or newer) or point BACKUP_PG_BIN_DIR at it");
+        }
+    }
+
+    /** The counts taken beside the dump, or null (counting is best effort and never fails a backup). */
+    private static List<TableRows> rowCounts(CompletableFuture<List<TableRows>> counting) {
+        try {
+            return counting.join();
+        } catch (RuntimeException e) {
+            LOG.warnf("row counts for the backup could not be taken: %s", e.getMessage());
+            return null;
         }
     }
 
