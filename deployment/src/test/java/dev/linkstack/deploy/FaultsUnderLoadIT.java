@@ -103,6 +103,7 @@ class FaultsUnderLoadIT {
     @Order(2)
     void postgresDownForTenSecondsKeepsCachedRedirectsAndLosesNoClick() throws Exception {
         long before = settledClicks();
+        long retriedBefore = retriedByNginx();
         topology.app(0).awaitReady(Duration.ofSeconds(90)); // relaunched after the kill -9
         RedirectLoad load = new RedirectLoad(nginx.baseUrl(), codes, WORKERS);
         sleep(Duration.ofSeconds(2));
@@ -117,8 +118,9 @@ class FaultsUnderLoadIT {
         RedirectLoad.Result result = load.stop();
 
         long stored = awaitClicks(before + result.redirects(), Duration.ofSeconds(60)) - before;
+        long retried = retriedByNginx() - retriedBefore;
         ReliabilityReport.record("PostgreSQL stopped 10 s under redirect load", String.format("%,d requests (%,d before restart)", result.sent(), sentWhileDown),
-                ReliabilityReport.share(result.failures(), result.sent()), (result.redirects() - stored) + " clicks");
+                ReliabilityReport.share(result.failures(), result.sent()), (result.redirects() - stored) + " clicks (" + retried + " requests Nginx retried)");
         assertTrue(sawDown, "readiness went DOWN while PostgreSQL was stopped");
         assertTrue(backUp, "readiness came back UP without restarting the app");
         assertTrue(result.failureRate() < MAX_FAILURE_RATE, "cached redirects keep answering: " + result);
@@ -152,6 +154,7 @@ class FaultsUnderLoadIT {
     @Order(4)
     void sigtermToAnInstanceFlushesItsClicks() throws Exception {
         long before = settledClicks();
+        long retriedBefore = retriedByNginx();
         RedirectLoad load = new RedirectLoad(nginx.baseUrl(), codes, WORKERS);
         sleep(PHASE);
         int exit = topology.app(1).terminate(Duration.ofSeconds(30));
@@ -159,11 +162,22 @@ class FaultsUnderLoadIT {
         RedirectLoad.Result result = load.stop();
 
         long stored = awaitClicks(before + result.redirects(), Duration.ofSeconds(60)) - before;
+        long retried = retriedByNginx() - retriedBefore;
+        // A redirect the closing instance answered (and counted) can still be lost to the reset of its connection;
+        // Nginx then retries it on the other instance, which counts it again. Only such retries may add a click.
+        long countedTwice = Math.max(0, stored - result.redirects());
         ReliabilityReport.record("SIGTERM to one app instance under redirect load", String.format("%,d requests", result.sent()),
-                ReliabilityReport.share(result.failures(), result.sent()), (result.redirects() - stored) + " clicks");
+                ReliabilityReport.share(result.failures(), result.sent()),
+                Math.max(0, result.redirects() - stored) + " clicks (" + countedTwice + " counted twice of " + retried + " requests Nginx retried)");
         assertEquals(0, exit == 143 ? 0 : exit, "clean exit on SIGTERM");
         assertTrue(result.failureRate() < MAX_FAILURE_RATE, "requests during the shutdown: " + result);
-        assertEquals(result.redirects(), stored, "total clicks equal the 302 responses");
+        assertTrue(stored >= result.redirects(), "no click lost: " + stored + " stored for " + result.redirects() + " redirects");
+        assertTrue(countedTwice <= retried, countedTwice + " clicks counted twice, but Nginx retried only " + retried + " requests");
+    }
+
+    /** Requests Nginx sent to a second instance after the first failed (the access log names both upstreams). */
+    private static long retriedByNginx() {
+        return nginx.file("access.log").lines().filter(line -> line.matches(".* upstream=\\S+, .*")).count();
     }
 
     // ----------------------------------------------------------------------------------------------------------

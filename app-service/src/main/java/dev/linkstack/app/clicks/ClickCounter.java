@@ -41,11 +41,6 @@ public class ClickCounter {
         return drained;
     }
 
-    /** Puts counts back after they could not be handed on. */
-    public void restore(Map<ClickKey, Long> batch) {
-        batch.forEach((key, n) -> counts.merge(key, n, Long::sum));
-    }
-
     public long buffered() {
         long total = 0;
         for (long n : counts.values()) {

@@ -49,6 +49,8 @@ public class ClickFlusher {
         thread.setDaemon(true);
         return thread;
     });
+    /** Batches bound for the database that failed, by batch id, retried as they are; guarded by this. */
+    private final Map<String, Map<ClickKey, Long>> databaseWritesPending = new LinkedHashMap<>();
     /** Pushes whose reply was lost, by push id; guarded by this. */
     private final Map<String, Map<ClickKey, Long>> pushesInDoubt = new LinkedHashMap<>();
     private volatile Instant lastFlush;
@@ -104,7 +106,7 @@ public class ClickFlusher {
     public synchronized void flush() {
         if (shared == null) {
             Map<ClickKey, Long> batch = counter.drain();
-            applyOrRestore(batch);
+            writeToDatabase(batch);
             lastFlush = clock.instant();
             return;
         }
@@ -140,10 +142,16 @@ public class ClickFlusher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        synchronized (this) {
+            drainEverything();
+        }
+    }
+
+    private void drainEverything() {
         try {
             flush();
             if (shared != null && counter.buffered() > 0) {
-                applyOrRestore(counter.drain()); // Redis unreachable: straight to the database
+                writeToDatabase(counter.drain()); // Redis unreachable: straight to the database
             }
             if (!pushesInDoubt.isEmpty()) {
                 // Redis is still unreachable: writing them may count a push Redis had received twice, dropping
@@ -155,7 +163,8 @@ public class ClickFlusher {
                 pushesInDoubt.clear();
             }
         } catch (RuntimeException e) {
-            LOG.errorf("could not write %d pending clicks on shutdown: %s", counter.buffered(), e.toString());
+            LOG.errorf("could not write %d pending clicks and %d batches on shutdown: %s", counter.buffered(),
+                    databaseWritesPending.size(), e.toString());
         }
     }
 
@@ -165,6 +174,13 @@ public class ClickFlusher {
      */
     private synchronized void push() {
         retryPushesInDoubt();
+        if (!databaseWritesPending.isEmpty()) {
+            try {
+                retryDatabaseWrites();
+            } catch (RuntimeException e) {
+                LOG.debugf("database still unavailable for %d pending click batches: %s", databaseWritesPending.size(), e.toString());
+            }
+        }
         Map<ClickKey, Long> batch = counter.drain();
         if (batch.isEmpty()) {
             return;
@@ -180,7 +196,7 @@ public class ClickFlusher {
             }
             return;
         }
-        applyOrRestore(batch);
+        writeToDatabase(batch);
     }
 
     private void retryPushesInDoubt() {
@@ -197,17 +213,26 @@ public class ClickFlusher {
         }
     }
 
-    private void applyOrRestore(Map<ClickKey, Long> batch) {
-        if (batch.isEmpty()) {
-            return;
+    /**
+     * Memory → database under a fresh batch id. A write that fails stays pending under that id and is retried as
+     * it is: when only the reply was lost (the server went away mid-commit), the id makes the retry a no-op.
+     */
+    private void writeToDatabase(Map<ClickKey, Long> batch) {
+        if (!batch.isEmpty()) {
+            databaseWritesPending.put(UUID.randomUUID().toString(), batch);
         }
-        try {
-            store.apply(UUID.randomUUID().toString(), batch);
-            flushedClicks.increment(sum(batch));
+        retryDatabaseWrites();
+    }
+
+    /** Writes the pending database batches in order; stops at, and throws, the first failure. */
+    private void retryDatabaseWrites() {
+        for (var pending = databaseWritesPending.entrySet().iterator(); pending.hasNext(); ) {
+            var write = pending.next();
+            if (store.apply(write.getKey(), write.getValue())) {
+                flushedClicks.increment(sum(write.getValue()));
+            }
+            pending.remove();
             lastFlush = clock.instant();
-        } catch (RuntimeException e) {
-            counter.restore(batch);
-            throw e;
         }
     }
 

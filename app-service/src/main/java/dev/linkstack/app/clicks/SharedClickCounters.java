@@ -64,6 +64,8 @@ class SharedClickCounters {
         if (keys.exists(PENDING)) {
             try {
                 keys.rename(PENDING, BATCH_PREFIX + UUID.randomUUID());
+            } catch (java.util.NoSuchElementException sealedElsewhere) {
+                // another instance sealed it between EXISTS and RENAME: its batch is listed below like any other
             } catch (RuntimeException e) {
                 if (!String.valueOf(e.getMessage()).contains("no such key")) {
                     throw e; // otherwise another instance sealed it first
