@@ -21,7 +21,7 @@ import jakarta.enterprise.event.Observes;
 public class CachedRedirectRoute {
     /** Before Quarkus's authentication handlers; after its body and header handlers. */
     static final int ORDER = -1000;
-    private static final CharSequence CACHE_CONTROL_VALUE = HttpHeaders.createOptimized("private, max-age=0");
+    private static final CharSequence CACHE_CONTROL_VALUE = HttpHeaders.createOptimized(RedirectResource.NO_CACHING);
 
     private final RedirectLookup lookup;
     private final ClickCounter clicks;
@@ -33,7 +33,7 @@ public class CachedRedirectRoute {
         this.lookup = lookup;
         this.clicks = clicks;
         this.codes = codes;
-        this.status = config.redirect().status() == 301 ? 301 : 302;
+        this.status = RedirectResource.redirectStatus(config);
         // The same meter as RedirectResource's: one count of redirects, whichever layer answered.
         this.redirected = Counter.builder("linkstack.redirects").tag("outcome", "redirected").register(registry);
     }
@@ -49,7 +49,6 @@ public class CachedRedirectRoute {
             if (link != null && !link.missing() && !link.expiredAt(System.currentTimeMillis())) {
                 clicks.record(link.linkId());
                 redirected.increment();
-                // Every click must reach us to be counted: no caching of the redirect by browsers or proxies.
                 context.response().setStatusCode(status)
                         .putHeader(HttpHeaders.LOCATION, link.url())
                         .putHeader(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL_VALUE)

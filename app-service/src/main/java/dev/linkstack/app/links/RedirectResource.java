@@ -18,6 +18,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/")
 @Tag(name = "redirect")
 public class RedirectResource {
+    /** Every click must reach us to be counted: no caching of the redirect by browsers or proxies. */
+    static final String NO_CACHING = "private, max-age=0";
+
     private final RedirectLookup lookup;
     private final ClickCounter clicks;
     private final int status;
@@ -28,7 +31,7 @@ public class RedirectResource {
     RedirectResource(RedirectLookup lookup, ClickCounter clicks, AppConfig config, MeterRegistry registry) {
         this.lookup = lookup;
         this.clicks = clicks;
-        this.status = config.redirect().status() == 301 ? 301 : 302;
+        this.status = redirectStatus(config);
         this.redirected = Counter.builder("linkstack.redirects").tag("outcome", "redirected").register(registry);
         this.notFound = Counter.builder("linkstack.redirects").tag("outcome", "not_found").register(registry);
         this.expired = Counter.builder("linkstack.redirects").tag("outcome", "expired").register(registry);
@@ -67,9 +70,13 @@ public class RedirectResource {
         }
         clicks.record(link.linkId());
         redirected.increment();
-        // Every click must reach us to be counted: no caching of the redirect by browsers or proxies.
         return Response.status(status).header(HttpHeaders.LOCATION, link.url())
-                .header(HttpHeaders.CACHE_CONTROL, "private, max-age=0").build();
+                .header(HttpHeaders.CACHE_CONTROL, NO_CACHING).build();
+    }
+
+    /** 301 only when configured; 302 otherwise, so repeat clicks reach us and are counted. */
+    static int redirectStatus(AppConfig config) {
+        return config.redirect().status() == 301 ? 301 : 302;
     }
 
     private static Response unknown(String code) {
