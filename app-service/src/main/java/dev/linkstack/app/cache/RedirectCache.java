@@ -4,8 +4,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import dev.linkstack.app.config.AppConfig;
+import dev.linkstack.app.metrics.HotPathCounters;
 import dev.linkstack.app.redis.RedisGuard;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Two-tier cache of link lookups for the redirect path: a small in-process cache per instance in front of a
@@ -47,9 +48,9 @@ public class RedirectCache {
     private volatile boolean subscribed;
     private volatile ReactivePubSubCommands.ReactiveRedisSubscriber subscriber;
 
-    private final Counter nearHits;
-    private final Counter sharedHits;
-    private final Counter misses;
+    private final LongAdder nearHits;
+    private final LongAdder sharedHits;
+    private final LongAdder misses;
 
     RedirectCache(AppConfig config, Instance<ReactiveRedisDataSource> redis, RedisGuard guard, MeterRegistry registry) {
         this.config = config.redirect();
@@ -62,9 +63,10 @@ public class RedirectCache {
                 .maximumSize(this.config.nearCacheSize())
                 .expireAfter(Expiry.creating((String code, CachedLink link) -> link.missing() ? missingTtl : nearTtl))
                 .build();
-        this.nearHits = Counter.builder("linkstack.redirect.cache").tag("result", "hit").tag("tier", "near").register(registry);
-        this.sharedHits = Counter.builder("linkstack.redirect.cache").tag("result", "hit").tag("tier", "redis").register(registry);
-        this.misses = Counter.builder("linkstack.redirect.cache").tag("result", "miss").tag("tier", "all").register(registry);
+        String lookups = "Redirect cache lookups, by result and tier";
+        this.nearHits = HotPathCounters.register(registry, "linkstack.redirect.cache", lookups, "result", "hit", "tier", "near");
+        this.sharedHits = HotPathCounters.register(registry, "linkstack.redirect.cache", lookups, "result", "hit", "tier", "redis");
+        this.misses = HotPathCounters.register(registry, "linkstack.redirect.cache", lookups, "result", "miss", "tier", "all");
     }
 
     /** In-process lookup; null when not cached here. */

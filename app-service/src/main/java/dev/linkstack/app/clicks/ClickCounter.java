@@ -8,17 +8,23 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Counts redirects in memory: the hot path never waits for Redis or the database. {@link ClickFlusher} moves
- * the counts on. merge() and remove() are atomic per key, so a click is either in a drained batch or still
- * here - never in both, never in neither.
+ * the counts on.
+ * <p>
+ * Lock-free, since every redirect passes here: a click is one compare-and-set on its key's counter. Draining
+ * swaps each counter's value for {@link #DRAINED} and unlinks it; a click that finds a drained counter retries on
+ * a fresh one. So a click is either in a drained batch or still here - never in both, never in neither.
  */
 @ApplicationScoped
 @Startup // its metrics exist from the start, not from the first click
 public class ClickCounter {
     private static final long MILLIS_PER_DAY = 86_400_000L;
-    private final ConcurrentHashMap<ClickKey, Long> counts = new ConcurrentHashMap<>();
+    /** The value of a counter that has been drained and must no longer be counted on. */
+    private static final long DRAINED = Long.MIN_VALUE;
+    private final ConcurrentHashMap<ClickKey, AtomicLong> counts = new ConcurrentHashMap<>();
 
     ClickCounter(MeterRegistry registry) {
         Gauge.builder("linkstack.clicks.buffered", this, ClickCounter::buffered)
@@ -26,16 +32,29 @@ public class ClickCounter {
     }
 
     public void record(long linkId) {
-        counts.merge(new ClickKey(linkId, System.currentTimeMillis() / MILLIS_PER_DAY), 1L, Long::sum);
+        ClickKey key = new ClickKey(linkId, System.currentTimeMillis() / MILLIS_PER_DAY);
+        while (true) {
+            AtomicLong count = counts.get(key);
+            if (count == null) {
+                count = counts.computeIfAbsent(key, k -> new AtomicLong());
+            }
+            long n = count.get();
+            if (n == DRAINED) {
+                counts.remove(key, count); // normally done by drain() already
+            } else if (count.compareAndSet(n, n + 1)) {
+                return;
+            }
+        }
     }
 
     /** Takes every buffered count out of the counter. */
     public Map<ClickKey, Long> drain() {
         Map<ClickKey, Long> drained = new HashMap<>();
-        for (ClickKey key : counts.keySet()) {
-            Long n = counts.remove(key);
-            if (n != null) {
-                drained.merge(key, n, Long::sum);
+        for (Map.Entry<ClickKey, AtomicLong> entry : counts.entrySet()) {
+            long n = entry.getValue().getAndSet(DRAINED);
+            counts.remove(entry.getKey(), entry.getValue());
+            if (n > 0) {
+                drained.merge(entry.getKey(), n, Long::sum);
             }
         }
         return drained;
@@ -43,8 +62,8 @@ public class ClickCounter {
 
     public long buffered() {
         long total = 0;
-        for (long n : counts.values()) {
-            total += n;
+        for (AtomicLong count : counts.values()) {
+            total += Math.max(0, count.get());
         }
         return total;
     }

@@ -3,8 +3,6 @@ package dev.linkstack.app.links;
 import dev.linkstack.app.cache.CachedLink;
 import dev.linkstack.app.clicks.ClickCounter;
 import dev.linkstack.app.config.AppConfig;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -27,15 +25,14 @@ public class CachedRedirectRoute {
     private final ClickCounter clicks;
     private final ShortCodes codes;
     private final int status;
-    private final Counter redirected;
+    private final RedirectMetrics metrics;
 
-    CachedRedirectRoute(RedirectLookup lookup, ClickCounter clicks, ShortCodes codes, AppConfig config, MeterRegistry registry) {
+    CachedRedirectRoute(RedirectLookup lookup, ClickCounter clicks, ShortCodes codes, AppConfig config, RedirectMetrics metrics) {
         this.lookup = lookup;
         this.clicks = clicks;
         this.codes = codes;
         this.status = RedirectResource.redirectStatus(config);
-        // The same meter as RedirectResource's: one count of redirects, whichever layer answered.
-        this.redirected = Counter.builder("linkstack.redirects").tag("outcome", "redirected").register(registry);
+        this.metrics = metrics;
     }
 
     void register(@Observes Router router) {
@@ -48,7 +45,7 @@ public class CachedRedirectRoute {
             CachedLink link = lookup.findNear(code);
             if (link != null && !link.missing() && !link.expiredAt(System.currentTimeMillis())) {
                 clicks.record(link.linkId());
-                redirected.increment();
+                metrics.redirected.increment();
                 context.response().setStatusCode(status)
                         .putHeader(HttpHeaders.LOCATION, link.url())
                         .putHeader(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL_VALUE)

@@ -4,8 +4,6 @@ import dev.linkstack.app.cache.CachedLink;
 import dev.linkstack.app.clicks.ClickCounter;
 import dev.linkstack.app.config.AppConfig;
 import dev.linkstack.app.web.ApiError;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -24,17 +22,13 @@ public class RedirectResource {
     private final RedirectLookup lookup;
     private final ClickCounter clicks;
     private final int status;
-    private final Counter redirected;
-    private final Counter notFound;
-    private final Counter expired;
+    private final RedirectMetrics metrics;
 
-    RedirectResource(RedirectLookup lookup, ClickCounter clicks, AppConfig config, MeterRegistry registry) {
+    RedirectResource(RedirectLookup lookup, ClickCounter clicks, AppConfig config, RedirectMetrics metrics) {
         this.lookup = lookup;
         this.clicks = clicks;
         this.status = redirectStatus(config);
-        this.redirected = Counter.builder("linkstack.redirects").tag("outcome", "redirected").register(registry);
-        this.notFound = Counter.builder("linkstack.redirects").tag("outcome", "not_found").register(registry);
-        this.expired = Counter.builder("linkstack.redirects").tag("outcome", "expired").register(registry);
+        this.metrics = metrics;
     }
 
     /** The bare host sends people to their links (the dashboard asks them to sign in first). */
@@ -47,7 +41,7 @@ public class RedirectResource {
     @Path("{code}")
     public Uni<Response> redirect(@PathParam("code") String code) {
         if (!ShortCodes.couldExist(code)) {
-            notFound.increment();
+            metrics.notFound.increment();
             return Uni.createFrom().item(unknown(code));
         }
         // Hot links are answered from the in-process cache without a Mutiny operator: each map() captures and
@@ -61,15 +55,15 @@ public class RedirectResource {
 
     private Response respond(String code, CachedLink link) {
         if (link.missing()) {
-            notFound.increment();
+            metrics.notFound.increment();
             return unknown(code);
         }
         if (link.expiredAt(System.currentTimeMillis())) {
-            expired.increment();
+            metrics.expired.increment();
             return unknown(code);
         }
         clicks.record(link.linkId());
-        redirected.increment();
+        metrics.redirected.increment();
         return Response.status(status).header(HttpHeaders.LOCATION, link.url())
                 .header(HttpHeaders.CACHE_CONTROL, NO_CACHING).build();
     }
