@@ -4,6 +4,7 @@ import dev.linkstack.app.cache.CachedLink;
 import dev.linkstack.app.clicks.ClickCounter;
 import dev.linkstack.app.config.AppConfig;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,11 +37,13 @@ public class CachedRedirectRoute {
     }
 
     void register(@Observes Router router) {
-        router.get("/:code").order(ORDER).handler(this::redirectIfCached);
+        // No path pattern: Vert.x would match "/:code" with a regular expression and fill a parameter map for every
+        // request; a plain look at the path is enough here.
+        router.route().order(ORDER).handler(this::redirectIfCached);
     }
 
     void redirectIfCached(RoutingContext context) {
-        String code = context.pathParam("code");
+        String code = context.request().method() == HttpMethod.GET ? singleSegment(context.normalizedPath()) : null;
         if (code != null && ShortCodes.couldExist(code) && !codes.isReserved(code)) {
             CachedLink link = lookup.findNear(code);
             if (link != null && !link.missing() && !link.expiredAt(System.currentTimeMillis())) {
@@ -54,5 +57,13 @@ public class CachedRedirectRoute {
             }
         }
         context.next();
+    }
+
+    /** "abc" for "/abc"; null for "/", "/a/b" and anything else that is not one path segment. */
+    static String singleSegment(String path) {
+        if (path == null || path.length() < 2 || path.charAt(0) != '/' || path.indexOf('/', 1) >= 0) {
+            return null;
+        }
+        return path.substring(1);
     }
 }
