@@ -1,6 +1,7 @@
 package dev.linkstack.app;
 
 import dev.linkstack.app.config.RequiredSecrets;
+import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
@@ -21,7 +22,8 @@ public class Main {
         if (args.length > 0 && args[0].equals("healthcheck")) {
             System.exit(probeReadiness(args.length > 1 ? args[1] : null) ? 0 : 1);
         }
-        List<String> problems = RequiredSecrets.problemsAtLaunch();
+        // The build records the AppCDS archive with a run that stops after static init and never serves: no secrets.
+        List<String> problems = ApplicationLifecycleManager.isAppCDSGeneration() ? List.of() : RequiredSecrets.problemsAtLaunch();
         if (!problems.isEmpty()) {
             System.err.println("Refusing to start: " + String.join("; ", problems));
             System.exit(RequiredSecrets.EXIT_CODE);

@@ -206,7 +206,7 @@ public final class Bench {
                         rssAfterKb / 1024.0 < 250);
 
                 if (sections.contains("redirect")) {
-                    redirectLoad(postgres, app, floorJar, linksFile, codes);
+                    redirectLoad(postgres, app, appJar.resolveSibling(QuarkusJarProcess.JVM_OPTIONS), floorJar, linksFile, codes);
                 }
             } finally {
                 app.close();
@@ -214,9 +214,11 @@ public final class Bench {
         }
     }
 
-    private void redirectLoad(PostgresServer postgres, QuarkusJarProcess app, Path floorJar, Path linksFile, List<String> codes) throws Exception {
+    private void redirectLoad(PostgresServer postgres, QuarkusJarProcess app, Path appJvmOptions, Path floorJar, Path linksFile, List<String> codes)
+            throws Exception {
         Map<String, String> floorEnv = Map.of("BENCH_LINKS_FILE", linksFile.toString());
-        QuarkusJarProcess floor = Support.launch(floorJar, "bench-floor", floorEnv);
+        // The same JVM settings as app-service, so c/d compares the applications, not two JVM configurations.
+        QuarkusJarProcess floor = Support.launch(floorJar, "bench-floor", floorEnv, appJvmOptions);
         List<NginxServer> nginxes = new ArrayList<>();
         try {
             awaitRedirect(floor.baseUrl() + "/" + codes.get(0), floor);
@@ -841,7 +843,7 @@ public final class Bench {
                     rs.get("ratio_service_over_raw_plus_row_count")));
         }
         if (results.get("startup") instanceof Map<?, ?> s) {
-            out.append("5. Start-up to /q/health/ready UP and footprint (JVM, -Xmx256m)\n");
+            out.append("5. Start-up to /q/health/ready UP and footprint (JVM, each service's src/main/jvm/jvm.options)\n");
             if (s.get("app_service") instanceof Map<?, ?> a) {
                 out.append(String.format(Locale.ROOT, "   app-service:    ready %s ms (runs %s; first start with migrations %s ms), RSS %s MB after %s redirects%n",
                         a.get("ready_ms"), a.get("ready_ms_runs"), a.get("first_start_with_migrations_ms"), a.get("rss_after_redirects_mb"), a.get("redirects_before_rss")));

@@ -206,9 +206,14 @@ final class Support {
         }
     }
 
-    /** Launches a packaged Quarkus jar the same way for every service measured (same JVM settings). */
+    /** Launches a packaged Quarkus jar with its own JVM options (its module's src/main/jvm/jvm.options, as production). */
     static QuarkusJarProcess launch(Path jar, String name, Map<String, String> env) {
         return QuarkusJarProcess.launch(jar, name, env);
+    }
+
+    /** Launches a packaged Quarkus jar with another application's JVM options (the floor under app-service's). */
+    static QuarkusJarProcess launch(Path jar, String name, Map<String, String> env, Path jvmOptions) {
+        return QuarkusJarProcess.launch(jar, name, env, List.of(), jvmOptions);
     }
 
     static double round(double value, int digits) {

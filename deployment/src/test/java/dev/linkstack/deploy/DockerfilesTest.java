@@ -90,6 +90,23 @@ class DockerfilesTest {
         assertTrue(backup.contains("ARG PG_CLIENT_VERSION=16"), "pg_dump of the production server's major version");
     }
 
+    @Test
+    void jvmImagesRunWithTheJvmOptionsTheTestsAndBenchmarksUse() {
+        for (String module : List.of("app-service", "backup-service")) {
+            assertTrue(RepositoryFiles.read(module + "/src/main/jvm/jvm.options").contains("-XX:SharedArchiveFile=app-cds.jsa"), module);
+        }
+        for (String file : List.of("app-service/src/main/docker/Dockerfile.jvm", "backup-service/src/main/docker/Dockerfile.jvm",
+                "backup-service/src/main/docker/Dockerfile.jvm-multistage")) {
+            String text = RepositoryFiles.read(file);
+            // QuarkusJarProcess (tests, bench/run) starts java @jvm.options in quarkus-app: the image must run the same.
+            assertTrue(text.contains("target/quarkus-app/jvm.options /deployments/"), file + " does not ship jvm.options");
+            assertTrue(text.contains("\"@jvm.options\"") || text.contains("java @/deployments/jvm.options"), file + " does not run with jvm.options");
+            assertFalse(text.contains("JAVA_OPTS"), file + ": JVM options belong in src/main/jvm/jvm.options");
+            // An archive from another JVM build is refused: the image records its own.
+            assertTrue(text.contains("-XX:ArchiveClassesAtExit=app-cds.jsa -Dquarkus.appcds.generate=true"), file + " records no AppCDS archive");
+        }
+    }
+
     private static List<String> all(Pattern pattern, String text) {
         List<String> values = new ArrayList<>();
         Matcher matcher = pattern.matcher(text);

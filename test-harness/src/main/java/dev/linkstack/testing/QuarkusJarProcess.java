@@ -16,9 +16,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A packaged Quarkus application ({@code target/quarkus-app/quarkus-run.jar}) running as its own process in the
- * prod profile, configured only through its environment, the way a container runs it.
+ * prod profile, configured only through its environment, the way a container runs it: from the quarkus-app
+ * directory, with the JVM options packaged next to the jar ({@value #JVM_OPTIONS}, from the module's
+ * {@code src/main/jvm}) that the container image uses too.
  */
 public final class QuarkusJarProcess implements AutoCloseable {
+    /** The JVM options file of a packaged application, a {@code java @file} argument file. */
+    public static final String JVM_OPTIONS = "jvm.options";
+
     private final Process process;
     private final Path log;
     private final int port;
@@ -39,16 +44,28 @@ public final class QuarkusJarProcess implements AutoCloseable {
      * (which execs the command, so signals reach the JVM itself).
      */
     public static QuarkusJarProcess launch(Path jar, String name, Map<String, String> environment, List<String> launcher) {
+        return launch(jar, name, environment, launcher, jar.resolveSibling(JVM_OPTIONS));
+    }
+
+    /**
+     * Like {@link #launch(Path, String, Map, List)}, with the JVM options of another application, e.g. to compare two
+     * applications under the same JVM settings. Options that name files (the AppCDS archive) resolve against this
+     * jar's directory; a file that is missing there is ignored by the JVM.
+     */
+    public static QuarkusJarProcess launch(Path jar, String name, Map<String, String> environment, List<String> launcher, Path jvmOptions) {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar.toAbsolutePath() + " missing: run the package phase first");
+        }
+        if (!Files.exists(jvmOptions)) {
+            throw new IllegalStateException(jvmOptions.toAbsolutePath() + " missing: run the package phase first");
         }
         Map<String, String> env = new HashMap<>(environment);
         int port = Integer.parseInt(env.computeIfAbsent("PORT", unset -> String.valueOf(FreePort.find())));
         try {
             Path log = Files.createTempFile(name + "-", ".log");
             List<String> command = new java.util.ArrayList<>(launcher);
-            command.addAll(List.of(javaExecutable(), "-Xmx256m", "-jar", jar.toString()));
-            ProcessBuilder builder = new ProcessBuilder(command)
+            command.addAll(List.of(javaExecutable(), "@" + jvmOptions.toAbsolutePath(), "-jar", jar.getFileName().toString()));
+            ProcessBuilder builder = new ProcessBuilder(command).directory(jar.toAbsolutePath().getParent().toFile())
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().putAll(env);
             return new QuarkusJarProcess(builder.start(), log, port);

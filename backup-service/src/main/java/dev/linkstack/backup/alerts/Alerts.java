@@ -35,7 +35,9 @@ public class Alerts {
     private final BackupConfig.Alerts config;
     private final ObjectMapper json;
     private final Clock clock;
-    private final HttpClient http;
+    // Built on the first delivery: an HttpClient sets up TLS (trust store, providers) when built, a good part of the
+    // service's start-up, and most installations send no alerts at all.
+    private HttpClient http;
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "alert-retries");
         thread.setDaemon(true);
@@ -47,7 +49,6 @@ public class Alerts {
         this.config = config.alerts();
         this.json = json;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(this.config.timeout()).followRedirects(HttpClient.Redirect.NORMAL).build();
     }
 
     /** Reports a finished backup job. */
@@ -124,8 +125,15 @@ public class Alerts {
         deliver(request, failed ? "failure ping" : "success ping", 1);
     }
 
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder().connectTimeout(config.timeout()).followRedirects(HttpClient.Redirect.NORMAL).build();
+        }
+        return http;
+    }
+
     private void deliver(HttpRequest request, String what, int attempt) {
-        http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+        http().sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
             if (error == null && response.statusCode() / 100 == 2) {
                 LOG.debugf("%s delivered to %s", what, request.uri().getHost());
                 return;
