@@ -109,17 +109,24 @@ public class ClickFlusher {
         if (!guard.shouldTry()) {
             return;
         }
-        List<SharedClickCounters.Batch> batches;
+        List<String> batchIds;
         try {
-            batches = shared.sealAndListBatches();
+            batchIds = shared.sealAndListBatches();
         } catch (RuntimeException e) {
             guard.failed(e);
             return;
         }
-        for (SharedClickCounters.Batch batch : batches) {
-            flushedClicks.increment(store.apply(batch.pushes()));
+        for (String batchId : batchIds) {
+            Map<String, Map<ClickKey, Long>> pushes;
             try {
-                shared.delete(batch);
+                pushes = shared.read(batchId);
+            } catch (RuntimeException e) {
+                guard.failed(e);
+                return;
+            }
+            flushedClicks.increment(store.apply(pushes)); // a database failure ends the round; the batch stays
+            try {
+                shared.delete(batchId);
             } catch (RuntimeException e) {
                 guard.failed(e); // the push ids make the retry harmless
                 return;

@@ -26,10 +26,6 @@ class SharedClickCounters {
     static final String PENDING = "clicks:pending";
     static final String BATCH_PREFIX = "clicks:batch:";
 
-    /** A sealed batch: its pushes by push id. */
-    record Batch(String id, Map<String, Map<ClickKey, Long>> pushes) {
-    }
-
     private final HashCommands<String, String, String> hashes;
     private final KeyCommands<String> keys;
 
@@ -45,8 +41,8 @@ class SharedClickCounters {
         }
     }
 
-    /** Seals the pending pushes into a new batch and returns every batch waiting to be written. */
-    List<Batch> sealAndListBatches() {
+    /** Seals the pending pushes into a new batch and returns the ids of every batch waiting to be written. */
+    List<String> sealAndListBatches() {
         if (keys.exists(PENDING)) {
             try {
                 keys.rename(PENDING, BATCH_PREFIX + UUID.randomUUID());
@@ -58,16 +54,20 @@ class SharedClickCounters {
                 }
             }
         }
-        List<Batch> batches = new ArrayList<>();
+        List<String> batchIds = new ArrayList<>();
         for (String key : keys.scan(new KeyScanArgs().match(BATCH_PREFIX + "*").count(100)).toIterable()) {
-            String id = key.substring(BATCH_PREFIX.length());
-            batches.add(new Batch(id, decode(id, hashes.hgetall(key))));
+            batchIds.add(key.substring(BATCH_PREFIX.length()));
         }
-        return batches;
+        return batchIds;
     }
 
-    void delete(Batch batch) {
-        keys.del(BATCH_PREFIX + batch.id());
+    /** The pushes of a batch, by push id; read one batch at a time, as batches pile up while the database is down. */
+    Map<String, Map<ClickKey, Long>> read(String batchId) {
+        return decode(batchId, hashes.hgetall(BATCH_PREFIX + batchId));
+    }
+
+    void delete(String batchId) {
+        keys.del(BATCH_PREFIX + batchId);
     }
 
     /** {@code linkId:epochDay=clicks} for each key, comma-separated. */
