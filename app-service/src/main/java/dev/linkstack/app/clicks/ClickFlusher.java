@@ -52,6 +52,8 @@ public class ClickFlusher {
     });
     /** Pushes neither Redis nor the database has acknowledged yet, by push id, oldest first; guarded by this. */
     private final Map<String, Map<ClickKey, Long>> unsent = new LinkedHashMap<>();
+    /** Serialises flushes apart from pushes: a slow database write must not delay pushes, which bound what a crash loses. */
+    private final Object flushing = new Object();
     private volatile Instant lastFlush;
 
     ClickFlusher(AppConfig config, ClickCounter counter, ClickStore store, Instance<RedisDataSource> redis, RedisGuard guard,
@@ -100,39 +102,41 @@ public class ClickFlusher {
     }
 
     /** Writes every click counted so far to the database; used on shutdown and by tests. */
-    public synchronized void flush() {
+    public void flush() {
         push();
         if (shared == null) {
             lastFlush = clock.instant();
             return;
         }
-        if (!guard.shouldTry()) {
-            return;
-        }
-        List<String> batchIds;
-        try {
-            batchIds = shared.sealAndListBatches();
-        } catch (RuntimeException e) {
-            guard.failed(e);
-            return;
-        }
-        for (String batchId : batchIds) {
-            Map<String, Map<ClickKey, Long>> pushes;
+        synchronized (flushing) {
+            if (!guard.shouldTry()) {
+                return;
+            }
+            List<String> batchIds;
             try {
-                pushes = shared.read(batchId);
+                batchIds = shared.sealAndListBatches();
             } catch (RuntimeException e) {
                 guard.failed(e);
                 return;
             }
-            flushedClicks.increment(store.apply(pushes)); // a database failure ends the round; the batch stays
-            try {
-                shared.delete(batchId);
-            } catch (RuntimeException e) {
-                guard.failed(e); // the push ids make the retry harmless
-                return;
+            for (String batchId : batchIds) {
+                Map<String, Map<ClickKey, Long>> pushes;
+                try {
+                    pushes = shared.read(batchId);
+                } catch (RuntimeException e) {
+                    guard.failed(e);
+                    return;
+                }
+                flushedClicks.increment(store.apply(pushes)); // a database failure ends the round; the batch stays
+                try {
+                    shared.delete(batchId);
+                } catch (RuntimeException e) {
+                    guard.failed(e); // the push ids make the retry harmless
+                    return;
+                }
             }
+            lastFlush = clock.instant();
         }
-        lastFlush = clock.instant();
     }
 
     void drainOnShutdown(@Observes ShutdownEvent stop) {
@@ -142,12 +146,10 @@ public class ClickFlusher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        synchronized (this) {
-            try {
-                flush();
-            } catch (RuntimeException e) {
-                LOG.errorf("could not write %d pending clicks on shutdown: %s", counter.buffered() + unsentClicks(), e.toString());
-            }
+        try {
+            flush();
+        } catch (RuntimeException e) {
+            LOG.errorf("could not write %d pending clicks on shutdown: %s", counter.buffered() + unsentClicks(), e.toString());
         }
     }
 
