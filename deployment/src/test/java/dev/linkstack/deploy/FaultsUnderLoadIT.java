@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,8 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Faults injected into the production topology (processes on loopback: PostgreSQL, Redis with AOF, two app instances,
  * Nginx with the generated configuration) while a redirect load runs through Nginx. Every scenario compares the 302s
- * the clients received with the clicks stored in PostgreSQL afterwards. {@code -Dreliability.heavy=true} runs longer
- * and with more connections.
+ * Nginx answered with the clicks stored in PostgreSQL afterwards: exactly equal, except that a {@code kill -9} loses
+ * what the killed instance had not pushed yet. {@code -Dreliability.heavy=true} runs longer and with more
+ * connections.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultsUnderLoadIT {
@@ -103,7 +105,7 @@ class FaultsUnderLoadIT {
     @Order(2)
     void postgresDownForTenSecondsKeepsCachedRedirectsAndLosesNoClick() throws Exception {
         long before = settledClicks();
-        long retriedBefore = retriedByNginx();
+        EdgeLog edgeBefore = EdgeLog.read();
         topology.app(0).awaitReady(Duration.ofSeconds(90)); // relaunched after the kill -9
         RedirectLoad load = new RedirectLoad(nginx.baseUrl(), codes, WORKERS);
         sleep(Duration.ofSeconds(2));
@@ -117,20 +119,21 @@ class FaultsUnderLoadIT {
         sleep(Duration.ofSeconds(2));
         RedirectLoad.Result result = load.stop();
 
-        long stored = awaitClicks(before + result.redirects(), Duration.ofSeconds(60)) - before;
-        long retried = retriedByNginx() - retriedBefore;
+        EdgeLog edge = EdgeLog.read().since(edgeBefore);
+        long stored = awaitClicks(before + edge.redirects(), Duration.ofSeconds(60)) - before;
         ReliabilityReport.record("PostgreSQL stopped 10 s under redirect load", String.format("%,d requests (%,d before restart)", result.sent(), sentWhileDown),
-                ReliabilityReport.share(result.failures(), result.sent()), clickBalance(result.redirects(), stored) + " (" + retried + " requests Nginx retried)");
+                ReliabilityReport.share(result.failures(), result.sent()), clickBalance(edge, result, stored));
         assertTrue(sawDown, "readiness went DOWN while PostgreSQL was stopped");
         assertTrue(backUp, "readiness came back UP without restarting the app");
         assertTrue(result.failureRate() < MAX_FAILURE_RATE, "cached redirects keep answering: " + result);
-        assertNoClickLostAndDoubleCountsRare(result.redirects(), stored);
+        assertExactClicks(edge, result, stored);
     }
 
     @Test
     @Order(3)
     void redisRestartKeepsRedirectsSessionsAndExactClicks() throws Exception {
         long before = settledClicks();
+        EdgeLog edgeBefore = EdgeLog.read();
         RedirectLoad load = new RedirectLoad(nginx.baseUrl(), codes, WORKERS);
         for (int restart = 0; restart < 3; restart++) { // each restart can break a push or a flush mid-call
             sleep(Duration.ofMillis(1500));
@@ -141,59 +144,73 @@ class FaultsUnderLoadIT {
         sleep(PHASE);
         RedirectLoad.Result result = load.stop();
 
+        EdgeLog edge = EdgeLog.read().since(edgeBefore);
         int sessionStatus = awaitStatus(edge("/api/auth/me"), 200, Duration.ofSeconds(15));
-        long stored = awaitClicks(before + result.redirects(), Duration.ofSeconds(60)) - before;
+        long stored = awaitClicks(before + edge.redirects(), Duration.ofSeconds(60)) - before;
         ReliabilityReport.record("Redis restarted 3 times under redirect load", String.format("%,d requests", result.sent()),
-                ReliabilityReport.share(result.failures(), result.sent()), clickBalance(result.redirects(), stored) + ", 0 sessions");
+                ReliabilityReport.share(result.failures(), result.sent()), clickBalance(edge, result, stored) + ", 0 sessions");
         assertEquals(200, sessionStatus, "the session survived the Redis restart (AOF)");
         assertTrue(result.failureRate() < MAX_FAILURE_RATE, "redirects continue: " + result);
-        assertNoClickLostAndDoubleCountsRare(result.redirects(), stored);
+        assertExactClicks(edge, result, stored);
     }
 
     @Test
     @Order(4)
     void sigtermToAnInstanceFlushesItsClicks() throws Exception {
         long before = settledClicks();
-        long retriedBefore = retriedByNginx();
+        EdgeLog edgeBefore = EdgeLog.read();
         RedirectLoad load = new RedirectLoad(nginx.baseUrl(), codes, WORKERS);
         sleep(PHASE);
         int exit = topology.app(1).terminate(Duration.ofSeconds(30));
         sleep(Duration.ofSeconds(2));
         RedirectLoad.Result result = load.stop();
 
-        long stored = awaitClicks(before + result.redirects(), Duration.ofSeconds(60)) - before;
-        long retried = retriedByNginx() - retriedBefore;
-        // A redirect the closing instance answered (and counted) can still be lost to the reset of its connection;
-        // Nginx then retries it on the other instance, which counts it again. Only such retries may add a click.
-        long countedTwice = Math.max(0, stored - result.redirects());
+        EdgeLog edge = EdgeLog.read().since(edgeBefore);
+        long stored = awaitClicks(before + edge.redirects(), Duration.ofSeconds(60)) - before;
+        // The stopping instance answers 503 once it stops counting (Nginx retries those on the other one) and answers
+        // every redirect it counted before it closes its connections: no retried request is counted twice.
         ReliabilityReport.record("SIGTERM to one app instance under redirect load", String.format("%,d requests", result.sent()),
-                ReliabilityReport.share(result.failures(), result.sent()),
-                Math.max(0, result.redirects() - stored) + " clicks (" + countedTwice + " counted twice of " + retried + " requests Nginx retried)");
+                ReliabilityReport.share(result.failures(), result.sent()), clickBalance(edge, result, stored));
         assertEquals(0, exit == 143 ? 0 : exit, "clean exit on SIGTERM");
         assertTrue(result.failureRate() < MAX_FAILURE_RATE, "requests during the shutdown: " + result);
-        assertTrue(stored >= result.redirects(), "no click lost: " + stored + " stored for " + result.redirects() + " redirects");
-        assertTrue(countedTwice <= retried, countedTwice + " clicks counted twice, but Nginx retried only " + retried + " requests");
+        assertExactClicks(edge, result, stored);
     }
 
-    /** Requests Nginx sent to a second instance after the first failed (the access log names both upstreams). */
-    private static long retriedByNginx() {
-        return nginx.file("access.log").lines().filter(line -> line.matches(".* upstream=\\S+, .*")).count();
+    /**
+     * Redirects Nginx answered, and requests it sent to a second instance after the first failed, from its access log.
+     * The clients' own count can fall short of Nginx's: the JDK client resends a GET by itself when its kept-alive
+     * connection breaks before the answer arrives (1 in about 250,000 seen), and Nginx answers both.
+     */
+    private record EdgeLog(long redirects, long retried) {
+        private static final Pattern REDIRECT = Pattern.compile("\"GET /[^/ ]+ HTTP/1\\.1\" 302 ");
+        private static final Pattern RETRIED = Pattern.compile(" upstream=\\S+, ");
+
+        static EdgeLog read() {
+            long redirects = 0;
+            long retried = 0;
+            for (String line : (Iterable<String>) nginx.file("access.log").lines()::iterator) {
+                redirects += REDIRECT.matcher(line).find() ? 1 : 0;
+                retried += RETRIED.matcher(line).find() ? 1 : 0;
+            }
+            return new EdgeLog(redirects, retried);
+        }
+
+        EdgeLog since(EdgeLog before) {
+            return new EdgeLog(redirects - before.redirects, retried - before.retried);
+        }
     }
 
     // ----------------------------------------------------------------------------------------------------------
 
-    /**
-     * Not one click may be lost. Exactly once is the aim, but a restart of Redis or PostgreSQL mid-call can still
-     * count a click twice (2 in 82,623 seen once across Redis restarts): reported in the table, and failed when more
-     * than one in ten thousand.
-     */
-    private static void assertNoClickLostAndDoubleCountsRare(long redirects, long stored) {
-        assertTrue(stored >= redirects, "no click lost: " + stored + " stored for " + redirects + " redirects");
-        assertTrue(stored - redirects <= Math.max(1, redirects / 10_000), (stored - redirects) + " clicks counted twice of " + redirects);
+    /** Every redirect Nginx answered is counted, and counted once; the clients got no redirect Nginx did not answer. */
+    private static void assertExactClicks(EdgeLog edge, RedirectLoad.Result result, long stored) {
+        assertEquals(edge.redirects(), stored, clickBalance(edge, result, stored));
+        assertTrue(edge.redirects() >= result.redirects(), "Nginx answered " + edge.redirects() + " redirects, the clients got " + result.redirects());
     }
 
-    private static String clickBalance(long redirects, long stored) {
-        return Math.max(0, redirects - stored) + " clicks lost, " + Math.max(0, stored - redirects) + " counted twice";
+    private static String clickBalance(EdgeLog edge, RedirectLoad.Result result, long stored) {
+        return Math.max(0, edge.redirects() - stored) + " clicks lost, " + Math.max(0, stored - edge.redirects()) + " counted twice ("
+                + edge.retried() + " requests Nginx retried, " + (edge.redirects() - result.redirects()) + " redirects answered twice to a client resending)";
     }
 
     /** Stored clicks once nothing is pending: the same figure twice, a few flush intervals apart. */

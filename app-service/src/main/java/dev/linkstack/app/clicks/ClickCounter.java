@@ -2,8 +2,10 @@ package dev.linkstack.app.clicks;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -25,13 +27,22 @@ public class ClickCounter {
     /** The value of a counter that has been drained and must no longer be counted on. */
     private static final long DRAINED = Long.MIN_VALUE;
     private final ConcurrentHashMap<ClickKey, AtomicLong> counts = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
     ClickCounter(MeterRegistry registry) {
         Gauge.builder("linkstack.clicks.buffered", this, ClickCounter::buffered)
                 .description("Clicks counted in this instance and not yet handed on").register(registry);
     }
 
-    public void record(long linkId) {
+    /**
+     * Counts a click, unless the instance is stopping: then it returns false and the caller answers 503, which Nginx
+     * retries on another instance. A click counted here is answered before the server closes its connections (the
+     * graceful shutdown waits for requests in flight), so Nginx never retries a redirect counted here.
+     */
+    public boolean record(long linkId) {
+        if (closed) {
+            return false;
+        }
         ClickKey key = new ClickKey(linkId, System.currentTimeMillis() / MILLIS_PER_DAY);
         while (true) {
             AtomicLong count = counts.get(key);
@@ -42,9 +53,14 @@ public class ClickCounter {
             if (n == DRAINED) {
                 counts.remove(key, count); // normally done by drain() already
             } else if (count.compareAndSet(n, n + 1)) {
-                return;
+                return true;
             }
         }
+    }
+
+    /** The first step of a graceful shutdown (quarkus.shutdown.delay-enabled), before requests in flight are awaited. */
+    void close(@Observes ShutdownDelayInitiatedEvent stopping) {
+        closed = true;
     }
 
     /** Takes every buffered count out of the counter. */

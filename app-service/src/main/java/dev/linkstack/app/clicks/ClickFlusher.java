@@ -27,10 +27,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Moves clicks from memory to their durable home in batches: with Redis, memory → Redis every push interval
- * and Redis → database every flush interval; without Redis (dev), memory → database. When Redis is down the
- * counts go straight to the database; when that fails too they stay in memory and are retried. On graceful
- * shutdown everything pending is written.
+ * Moves clicks from memory to their durable home: with Redis, memory → Redis every push interval and Redis → database
+ * every flush interval; without Redis (dev), memory → database. Each push gets an id when it leaves memory and keeps
+ * it wherever it goes: to Redis, or, when Redis is down or its reply was lost, straight to the database. The database
+ * applies each push id once ({@link ClickStore}), so a push that may have reached Redis can safely be written there
+ * too. On graceful shutdown everything pending is written.
  */
 @ApplicationScoped
 @Startup // its metrics exist from the start, not from the first click
@@ -49,10 +50,10 @@ public class ClickFlusher {
         thread.setDaemon(true);
         return thread;
     });
-    /** Batches bound for the database that failed, by batch id, retried as they are; guarded by this. */
-    private final Map<String, Map<ClickKey, Long>> databaseWritesPending = new LinkedHashMap<>();
-    /** Pushes whose reply was lost, by push id; guarded by this. */
-    private final Map<String, Map<ClickKey, Long>> pushesInDoubt = new LinkedHashMap<>();
+    /** Pushes neither Redis nor the database has acknowledged yet, by push id, oldest first; guarded by this. */
+    private final Map<String, Map<ClickKey, Long>> unsent = new LinkedHashMap<>();
+    /** Serialises flushes apart from pushes: a slow database write must not delay pushes, which bound what a crash loses. */
+    private final Object flushing = new Object();
     private volatile Instant lastFlush;
 
     ClickFlusher(AppConfig config, ClickCounter counter, ClickStore store, Instance<RedisDataSource> redis, RedisGuard guard,
@@ -78,12 +79,10 @@ public class ClickFlusher {
     }
 
     void scheduledPush() {
-        if (shared != null) {
-            try {
-                push();
-            } catch (RuntimeException e) {
-                LOG.warnf("clicks kept in memory, will retry: %s", e.toString());
-            }
+        try {
+            push();
+        } catch (RuntimeException e) {
+            LOG.warnf("clicks kept in memory, will retry: %s", e.toString());
         }
     }
 
@@ -103,36 +102,41 @@ public class ClickFlusher {
     }
 
     /** Writes every click counted so far to the database; used on shutdown and by tests. */
-    public synchronized void flush() {
+    public void flush() {
+        push();
         if (shared == null) {
-            Map<ClickKey, Long> batch = counter.drain();
-            writeToDatabase(batch);
             lastFlush = clock.instant();
             return;
         }
-        push();
-        if (!guard.shouldTry()) {
-            return;
-        }
-        List<SharedClickCounters.Batch> batches;
-        try {
-            batches = shared.sealAndListBatches();
-        } catch (RuntimeException e) {
-            guard.failed(e);
-            return;
-        }
-        for (SharedClickCounters.Batch batch : batches) {
-            if (store.apply(batch.id(), batch.counts())) {
-                flushedClicks.increment(sum(batch.counts()));
-            }
-            try {
-                shared.delete(batch);
-            } catch (RuntimeException e) {
-                guard.failed(e); // the batch id makes the retry harmless
+        synchronized (flushing) {
+            if (!guard.shouldTry()) {
                 return;
             }
+            List<String> batchIds;
+            try {
+                batchIds = shared.sealAndListBatches();
+            } catch (RuntimeException e) {
+                guard.failed(e);
+                return;
+            }
+            for (String batchId : batchIds) {
+                Map<String, Map<ClickKey, Long>> pushes;
+                try {
+                    pushes = shared.read(batchId);
+                } catch (RuntimeException e) {
+                    guard.failed(e);
+                    return;
+                }
+                flushedClicks.increment(store.apply(pushes)); // a database failure ends the round; the batch stays
+                try {
+                    shared.delete(batchId);
+                } catch (RuntimeException e) {
+                    guard.failed(e); // the push ids make the retry harmless
+                    return;
+                }
+            }
+            lastFlush = clock.instant();
         }
-        lastFlush = clock.instant();
     }
 
     void drainOnShutdown(@Observes ShutdownEvent stop) {
@@ -142,105 +146,46 @@ public class ClickFlusher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        synchronized (this) {
-            drainEverything();
-        }
-    }
-
-    private void drainEverything() {
         try {
             flush();
-            if (shared != null && counter.buffered() > 0) {
-                writeToDatabase(counter.drain()); // Redis unreachable: straight to the database
-            }
-            if (!pushesInDoubt.isEmpty()) {
-                // Redis is still unreachable: writing them may count a push Redis had received twice, dropping
-                // them would lose the ones it had not; at shutdown, a rare double count is the lesser harm.
-                LOG.warnf("writing %d pushes of unknown outcome to the database on shutdown", pushesInDoubt.size());
-                for (var push : pushesInDoubt.entrySet()) {
-                    store.apply(push.getKey(), push.getValue());
-                }
-                pushesInDoubt.clear();
-            }
         } catch (RuntimeException e) {
-            LOG.errorf("could not write %d pending clicks and %d batches on shutdown: %s", counter.buffered(),
-                    databaseWritesPending.size(), e.toString());
+            LOG.errorf("could not write %d pending clicks on shutdown: %s", counter.buffered() + unsentClicks(), e.toString());
         }
     }
 
     /**
-     * Memory → Redis; if Redis is known to be down, memory → database. A push whose outcome is unknown (the
-     * connection broke mid-call) is kept under its id and retried to Redis only: it may already be counted there.
+     * Memory → Redis, or memory → database when Redis is down. A push Redis did not acknowledge goes to the database
+     * under the same id: if Redis got it after all, the database skips it when that copy is flushed, and the other
+     * way round. A push the database did not take either stays for the next round.
      */
     private synchronized void push() {
-        retryPushesInDoubt();
-        if (!databaseWritesPending.isEmpty()) {
-            try {
-                retryDatabaseWrites();
-            } catch (RuntimeException e) {
-                LOG.debugf("database still unavailable for %d pending click batches: %s", databaseWritesPending.size(), e.toString());
-            }
+        Map<ClickKey, Long> drained = counter.drain();
+        if (!drained.isEmpty()) {
+            unsent.put(UUID.randomUUID().toString(), drained);
         }
-        Map<ClickKey, Long> batch = counter.drain();
-        if (batch.isEmpty()) {
-            return;
-        }
-        if (guard.shouldTry()) {
-            String pushId = UUID.randomUUID().toString();
-            try {
-                shared.addOnce(pushId, batch);
-                guard.succeeded();
-            } catch (RuntimeException e) {
-                guard.failed(e);
-                pushesInDoubt.put(pushId, batch);
-            }
-            return;
-        }
-        writeToDatabase(batch);
-    }
-
-    private void retryPushesInDoubt() {
-        for (var pending = pushesInDoubt.entrySet().iterator(); pending.hasNext() && guard.shouldTry(); ) {
+        for (var pending = unsent.entrySet().iterator(); pending.hasNext(); ) {
             var push = pending.next();
-            try {
-                shared.addOnce(push.getKey(), push.getValue());
-                guard.succeeded();
-                pending.remove();
-            } catch (RuntimeException e) {
-                guard.failed(e);
-                return;
+            if (shared != null && guard.shouldTry()) {
+                try {
+                    shared.add(push.getKey(), push.getValue());
+                    guard.succeeded();
+                    pending.remove();
+                    continue;
+                } catch (RuntimeException e) {
+                    guard.failed(e);
+                }
             }
-        }
-    }
-
-    /**
-     * Memory → database under a fresh batch id. A write that fails stays pending under that id and is retried as
-     * it is: when only the reply was lost (the server went away mid-commit), the id makes the retry a no-op.
-     */
-    private void writeToDatabase(Map<ClickKey, Long> batch) {
-        if (!batch.isEmpty()) {
-            databaseWritesPending.put(UUID.randomUUID().toString(), batch);
-        }
-        retryDatabaseWrites();
-    }
-
-    /** Writes the pending database batches in order; stops at, and throws, the first failure. */
-    private void retryDatabaseWrites() {
-        for (var pending = databaseWritesPending.entrySet().iterator(); pending.hasNext(); ) {
-            var write = pending.next();
-            if (store.apply(write.getKey(), write.getValue())) {
-                flushedClicks.increment(sum(write.getValue()));
-            }
+            flushedClicks.increment(store.apply(Map.of(push.getKey(), push.getValue())));
             pending.remove();
             lastFlush = clock.instant();
         }
     }
 
-    private double flushLagSeconds() {
-        return Math.max(0, clock.millis() - lastFlush.toEpochMilli()) / 1000.0;
+    private synchronized long unsentClicks() {
+        return unsent.values().stream().mapToLong(ClickStore::sum).sum();
     }
 
-    private static long sum(Map<ClickKey, Long> batch) {
-        return batch.values().stream().mapToLong(Long::longValue).sum();
+    private double flushLagSeconds() {
+        return Math.max(0, clock.millis() - lastFlush.toEpochMilli()) / 1000.0;
     }
 }

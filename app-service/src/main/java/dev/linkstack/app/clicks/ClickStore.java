@@ -1,6 +1,5 @@
 package dev.linkstack.app.clicks;
 
-import dev.linkstack.app.persistence.UniqueViolation;
 import io.quarkus.hibernate.orm.panache.Panache;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,56 +11,67 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
- * Writes batches of clicks to the database exactly once: each batch carries an id recorded in the same
- * transaction, so a batch retried after a crash or applied by two instances at once counts only once.
+ * Writes pushes of clicks to the database exactly once: each push carries an id, recorded in click_batches in the
+ * transaction that adds its clicks, so a push that comes again - retried after a lost reply, handed out again by Redis,
+ * applied by two instances at once - counts only once. The database, not Redis, is where that is decided.
  */
 @ApplicationScoped
 public class ClickStore {
-    private static final Duration KEEP_BATCH_IDS = Duration.ofDays(7);
+    /**
+     * How long an applied push id is remembered. A push comes again within seconds (retried by the instance holding
+     * it) or when a Redis outage ends (its last writes replayed); two days leave room for a long outage and keep the
+     * table small: a row per push, up to one per push interval and instance.
+     */
+    private static final Duration KEEP_BATCH_IDS = Duration.ofDays(2);
     private final Clock clock;
 
     ClickStore(Clock clock) {
         this.clock = clock;
     }
 
-    /** Applies a batch; returns false when it had already been applied. */
-    public boolean apply(String batchId, Map<ClickKey, Long> batch) {
-        try {
-            return QuarkusTransaction.requiringNew().call(() -> {
-                EntityManager em = Panache.getEntityManager();
-                Number seen = (Number) em.createNativeQuery("SELECT count(*) FROM click_batches WHERE batch_id = ?1")
-                        .setParameter(1, batchId).getSingleResult();
-                if (seen.longValue() > 0) {
-                    return false;
+    /**
+     * Applies the pushes, by push id, that were not applied before, in one transaction; returns the clicks added.
+     * Ids are claimed in sorted order and links updated in id order, so instances applying at once cannot deadlock;
+     * one that claims an id another is committing waits for it and then skips the push.
+     */
+    public long apply(Map<String, Map<ClickKey, Long>> pushes) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            EntityManager em = Panache.getEntityManager();
+            Map<ClickKey, Long> batch = new HashMap<>();
+            for (String id : new TreeSet<>(pushes.keySet())) {
+                int claimed = em.createNativeQuery("INSERT INTO click_batches (batch_id, applied_at) VALUES (?1, ?2)"
+                                + " ON CONFLICT (batch_id) DO NOTHING")
+                        .setParameter(1, id).setParameter(2, clock.instant()).executeUpdate();
+                if (claimed == 1) {
+                    pushes.get(id).forEach((key, n) -> batch.merge(key, n, Long::sum));
                 }
-                em.createNativeQuery("INSERT INTO click_batches (batch_id, applied_at) VALUES (?1, ?2)")
-                        .setParameter(1, batchId).setParameter(2, clock.instant()).executeUpdate();
-                if (applyBatched(em, batch)) {
-                    return true;
-                }
-                for (Map.Entry<ClickKey, Long> entry : batch.entrySet()) {
-                    long linkId = entry.getKey().linkId();
-                    long clicks = entry.getValue();
-                    // Clicks of a link deleted meanwhile are dropped with it.
-                    em.createNativeQuery("INSERT INTO link_daily_clicks (link_id, day, clicks) SELECT ?1, ?2, ?3"
-                                    + " WHERE EXISTS (SELECT 1 FROM links WHERE id = ?1)"
-                                    + " ON CONFLICT (link_id, day) DO UPDATE SET clicks = link_daily_clicks.clicks + excluded.clicks")
-                            .setParameter(1, linkId).setParameter(2, entry.getKey().day()).setParameter(3, clicks).executeUpdate();
-                    em.createNativeQuery("UPDATE links SET click_count = click_count + ?1 WHERE id = ?2")
-                            .setParameter(1, clicks).setParameter(2, linkId).executeUpdate();
-                }
-                return true;
-            });
-        } catch (RuntimeException e) {
-            if (UniqueViolation.isCausedBy(e)) {
-                return false; // another instance applied the same batch concurrently
             }
-            throw e;
-        }
+            if (batch.isEmpty() || applyBatched(em, batch)) {
+                return sum(batch);
+            }
+            for (Map.Entry<ClickKey, Long> entry : batch.entrySet()) {
+                long linkId = entry.getKey().linkId();
+                long clicks = entry.getValue();
+                // Clicks of a link deleted meanwhile are dropped with it.
+                em.createNativeQuery("INSERT INTO link_daily_clicks (link_id, day, clicks) SELECT ?1, ?2, ?3"
+                                + " WHERE EXISTS (SELECT 1 FROM links WHERE id = ?1)"
+                                + " ON CONFLICT (link_id, day) DO UPDATE SET clicks = link_daily_clicks.clicks + excluded.clicks")
+                        .setParameter(1, linkId).setParameter(2, entry.getKey().day()).setParameter(3, clicks).executeUpdate();
+                em.createNativeQuery("UPDATE links SET click_count = click_count + ?1 WHERE id = ?2")
+                        .setParameter(1, clicks).setParameter(2, linkId).executeUpdate();
+            }
+            return sum(batch);
+        });
+    }
+
+    static long sum(Map<ClickKey, Long> counts) {
+        return counts.values().stream().mapToLong(Long::longValue).sum();
     }
 
     /**

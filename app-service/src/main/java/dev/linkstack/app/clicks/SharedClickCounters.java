@@ -9,62 +9,44 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.UUID;
 
 /**
- * Click counts shared by all instances in Redis. Instances add into one hash, each push at most once (a marker
- * per push id, set in the same script); a flush atomically renames the hash to a batch key named after a fresh
- * batch id, writes the batch to the database, then deletes the key. A batch key left behind by a crash is picked
- * up by the next flush of any instance.
+ * Click counts shared by all instances in Redis, kept apart per push: one field of the pending hash per push id, its
+ * counts as the value. A flush atomically renames the hash to a batch key, writes the batch's pushes to the database,
+ * then deletes the key; a batch key left behind by a crash is picked up by the next flush of any instance.
+ * <p>
+ * Redis does not decide whether a push is counted; the database does, by recording each push id in the transaction
+ * that adds its clicks ({@link ClickStore}). Whatever Redis hands out again is then counted once: a push retried
+ * after a lost reply, a batch listed by two instances, or a seal or delete undone because Redis lost its last writes
+ * in a crash (AOF with appendfsync everysec). Merged counts could not be told apart from newer ones after such a loss.
  */
 class SharedClickCounters {
     static final String PENDING = "clicks:pending";
     static final String BATCH_PREFIX = "clicks:batch:";
-    static final String PUSHED_PREFIX = "clicks:pushed:";
-    /** Marker and increments in one atomic step; a marker outlives any retry by far. */
-    private static final String ADD_ONCE = """
-            if redis.call('SET', KEYS[2], '1', 'NX', 'EX', 86400) then
-              for i = 1, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
-              return 1
-            end
-            return 0""";
 
-    record Batch(String id, Map<ClickKey, Long> counts) {
-    }
-
-    private final RedisDataSource redis;
-    private final HashCommands<String, String, Long> hashes;
+    private final HashCommands<String, String, String> hashes;
     private final KeyCommands<String> keys;
 
     SharedClickCounters(RedisDataSource redis) {
-        this.redis = redis;
-        this.hashes = redis.hash(Long.class);
+        this.hashes = redis.hash(String.class);
         this.keys = redis.key();
     }
 
-    /**
-     * Adds counts atomically and at most once per push id: when a reply is lost (Redis restarting mid-call), the
-     * same push is retried with the same id and cannot count twice. Returns false when the id was applied before.
-     */
-    boolean addOnce(String pushId, Map<ClickKey, Long> counts) {
-        if (counts.isEmpty()) {
-            return true;
+    /** Adds a push; a retry of a push still pending changes nothing (and one already sealed is caught by the database). */
+    void add(String pushId, Map<ClickKey, Long> counts) {
+        if (!counts.isEmpty()) {
+            hashes.hsetnx(PENDING, pushId, encode(counts));
         }
-        List<String> args = new ArrayList<>(4 + 2 * counts.size());
-        args.addAll(List.of(ADD_ONCE, "2", PENDING, PUSHED_PREFIX + pushId));
-        counts.forEach((key, n) -> {
-            args.add(key.encode());
-            args.add(String.valueOf(n));
-        });
-        return redis.execute("EVAL", args.toArray(String[]::new)).toLong() == 1;
     }
 
-    /** Seals the pending counts into a new batch and returns every batch waiting to be written. */
-    List<Batch> sealAndListBatches() {
+    /** Seals the pending pushes into a new batch and returns the ids of every batch waiting to be written. */
+    List<String> sealAndListBatches() {
         if (keys.exists(PENDING)) {
             try {
                 keys.rename(PENDING, BATCH_PREFIX + UUID.randomUUID());
-            } catch (java.util.NoSuchElementException sealedElsewhere) {
+            } catch (NoSuchElementException sealedElsewhere) {
                 // another instance sealed it between EXISTS and RENAME: its batch is listed below like any other
             } catch (RuntimeException e) {
                 if (!String.valueOf(e.getMessage()).contains("no such key")) {
@@ -72,16 +54,53 @@ class SharedClickCounters {
                 }
             }
         }
-        List<Batch> batches = new ArrayList<>();
+        List<String> batchIds = new ArrayList<>();
         for (String key : keys.scan(new KeyScanArgs().match(BATCH_PREFIX + "*").count(100)).toIterable()) {
-            Map<ClickKey, Long> counts = new HashMap<>();
-            hashes.hgetall(key).forEach((field, n) -> counts.put(ClickKey.decode(field), n));
-            batches.add(new Batch(key.substring(BATCH_PREFIX.length()), counts));
+            batchIds.add(key.substring(BATCH_PREFIX.length()));
         }
-        return batches;
+        return batchIds;
     }
 
-    void delete(Batch batch) {
-        keys.del(BATCH_PREFIX + batch.id());
+    /** The pushes of a batch, by push id; read one batch at a time, as batches pile up while the database is down. */
+    Map<String, Map<ClickKey, Long>> read(String batchId) {
+        return decode(batchId, hashes.hgetall(BATCH_PREFIX + batchId));
+    }
+
+    void delete(String batchId) {
+        keys.del(BATCH_PREFIX + batchId);
+    }
+
+    /** {@code linkId:epochDay=clicks} for each key, comma-separated. */
+    static String encode(Map<ClickKey, Long> counts) {
+        StringBuilder value = new StringBuilder(counts.size() * 24);
+        counts.forEach((key, n) -> {
+            if (!value.isEmpty()) {
+                value.append(',');
+            }
+            value.append(key.encode()).append('=').append(n);
+        });
+        return value.toString();
+    }
+
+    /**
+     * Fields of a batch hash as pushes. Instances of earlier versions added counts into the hash directly
+     * ({@code linkId:epochDay} → clicks) and wrote a batch under its batch id; such fields, met during an update
+     * that runs both versions, are kept under that id.
+     */
+    static Map<String, Map<ClickKey, Long>> decode(String batchId, Map<String, String> fields) {
+        Map<String, Map<ClickKey, Long>> pushes = new HashMap<>();
+        fields.forEach((field, value) -> {
+            if (value.indexOf('=') < 0) {
+                pushes.computeIfAbsent(batchId, unused -> new HashMap<>()).merge(ClickKey.decode(field), Long.parseLong(value), Long::sum);
+                return;
+            }
+            Map<ClickKey, Long> counts = new HashMap<>();
+            for (String entry : value.split(",")) {
+                int equals = entry.indexOf('=');
+                counts.put(ClickKey.decode(entry.substring(0, equals)), Long.parseLong(entry, equals + 1, entry.length(), 10));
+            }
+            pushes.put(field, counts);
+        });
+        return pushes;
     }
 }

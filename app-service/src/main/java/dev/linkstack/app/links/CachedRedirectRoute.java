@@ -46,8 +46,8 @@ public class CachedRedirectRoute {
         String code = context.request().method() == HttpMethod.GET ? singleSegment(context.normalizedPath()) : null;
         if (code != null && ShortCodes.couldExist(code) && !codes.isReserved(code)) {
             CachedLink link = lookup.findNear(code);
-            if (link != null && !link.missing() && !link.expiredAt(System.currentTimeMillis())) {
-                clicks.record(link.linkId());
+            // record() refuses while the instance stops; RedirectResource then answers 503.
+            if (link != null && !link.missing() && !link.expiredAt(System.currentTimeMillis()) && clicks.record(link.linkId())) {
                 metrics.redirected.increment();
                 context.response().setStatusCode(status)
                         .putHeader(HttpHeaders.LOCATION, link.url())

@@ -62,7 +62,9 @@ public class RedirectResource {
             metrics.expired.increment();
             return unknown(code);
         }
-        clicks.record(link.linkId());
+        if (!clicks.record(link.linkId())) {
+            return ApiError.response(503, "service_unavailable", "This instance is shutting down");
+        }
         metrics.redirected.increment();
         return Response.status(status).header(HttpHeaders.LOCATION, link.url())
                 .header(HttpHeaders.CACHE_CONTROL, NO_CACHING).build();
