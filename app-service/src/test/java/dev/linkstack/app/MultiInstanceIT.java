@@ -1,6 +1,7 @@
 package dev.linkstack.app;
 
-import dev.linkstack.testing.QuarkusJarProcess;
+import dev.linkstack.testing.PackagedService;
+import dev.linkstack.testing.ServiceProcess;
 import dev.linkstack.app.testing.RealServers;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
@@ -22,14 +23,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The production setup in miniature: the packaged app (prod profile) running as two instances against one
+ * The production setup in miniature: the packaged app (prod profile; the jar, or the native executable in a native build) running as two instances against one
  * PostgreSQL and one Redis. Any instance serves any session, a change on one is seen at once by the other,
  * clicks from both are counted exactly, and a graceful stop writes what it still holds.
  */
 class MultiInstanceIT {
     private static final String PASSWORD = "multi-instance-pw";
-    private static QuarkusJarProcess first;
-    private static QuarkusJarProcess second;
+    private static ServiceProcess first;
+    private static ServiceProcess second;
 
     @BeforeAll
     static void startTwoInstances() {
@@ -91,7 +92,7 @@ class MultiInstanceIT {
 
     @Test
     void aGracefulStopWritesTheClicksItStillHolds() throws InterruptedException {
-        QuarkusJarProcess third = start("c", environment("1h")); // only shutdown will flush to the database
+        ServiceProcess third = start("c", environment("1h")); // only shutdown will flush to the database
         try {
             String session = newSession(first);
             String code = on(first).cookie("linkstack_session", session).body(Map.of("url", "https://example.org/shutdown")).post("/api/links")
@@ -114,7 +115,7 @@ class MultiInstanceIT {
         Map<String, String> env = environment("1s");
         env.put("DB_PASSWORD", "change-me-db-password");
         env.remove("REDIS_PASSWORD");
-        QuarkusJarProcess refused = launch("refused", env);
+        ServiceProcess refused = launch("refused", env);
         try {
             assertTrue(refused.process().waitFor(90, TimeUnit.SECONDS), "must exit by itself");
             assertEquals(78, refused.process().exitValue(), refused.log());
@@ -132,19 +133,19 @@ class MultiInstanceIT {
         assertEquals(1, healthcheck("http://127.0.0.1:1/q/health/ready"));
     }
 
-    private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    private static final PackagedService APP = PackagedService.of(Path.of("."));
 
-    private static QuarkusJarProcess start(String name, Map<String, String> environment) {
-        return QuarkusJarProcess.start(JAR, "app-" + name, environment);
+    private static ServiceProcess start(String name, Map<String, String> environment) {
+        return ServiceProcess.start(APP, "app-" + name, environment);
     }
 
-    private static QuarkusJarProcess launch(String name, Map<String, String> environment) {
-        return QuarkusJarProcess.launch(JAR, "app-" + name, environment);
+    private static ServiceProcess launch(String name, Map<String, String> environment) {
+        return ServiceProcess.launch(APP, "app-" + name, environment);
     }
 
-    /** Runs {@code quarkus-run.jar healthcheck URL} and returns its exit code. */
+    /** Runs the artifact's {@code healthcheck URL} command and returns its exit code. */
     private static int healthcheck(String url) throws IOException, InterruptedException {
-        Process probe = new ProcessBuilder(QuarkusJarProcess.javaExecutable(), "-jar", JAR.toString(), "healthcheck", url)
+        Process probe = new ProcessBuilder(APP.command(java.util.List.of("healthcheck", url)))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         assertTrue(probe.waitFor(30, TimeUnit.SECONDS), "healthcheck must finish");
         return probe.exitValue();
@@ -156,26 +157,26 @@ class MultiInstanceIT {
         return env;
     }
 
-    private static RequestSpecification on(QuarkusJarProcess instance) {
+    private static RequestSpecification on(ServiceProcess instance) {
         return RestAssured.given().baseUri(instance.baseUrl()).contentType(ContentType.JSON);
     }
 
-    private static io.restassured.response.Response redirect(QuarkusJarProcess instance, String code) {
+    private static io.restassured.response.Response redirect(ServiceProcess instance, String code) {
         return RestAssured.given().baseUri(instance.baseUrl()).redirects().follow(false).get("/" + code);
     }
 
-    private static String newSession(QuarkusJarProcess instance) {
+    private static String newSession(ServiceProcess instance) {
         String user = "multi-" + System.nanoTime();
         on(instance).body(Map.of("username", user, "password", PASSWORD)).post("/api/auth/register").then().statusCode(201);
         return on(instance).body(Map.of("username", user, "password", PASSWORD)).post("/api/auth/login")
                 .then().statusCode(200).extract().cookie("linkstack_session");
     }
 
-    private static int clicks(QuarkusJarProcess instance, String session, String code) {
+    private static int clicks(ServiceProcess instance, String session, String code) {
         return on(instance).cookie("linkstack_session", session).get("/api/links/" + code).then().statusCode(200).extract().path("clicks");
     }
 
-    private static int awaitClicks(QuarkusJarProcess instance, String session, String code, int expected, Duration timeout) throws InterruptedException {
+    private static int awaitClicks(ServiceProcess instance, String session, String code, int expected, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         int seen = clicks(instance, session, code);
         while (seen < expected && System.nanoTime() < deadline) {

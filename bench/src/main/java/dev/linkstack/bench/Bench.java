@@ -5,7 +5,8 @@ import dev.linkstack.deploy.NginxConfig;
 import dev.linkstack.testing.NginxServer;
 import dev.linkstack.testing.PostgresServer;
 import dev.linkstack.testing.Processes;
-import dev.linkstack.testing.QuarkusJarProcess;
+import dev.linkstack.testing.PackagedService;
+import dev.linkstack.testing.ServiceProcess;
 import dev.linkstack.testing.RedisServer;
 
 import java.io.IOException;
@@ -22,7 +23,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -146,9 +146,11 @@ public final class Bench {
 
     private void redirectAndAppStartup(PostgresServer postgres) throws Exception {
         postgres.createDatabase("linkstack", "linkstack", DB_PASSWORD);
-        // Experiments only (before/after comparisons): another packaged app-service.
-        Path appJar = Path.of(System.getenv().getOrDefault("BENCH_APP_JAR", root.resolve("app-service/target/quarkus-app/quarkus-run.jar").toString()));
-        Path floorJar = root.resolve("bench/target/quarkus-app/quarkus-run.jar");
+        // Experiments only (before/after comparisons): another packaged app-service module.
+        Path appModule = Path.of(System.getenv().getOrDefault("BENCH_APP_MODULE", root.resolve("app-service").toString()));
+        PackagedService appJvm = PackagedService.jvm(appModule);
+        PackagedService appNative = PackagedService.nativeBuilt(appModule) ? PackagedService.nativeExecutable(appModule) : null;
+        PackagedService floorJar = PackagedService.jvm(root.resolve("bench"));
         try (RedisServer redis = new RedisServer(REDIS_PASSWORD).start()) {
             Map<String, String> env = new LinkedHashMap<>(Map.of("DB_URL", postgres.jdbcUrl("linkstack"), "DB_USER", "linkstack",
                     "DB_PASSWORD", DB_PASSWORD, "REDIS_URL", redis.uri(), "REDIS_PASSWORD", REDIS_PASSWORD));
@@ -165,7 +167,7 @@ public final class Bench {
 
             // First start: creates the schema (Flyway); reported apart. It also creates the benchmark's links.
             long firstStart = System.nanoTime();
-            QuarkusJarProcess app = Support.launch(appJar, "bench-app", env);
+            ServiceProcess app = Support.launch(appJvm, "bench-app", env);
             long firstReadyMs = TimeUnit.NANOSECONDS.toMillis(Support.awaitOk(app.process(), app.baseUrl() + "/q/health/ready", firstStart,
                     Duration.ofSeconds(120), app.log()));
             List<String> codes;
@@ -178,47 +180,89 @@ public final class Bench {
             Files.write(linksFile, codes.stream().map(c -> c + " " + targetUrl(c)).toList());
 
             // Start-up: repeated starts against the migrated database; the last one stays up for the rest.
-            List<Long> readyMs = new ArrayList<>();
-            for (int i = 0; i < sizes.startups(); i++) {
-                long start = System.nanoTime();
-                app = Support.launch(appJar, "bench-app", env);
-                readyMs.add(TimeUnit.NANOSECONDS.toMillis(Support.awaitOk(app.process(), app.baseUrl() + "/q/health/ready", start,
-                        Duration.ofSeconds(120), app.log())));
-                if (i < sizes.startups() - 1) {
-                    app.close();
-                }
-            }
+            Started jvm = startRepeatedly(appJvm, "bench-app", env, 0);
+            app = jvm.process();
+            ServiceProcess nativeApp = null;
             try {
-                long rssReadyKb = Support.procStatusKb(app.process().pid(), "VmRSS");
-                Map<Integer, Long> warm = Support.requestCodes(app.baseUrl(), codes, sizes.rssRedirects(), 8);
-                expectOnly302(warm, "the " + sizes.rssRedirects() + " redirects before the RSS reading");
-                long rssAfterKb = Support.procStatusKb(app.process().pid(), "VmRSS");
-                Map<String, Object> appStartup = new LinkedHashMap<>();
-                appStartup.put("first_start_with_migrations_ms", firstReadyMs);
-                appStartup.put("ready_ms_runs", readyMs);
-                appStartup.put("ready_ms", median(readyMs));
-                appStartup.put("rss_ready_mb", Support.round(rssReadyKb / 1024.0, 1));
-                appStartup.put("redirects_before_rss", sizes.rssRedirects());
-                appStartup.put("rss_after_redirects_mb", Support.round(rssAfterKb / 1024.0, 1));
-                startup().put("app_service", appStartup);
-                target("start-up: app-service ready (JVM)", median(readyMs), "ms", "< 1500", median(readyMs) < 1500);
-                target("footprint: app-service RSS after " + sizes.rssRedirects() + " redirects", rssAfterKb / 1024.0, "MB", "< 250",
-                        rssAfterKb / 1024.0 < 250);
-
+                Map<String, Object> jvmFigures = appFootprint(jvm, codes, firstReadyMs);
+                startup().put("app_service", jvmFigures);
+                double jvmRss = (double) jvmFigures.get("rss_after_redirects_mb");
+                target("start-up: app-service ready (JVM)", jvm.readyMedianMs(), "ms", "< 1500", jvm.readyMedianMs() < 1500);
+                target("footprint: app-service RSS after " + sizes.rssRedirects() + " redirects (JVM)", jvmRss, "MB", "< 250", jvmRss < 250);
+                if (appNative != null) {
+                    Map<String, String> nativeEnv = new LinkedHashMap<>(env);
+                    nativeEnv.remove("JAVA_TOOL_OPTIONS");
+                    Started nat = startRepeatedly(appNative, "bench-app-native", nativeEnv, 0);
+                    nativeApp = nat.process();
+                    Map<String, Object> nativeFigures = appFootprint(nat, codes, null);
+                    startup().put("app_service_native", nativeFigures);
+                    double nativeRss = (double) nativeFigures.get("rss_after_redirects_mb");
+                    target("start-up: app-service ready (native)", nat.readyMedianMs(), "ms", "<= 100", nat.readyMedianMs() <= 100);
+                    target("footprint: app-service RSS after " + sizes.rssRedirects() + " redirects (native)", nativeRss, "MB", "<= 80",
+                            nativeRss <= 80);
+                }
                 if (sections.contains("redirect")) {
-                    redirectLoad(postgres, app, appJar.resolveSibling(QuarkusJarProcess.JVM_OPTIONS), floorJar, linksFile, codes);
+                    redirectLoad(postgres, app, nativeApp, appJvm.jvmOptions(), floorJar, linksFile, codes);
                 }
             } finally {
                 app.close();
+                if (nativeApp != null) {
+                    nativeApp.close();
+                }
             }
         }
     }
 
-    private void redirectLoad(PostgresServer postgres, QuarkusJarProcess app, Path appJvmOptions, Path floorJar, Path linksFile, List<String> codes)
-            throws Exception {
+    /** A service started {@code sizes.startups()} times after {@code unmeasured} starts; the last one is left running. */
+    record Started(ServiceProcess process, List<Long> readyMs, long firstMs, double rssReadyMb) {
+        long readyMedianMs() {
+            return median(readyMs);
+        }
+    }
+
+    private Started startRepeatedly(PackagedService service, String name, Map<String, String> env, int unmeasured) {
+        List<Long> readyMs = new ArrayList<>();
+        long first = 0;
+        ServiceProcess running = null;
+        for (int i = 0; i < unmeasured + sizes.startups(); i++) {
+            if (running != null) {
+                running.close();
+            }
+            long start = System.nanoTime();
+            running = Support.launch(service, name, env);
+            long ms = TimeUnit.NANOSECONDS.toMillis(Support.awaitOk(running.process(), running.baseUrl() + "/q/health/ready", start,
+                    Duration.ofSeconds(120), running.log()));
+            if (i < unmeasured) {
+                first = ms;
+            } else {
+                readyMs.add(ms);
+            }
+        }
+        return new Started(running, readyMs, first, Support.procStatusKb(running.process().pid(), "VmRSS") / 1024.0);
+    }
+
+    /** Start-up figures of an app-service build and its RSS after the closed-loop redirects (which it serves now). */
+    private Map<String, Object> appFootprint(Started started, List<String> codes, Long firstStartWithMigrationsMs) {
+        Map<Integer, Long> warm = Support.requestCodes(started.process().baseUrl(), codes, sizes.rssRedirects(), 8);
+        expectOnly302(warm, "the " + sizes.rssRedirects() + " redirects before the RSS reading");
+        double rssAfterMb = Support.procStatusKb(started.process().process().pid(), "VmRSS") / 1024.0;
+        Map<String, Object> figures = new LinkedHashMap<>();
+        if (firstStartWithMigrationsMs != null) {
+            figures.put("first_start_with_migrations_ms", firstStartWithMigrationsMs);
+        }
+        figures.put("ready_ms_runs", started.readyMs());
+        figures.put("ready_ms", started.readyMedianMs());
+        figures.put("rss_ready_mb", Support.round(started.rssReadyMb(), 1));
+        figures.put("redirects_before_rss", sizes.rssRedirects());
+        figures.put("rss_after_redirects_mb", Support.round(rssAfterMb, 1));
+        return figures;
+    }
+
+    private void redirectLoad(PostgresServer postgres, ServiceProcess app, ServiceProcess nativeApp, Path appJvmOptions, PackagedService floorJar,
+                              Path linksFile, List<String> codes) throws Exception {
         Map<String, String> floorEnv = Map.of("BENCH_LINKS_FILE", linksFile.toString());
         // The same JVM settings as app-service, so c/d compares the applications, not two JVM configurations.
-        QuarkusJarProcess floor = Support.launch(floorJar, "bench-floor", floorEnv, appJvmOptions);
+        ServiceProcess floor = Support.launch(floorJar, "bench-floor", floorEnv, appJvmOptions);
         List<NginxServer> nginxes = new ArrayList<>();
         try {
             awaitRedirect(floor.baseUrl() + "/" + codes.get(0), floor);
@@ -233,6 +277,11 @@ public final class Bench {
             startProxy(proxyFloor, floor.port(), false);
             startProxy(ceilingKeepalive, fixed.port(), true);
             startProxy(proxyAppKeepalive, app.port(), true);
+            NginxServer proxyNative = null;
+            if (nativeApp != null) {
+                proxyNative = nginx(nginxes, null);
+                startProxy(proxyNative, nativeApp.port(), false);
+            }
 
             Wrk wrk = new Wrk(work, codes, 2, sizes.connections());
             int pause = Integer.parseInt(System.getenv().getOrDefault("BENCH_PAUSE_SECONDS", "0"));
@@ -250,12 +299,19 @@ public final class Bench {
             // Not a target: the same two Nginx setups with the earlier, smaller upstream keepalive pool of 32 (see README).
             urls.put("f_nginx_ceiling_keepalive32", ceilingKeepalive.baseUrl());
             urls.put("g_nginx_app_keepalive32", proxyAppKeepalive.baseUrl());
+            if (nativeApp != null) {
+                // The native executable of the same app, against the same PostgreSQL and Redis, in the same rounds.
+                urls.put("h_native_app_direct", nativeApp.baseUrl());
+                urls.put("i_nginx_native_app", proxyNative.baseUrl());
+            }
+            Set<String> appRuns = urls.keySet().stream().filter(k -> k.startsWith("b_") || k.startsWith("c_") || k.startsWith("g_")
+                    || k.startsWith("h_") || k.startsWith("i_")).collect(Collectors.toSet());
 
             Map<String, List<Wrk.Result>> runs = new LinkedHashMap<>();
             long wrkClientCount = 0; // responses wrk saw from the app, (b) and (c), warm-ups included
             for (int round = 1; round <= sizes.rounds(); round++) {
                 for (Map.Entry<String, String> entry : urls.entrySet()) {
-                    boolean toApp = entry.getKey().startsWith("b_") || entry.getKey().startsWith("c_") || entry.getKey().startsWith("g_");
+                    boolean toApp = appRuns.contains(entry.getKey());
                     if (round == 1) {
                         Wrk.Result warm = wrk.run(entry.getValue(), sizes.warmupSeconds());
                         checkErrors(entry.getKey() + " warm-up", warm);
@@ -306,12 +362,18 @@ public final class Bench {
                     / bestRuns.get("f_nginx_ceiling_keepalive32").requestsPerSecond(), 3));
             redirect.put("ratio_g_over_b_keepalive32", Support.round(bestRuns.get("g_nginx_app_keepalive32").requestsPerSecond()
                     / b.requestsPerSecond(), 3));
+            if (nativeApp != null) {
+                redirect.put("ratio_native_over_jvm_direct_h_over_c", Support.round(bestRuns.get("h_native_app_direct").requestsPerSecond()
+                        / c.requestsPerSecond(), 3));
+                redirect.put("ratio_native_over_jvm_behind_nginx_i_over_b", Support.round(bestRuns.get("i_nginx_native_app").requestsPerSecond()
+                        / b.requestsPerSecond(), 3));
+            }
             long errors = runs.values().stream().flatMap(List::stream).mapToLong(Wrk.Result::errors).sum();
             redirect.put("errors_all_runs", errors);
 
             // Clicks: once the load stops, the database must hold exactly the number of 302s the app answered.
             Map<String, Object> clicks = new LinkedHashMap<>();
-            long served = redirectedMetric(app);
+            long served = redirectedMetric(app) + (nativeApp != null ? redirectedMetric(nativeApp) : 0);
             long viaNginx = countLines(proxyApp.dir().resolve("access.log"), "upstream_status=302");
             ClickTotals stored = awaitClicks(postgres, served, Duration.ofSeconds(40));
             clicks.put("app_302_responses", served);
@@ -321,8 +383,9 @@ public final class Bench {
             clicks.put("stored_daily_clicks", stored.dailyTotal());
             boolean exact = stored.linkTotal() == served && stored.dailyTotal() == served;
             // wrk stops mid-flight: up to one request per connection and run can be answered after it stopped counting.
-            long wrkRuns = (long) sizes.rounds() * 3 + 3;
-            boolean plausible = served >= wrkClientCount + sizes.rssRedirects() && served <= wrkClientCount + sizes.rssRedirects() + wrkRuns * sizes.connections();
+            long wrkRuns = (long) (sizes.rounds() + 1) * appRuns.size();
+            long closedLoop = (long) sizes.rssRedirects() * (nativeApp != null ? 2 : 1); // the RSS readings' redirects
+            boolean plausible = served >= wrkClientCount + closedLoop && served <= wrkClientCount + closedLoop + wrkRuns * sizes.connections();
             clicks.put("server_count_consistent_with_wrk", plausible);
 
             // An exact, independent count: a closed-loop client that sees every response, via Nginx and directly.
@@ -352,11 +415,15 @@ public final class Bench {
                 problems.add("clicks not exact for the closed-loop client: " + counted + " 302s, database gained " + gained);
             }
             if (!plausible) {
-                problems.add("app counted " + served + " redirects, wrk saw " + wrkClientCount + " (+" + sizes.rssRedirects() + " closed-loop)");
+                problems.add("app counted " + served + " redirects, wrk saw " + wrkClientCount + " (+" + closedLoop + " closed-loop)");
             }
             target("redirect: b/a (Nginx->app vs Nginx ceiling)", ba, "", ">= 0.85", ba >= 0.85);
             target("redirect: c/d (app vs bare Quarkus)", cd, "", ">= 0.85", cd >= 0.85);
             target("redirect: p99 of (b) at " + sizes.connections() + " connections", b.p99Millis(), "ms", "< 5", b.p99Millis() < 5);
+            if (nativeApp != null) {
+                double native_ = bestRuns.get("h_native_app_direct").requestsPerSecond() / c.requestsPerSecond();
+                target("redirect: native/JVM throughput, direct (h/c)", native_, "", ">= 0.7", native_ >= 0.7);
+            }
             target("redirect: errors (all runs)", errors, "", "0", errors == 0);
             target("redirect: clicks stored = 302 responses", exact && closedExact ? 1 : 0, "", "exact", exact && closedExact);
         } finally {
@@ -458,7 +525,7 @@ public final class Bench {
                 """;
     }
 
-    private static void awaitRedirect(String url, QuarkusJarProcess process) {
+    private static void awaitRedirect(String url, ServiceProcess process) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             if (!process.process().isAlive()) {
@@ -491,7 +558,7 @@ public final class Bench {
         }
     }
 
-    private static long redirectedMetric(QuarkusJarProcess app) {
+    private static long redirectedMetric(ServiceProcess app) {
         String metrics = Support.send(Support.get(app.baseUrl() + "/q/metrics"), Duration.ofSeconds(10)).body();
         return metrics.lines().filter(l -> l.startsWith("linkstack_redirects_total") && l.contains("outcome=\"redirected\""))
                 .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
@@ -531,7 +598,9 @@ public final class Bench {
     // ---------------------------------------------------------------------------------------------------------
 
     private void backupsAndRestore(PostgresServer postgres) throws Exception {
-        Path backupJar = root.resolve("backup-service/target/quarkus-app/quarkus-run.jar");
+        Path backupModule = root.resolve("backup-service");
+        PackagedService backupJar = PackagedService.jvm(backupModule);
+        PackagedService backupNative = PackagedService.nativeBuilt(backupModule) ? PackagedService.nativeExecutable(backupModule) : null;
         Map<String, String> pgEnv = Map.of("PGPASSWORD", PostgresServer.SUPERUSER_PASSWORD, "PGHOST", "127.0.0.1",
                 "PGPORT", String.valueOf(postgres.port()), "PGUSER", PostgresServer.SUPERUSER);
         String bin = PG_BIN.toString();
@@ -549,55 +618,56 @@ public final class Bench {
         // backup-service start-up (JVM), against the small database.
         Path smallDir = Files.createDirectories(work.resolve("backups-small"));
         Map<String, String> smallEnv = backupEnv(postgres, "pgbench_small", smallDir);
-        List<Long> readyMs = new ArrayList<>();
-        QuarkusJarProcess small = null;
-        long firstReady = 0;
-        for (int i = 0; i <= sizes.startups(); i++) {
-            long start = System.nanoTime();
-            small = Support.launch(backupJar, "bench-backup-small", smallEnv);
-            long ms = TimeUnit.NANOSECONDS.toMillis(Support.awaitOk(small.process(), small.baseUrl() + "/q/health/ready", start,
-                    Duration.ofSeconds(120), small.log()));
-            if (i == 0) {
-                firstReady = ms;
-            } else {
-                readyMs.add(ms);
-            }
-            if (i < sizes.startups()) {
-                small.close();
-            }
-        }
+        Started smallStarted = startRepeatedly(backupJar, "bench-backup-small", smallEnv, 1);
+        ServiceProcess small = smallStarted.process();
+        ServiceProcess smallNative = null;
+        ServiceProcess bigNative = null;
         try {
-            long rssReadyKb = Support.procStatusKb(small.process().pid(), "VmRSS");
             // Backup memory, small database: one warm-up backup, then the measured one.
             serviceBackup(small, "gzip", smallDir);
             Support.resetPeakRss(small.process().pid());
             long smallBackupMs = serviceBackup(small, "gzip", smallDir).millis();
             long smallPeakKb = Support.procStatusKb(small.process().pid(), "VmHWM");
-            long rssAfterKb = Support.procStatusKb(small.process().pid(), "VmRSS");
-            Map<String, Object> backupStartup = new LinkedHashMap<>();
-            backupStartup.put("first_start_ms", firstReady);
-            backupStartup.put("ready_ms_runs", readyMs);
-            backupStartup.put("ready_ms", median(readyMs));
-            backupStartup.put("rss_ready_mb", Support.round(rssReadyKb / 1024.0, 1));
-            backupStartup.put("rss_after_two_small_backups_mb", Support.round(rssAfterKb / 1024.0, 1));
-            startup().put("backup_service", backupStartup);
-            target("start-up: backup-service ready (JVM)", median(readyMs), "ms", "< 1500", median(readyMs) < 1500);
-            target("footprint: backup-service RSS after backups", rssAfterKb / 1024.0, "MB", "< 250", rssAfterKb / 1024.0 < 250);
+            double rssAfterMb = Support.procStatusKb(small.process().pid(), "VmRSS") / 1024.0;
+            startup().put("backup_service", backupFootprint(smallStarted, rssAfterMb));
+            target("start-up: backup-service ready (JVM)", smallStarted.readyMedianMs(), "ms", "< 1500", smallStarted.readyMedianMs() < 1500);
+            target("footprint: backup-service RSS after backups (JVM)", rssAfterMb, "MB", "< 250", rssAfterMb < 250);
+            if (backupNative != null) {
+                Path nativeDir = Files.createDirectories(work.resolve("backups-small-native"));
+                Started started = startRepeatedly(backupNative, "bench-backup-small-native", backupEnv(postgres, "pgbench_small", nativeDir), 1);
+                smallNative = started.process();
+                serviceBackup(smallNative, "gzip", nativeDir);
+                serviceBackup(smallNative, "gzip", nativeDir);
+                double nativeRssMb = Support.procStatusKb(smallNative.process().pid(), "VmRSS") / 1024.0;
+                startup().put("backup_service_native", backupFootprint(started, nativeRssMb));
+                target("start-up: backup-service ready (native)", started.readyMedianMs(), "ms", "<= 100", started.readyMedianMs() <= 100);
+                target("footprint: backup-service RSS after backups (native)", nativeRssMb, "MB", "<= 80", nativeRssMb <= 80);
+                smallNative.close();
+            }
             if (!backups) {
                 return;
             }
 
             Path bigDir = Files.createDirectories(work.resolve("backups-big"));
             Path rawDir = Files.createDirectories(work.resolve("raw"));
-            QuarkusJarProcess big = Support.launch(backupJar, "bench-backup-big", backupEnv(postgres, "pgbench_big", bigDir));
+            ServiceProcess big = Support.launch(backupJar, "bench-backup-big", backupEnv(postgres, "pgbench_big", bigDir));
+            Path bigNativeDir = Files.createDirectories(work.resolve("backups-big-native"));
             try {
                 Support.awaitOk(big.process(), big.baseUrl() + "/q/health/ready", System.nanoTime(), Duration.ofSeconds(120), big.log());
+                if (backupNative != null) {
+                    bigNative = Support.launch(backupNative, "bench-backup-big-native", backupEnv(postgres, "pgbench_big", bigNativeDir));
+                    Support.awaitOk(bigNative.process(), bigNative.baseUrl() + "/q/health/ready", System.nanoTime(), Duration.ofSeconds(120),
+                            bigNative.log());
+                }
                 String dumpFlags = "--format=plain --clean --if-exists --no-password";
                 List<Long> dumpOnly = new ArrayList<>();
                 List<Long> rawGzip = new ArrayList<>();
                 List<Long> svcGzip = new ArrayList<>();
                 List<Long> rawZstd = new ArrayList<>();
                 List<Long> svcZstd = new ArrayList<>();
+                List<Long> nativeGzip = new ArrayList<>();
+                List<Long> nativeZstd = new ArrayList<>();
+                ServiceBackup lastNativeGzip = null;
                 long rawGzipBytes = 0;
                 long rawZstdBytes = 0;
                 ServiceBackup lastGzip = null;
@@ -621,6 +691,13 @@ public final class Bench {
                     rawZstdBytes = Files.size(zst);
                     lastZstd = serviceBackup(big, "zstd", bigDir);
                     svcZstd.add(lastZstd.millis());
+                    if (bigNative != null) {
+                        lastNativeGzip = serviceBackup(bigNative, "gzip", bigNativeDir);
+                        nativeGzip.add(lastNativeGzip.millis());
+                        nativeZstd.add(serviceBackup(bigNative, "zstd", bigNativeDir).millis());
+                        System.out.printf(Locale.ROOT, "  round %d, native: gzip %.1f s, zstd %.1f s%n", round, nativeGzip.get(round - 1) / 1000.0,
+                                nativeZstd.get(round - 1) / 1000.0);
+                    }
                     System.out.printf(Locale.ROOT, "  round %d: gzip raw %.1f s, service %.1f s; zstd raw %.1f s, service %.1f s%n", round,
                             rawGzip.get(round - 1) / 1000.0, svcGzip.get(round - 1) / 1000.0, rawZstd.get(round - 1) / 1000.0, svcZstd.get(round - 1) / 1000.0);
                 }
@@ -649,6 +726,14 @@ public final class Bench {
                 backup.put("service_gzip_mb", mb(lastGzip.bytes()));
                 backup.put("raw_zstd_mb", mb(rawZstdBytes));
                 backup.put("service_zstd_mb", mb(lastZstd.bytes()));
+                if (bigNative != null) {
+                    backup.put("native_gzip_ms_runs", nativeGzip);
+                    backup.put("native_zstd_ms_runs", nativeZstd);
+                    backup.put("ratio_gzip_native_over_raw", Support.round((double) min(nativeGzip) / rg, 3));
+                    backup.put("ratio_zstd_native_over_raw", Support.round((double) min(nativeZstd) / rz, 3));
+                    target("backup: gzip native service/raw", (double) min(nativeGzip) / rg, "", "<= 1.05", (double) min(nativeGzip) / rg <= 1.05);
+                    target("backup: zstd native service/raw", (double) min(nativeZstd) / rz, "", "<= 1.05", (double) min(nativeZstd) / rz <= 1.05);
+                }
                 results.put("backup", backup);
                 target("backup: gzip service/raw", (double) sg / rg, "", "<= 1.05", (double) sg / rg <= 1.05);
                 target("backup: zstd service/raw", (double) sz / rz, "", "<= 1.05", (double) sz / rz <= 1.05);
@@ -665,27 +750,50 @@ public final class Bench {
                 results.put("memory", memory);
                 target("backup memory: peak RSS big - small", diffMb, "MB", "< 20", diffMb < 20);
 
-                restore(postgres, big, lastGzip, pgEnv);
+                restore(postgres, big, lastGzip, bigNative, lastNativeGzip, pgEnv);
             } finally {
                 big.close();
             }
         } finally {
             small.close();
+            if (smallNative != null) {
+                smallNative.close();
+            }
+            if (bigNative != null) {
+                bigNative.close();
+            }
         }
     }
 
-    private void restore(PostgresServer postgres, QuarkusJarProcess big, ServiceBackup backup, Map<String, String> pgEnv) throws Exception {
+    private static Map<String, Object> backupFootprint(Started started, double rssAfterMb) {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("first_start_ms", started.firstMs());
+        figures.put("ready_ms_runs", started.readyMs());
+        figures.put("ready_ms", started.readyMedianMs());
+        figures.put("rss_ready_mb", Support.round(started.rssReadyMb(), 1));
+        figures.put("rss_after_two_small_backups_mb", Support.round(rssAfterMb, 1));
+        return figures;
+    }
+
+    private void restore(PostgresServer postgres, ServiceProcess big, ServiceBackup backup, ServiceProcess bigNative, ServiceBackup nativeBackup,
+                         Map<String, String> pgEnv) throws Exception {
         step("restore of " + backup.id() + " (" + mb(backup.bytes()) + " MB gzip)");
         Path file = Path.of(backup.file());
         String bin = PG_BIN.toString();
         long rawMs = Support.timedShell(bin + "/createdb restore_raw && gunzip -c " + file + " | " + bin
                 + "/psql -X -q -v ON_ERROR_STOP=1 --single-transaction -d restore_raw > /dev/null", pgEnv, Duration.ofMinutes(60));
         long start = System.nanoTime();
-        Support.Reply reply = Support.send(Support.postJson(big.baseUrl() + "/api/backups/" + backup.id() + "/restore",
-                Map.of("database", "restore_svc", "confirm", "restore_svc")).header("Authorization", "Bearer " + API_TOKEN), Duration.ofMinutes(60));
+        Support.Reply reply = restoreThrough(big, backup, "restore_svc");
         long svcMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        if (reply.status() != 200) {
-            throw new IllegalStateException("restore through the service: " + reply.status() + " " + reply.body());
+        Long nativeMs = null;
+        if (bigNative != null) {
+            long nativeStart = System.nanoTime();
+            Support.Reply nativeReply = restoreThrough(bigNative, nativeBackup, "restore_native");
+            nativeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nativeStart);
+            if (!nativeReply.json().get("tables").equals(reply.json().get("tables"))) {
+                problems.add("native restore reports other row counts: " + nativeReply.body() + " vs " + reply.body());
+            }
+            postgres.execute("postgres", "DROP DATABASE restore_native");
         }
         Map<String, Long> source = rowCounts(postgres, "pgbench_big");
         long countStart = System.nanoTime(); // the first scan after a bulk load: what the service adds to report row counts
@@ -707,6 +815,11 @@ public final class Bench {
         restore.put("row_count_after_raw_restore_ms", rawCountMs);
         restore.put("ratio_service_over_raw_plus_row_count", Support.round((double) svcMs / (rawMs + rawCountMs), 3));
         restore.put("rows", source);
+        if (nativeMs != null) {
+            restore.put("native_service_ms", nativeMs);
+            restore.put("ratio_native_over_raw", Support.round((double) nativeMs / rawMs, 3));
+            target("restore: native service/raw", (double) nativeMs / rawMs, "", "<= 1.05", (double) nativeMs / rawMs <= 1.05);
+        }
         results.put("restore", restore);
         target("restore: service/raw", (double) svcMs / rawMs, "", "<= 1.05", (double) svcMs / rawMs <= 1.05);
     }
@@ -714,8 +827,17 @@ public final class Bench {
     record ServiceBackup(String id, long millis, long bytes, String file) {
     }
 
+    private static Support.Reply restoreThrough(ServiceProcess service, ServiceBackup backup, String database) {
+        Support.Reply reply = Support.send(Support.postJson(service.baseUrl() + "/api/backups/" + backup.id() + "/restore",
+                Map.of("database", database, "confirm", database)).header("Authorization", "Bearer " + API_TOKEN), Duration.ofMinutes(60));
+        if (reply.status() != 200) {
+            throw new IllegalStateException("restore through " + service.baseUrl() + ": " + reply.status() + " " + reply.body());
+        }
+        return reply;
+    }
+
     /** Triggers a backup through the API and waits (polling every 20 ms) until its job is done. */
-    private ServiceBackup serviceBackup(QuarkusJarProcess service, String format, Path dir) {
+    private ServiceBackup serviceBackup(ServiceProcess service, String format, Path dir) {
         String api = service.baseUrl() + "/api/backups";
         long start = System.nanoTime();
         Support.Reply accepted = Support.send(Support.postJson(api, Map.of("format", format)).header("Authorization", "Bearer " + API_TOKEN),
@@ -813,6 +935,10 @@ public final class Bench {
                     ((Number) run.get("p99_ms")).doubleValue(), run.get("errors"))));
             out.append(String.format(Locale.ROOT, "   b/a = %s   c/d = %s   (e/a = %s: bare Quarkus behind the same Nginx)%n", r.get("ratio_b_over_a"),
                     r.get("ratio_c_over_d"), r.get("ratio_e_over_a")));
+            if (r.get("ratio_native_over_jvm_direct_h_over_c") != null) {
+                out.append(String.format(Locale.ROOT, "   native executable vs JVM: direct h/c = %s, behind Nginx i/b = %s%n",
+                        r.get("ratio_native_over_jvm_direct_h_over_c"), r.get("ratio_native_over_jvm_behind_nginx_i_over_b")));
+            }
             out.append(String.format(Locale.ROOT, "   upstream keepalive 32 (the earlier setting) instead of 256: g/f = %s, g/b = %s (not a target)%n",
                     r.get("ratio_g_over_f_keepalive32"), r.get("ratio_g_over_b_keepalive32")));
             Map<String, Object> clicks = (Map<String, Object>) r.get("clicks");
@@ -829,6 +955,11 @@ public final class Bench {
             out.append(String.format(Locale.ROOT, "   zstd: raw pg_dump|zstd %.1f s (%s MB), service %.1f s (%s MB), ratio %s; service gzip/zstd time %sx%n%n",
                     ((Number) b.get("raw_zstd_ms")).doubleValue() / 1000, b.get("raw_zstd_mb"), ((Number) b.get("service_zstd_ms")).doubleValue() / 1000,
                     b.get("service_zstd_mb"), b.get("ratio_zstd_service_over_raw"), b.get("service_gzip_over_zstd")));
+            if (b.get("ratio_gzip_native_over_raw") != null) {
+                out.setLength(out.length() - 1); // the section's blank line comes after the native figures
+                out.append(String.format(Locale.ROOT, "   native service: gzip %s s (runs), ratio %s; zstd %s s (runs), ratio %s%n%n",
+                        b.get("native_gzip_ms_runs"), b.get("ratio_gzip_native_over_raw"), b.get("native_zstd_ms_runs"), b.get("ratio_zstd_native_over_raw")));
+            }
         }
         if (results.get("memory") instanceof Map<?, ?> m) {
             out.append(String.format(Locale.ROOT, "3. Backup memory: peak RSS %s MB (%s MB db) vs %s MB (%s MB db): difference %s MB%n%n",
@@ -841,15 +972,28 @@ public final class Bench {
             out.append(String.format(Locale.ROOT, "   the service also counts every table's rows: the same counts after the raw restore took %.1f s"
                     + " (service / (raw + count) = %s)%n%n", ((Number) rs.get("row_count_after_raw_restore_ms")).doubleValue() / 1000,
                     rs.get("ratio_service_over_raw_plus_row_count")));
+            if (rs.get("native_service_ms") != null) {
+                out.setLength(out.length() - 1);
+                out.append(String.format(Locale.ROOT, "   native service: %.1f s, ratio %s%n%n", ((Number) rs.get("native_service_ms")).doubleValue() / 1000,
+                        rs.get("ratio_native_over_raw")));
+            }
         }
         if (results.get("startup") instanceof Map<?, ?> s) {
-            out.append("5. Start-up to /q/health/ready UP and footprint (JVM, each service's src/main/jvm/jvm.options)\n");
+            out.append("5. Start-up to /q/health/ready UP and footprint (JVM with each service's src/main/jvm/jvm.options; native executable)\n");
             if (s.get("app_service") instanceof Map<?, ?> a) {
                 out.append(String.format(Locale.ROOT, "   app-service:    ready %s ms (runs %s; first start with migrations %s ms), RSS %s MB after %s redirects%n",
                         a.get("ready_ms"), a.get("ready_ms_runs"), a.get("first_start_with_migrations_ms"), a.get("rss_after_redirects_mb"), a.get("redirects_before_rss")));
             }
             if (s.get("backup_service") instanceof Map<?, ?> a) {
                 out.append(String.format(Locale.ROOT, "   backup-service: ready %s ms (runs %s), RSS %s MB after two small backups%n",
+                        a.get("ready_ms"), a.get("ready_ms_runs"), a.get("rss_after_two_small_backups_mb")));
+            }
+            if (s.get("app_service_native") instanceof Map<?, ?> a) {
+                out.append(String.format(Locale.ROOT, "   app-service native:    ready %s ms (runs %s), RSS %s MB after %s redirects%n",
+                        a.get("ready_ms"), a.get("ready_ms_runs"), a.get("rss_after_redirects_mb"), a.get("redirects_before_rss")));
+            }
+            if (s.get("backup_service_native") instanceof Map<?, ?> a) {
+                out.append(String.format(Locale.ROOT, "   backup-service native: ready %s ms (runs %s), RSS %s MB after two small backups%n",
                         a.get("ready_ms"), a.get("ready_ms_runs"), a.get("rss_after_two_small_backups_mb")));
             }
             out.append("   native: ").append(results.get("native")).append("\n\n");
@@ -892,11 +1036,15 @@ public final class Bench {
         return machine;
     }
 
-    private static String nativeNote() {
-        boolean available = Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
-                .anyMatch(dir -> Files.isExecutable(Path.of(dir, "native-image")));
-        return available ? "native-image found but not measured by bench/run (build with ./mvnw package -Dnative and compare by hand)"
-                : "not measured: no GraalVM/Mandrel native-image on this machine";
+    private String nativeNote() {
+        List<String> measured = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (String module : List.of("app-service", "backup-service")) {
+            (PackagedService.nativeBuilt(root.resolve(module)) ? measured : missing).add(module);
+        }
+        return (measured.isEmpty() ? "" : "measured the native executables of " + String.join(", ", measured) + " side by side with the JVM")
+                + (measured.isEmpty() || missing.isEmpty() ? "" : "; ")
+                + (missing.isEmpty() ? "" : "no native executable of " + String.join(", ", missing) + " (build with -Dnative, see README)");
     }
 
     private static void step(String what) {

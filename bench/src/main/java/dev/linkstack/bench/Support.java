@@ -3,7 +3,8 @@ package dev.linkstack.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.linkstack.testing.Processes;
-import dev.linkstack.testing.QuarkusJarProcess;
+import dev.linkstack.testing.PackagedService;
+import dev.linkstack.testing.ServiceProcess;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -206,14 +207,14 @@ final class Support {
         }
     }
 
-    /** Launches a packaged Quarkus jar with its own JVM options (its module's src/main/jvm/jvm.options, as production). */
-    static QuarkusJarProcess launch(Path jar, String name, Map<String, String> env) {
-        return QuarkusJarProcess.launch(jar, name, env);
+    /** Launches a packaged service (jar with its module's src/main/jvm/jvm.options, or the native executable), as production. */
+    static ServiceProcess launch(PackagedService service, String name, Map<String, String> env) {
+        return ServiceProcess.launch(service, name, env);
     }
 
-    /** Launches a packaged Quarkus jar with another application's JVM options (the floor under app-service's). */
-    static QuarkusJarProcess launch(Path jar, String name, Map<String, String> env, Path jvmOptions) {
-        return QuarkusJarProcess.launch(jar, name, env, List.of(), jvmOptions);
+    /** Launches a packaged jar with another application's JVM options (the floor under app-service's). */
+    static ServiceProcess launch(PackagedService service, String name, Map<String, String> env, Path jvmOptions) {
+        return ServiceProcess.launch(service, name, env, List.of(), jvmOptions);
     }
 
     static double round(double value, int digits) {

@@ -144,8 +144,8 @@ public final class DeploymentModel {
                 .limits("128m", "0.5"));
 
         services.add(new Service("backup")
-                .image("linkstack/backup-service:" + VERSION.reference())
-                .build(REPOSITORY_ROOT_FROM_DEPLOY, "backup-service/src/main/docker/Dockerfile.jvm-multistage")
+                .image("linkstack/backup-service-native:" + VERSION.reference())
+                .build(REPOSITORY_ROOT_FROM_DEPLOY, "backup-service/src/main/docker/Dockerfile.native-multistage")
                 .user("1001")
                 .env("BACKUP_DB_HOST", "postgres")
                 .env("BACKUP_DB_PORT", "5432")
@@ -174,7 +174,8 @@ public final class DeploymentModel {
                 // reached with docker compose exec.
                 .networks(BACKEND_NETWORK, EGRESS_NETWORK)
                 .dependsOnHealthy("postgres")
-                .healthcheck(List.of("CMD", "curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:8080/q/health/live"), "30s", "5s", 3, "30s")
+                // The native executable probes its own readiness, as the app instances do.
+                .healthcheck(List.of("CMD", "./application", "healthcheck"), "30s", "5s", 3, "30s")
                 .stopGracePeriod("60s")
                 .limits("512m", "1.0"));
 

@@ -209,7 +209,7 @@ public final class KubernetesManifests {
         Map<String, String> labels = Map.of(NAME_LABEL, BACKUP);
         Container container = new ContainerBuilder()
                 .withName(BACKUP)
-                .withImage("linkstack/backup-service:latest")
+                .withImage("linkstack/backup-service-native:latest")
                 .addNewEnvFrom().withNewConfigMapRef().withName("backup-config").endConfigMapRef().endEnvFrom()
                 .withEnv(secretEnv("BACKUP_DB_PASSWORD", "DB_PASSWORD"), secretEnv("BACKUP_API_TOKEN", "BACKUP_API_TOKEN"))
                 .addNewPort().withName("http").withContainerPort(8080).endPort()
@@ -372,7 +372,7 @@ public final class KubernetesManifests {
         k.put("configMapGenerator", List.of(ordered("name", "app-config", "behavior", "merge", "literals", settings)));
         k.put("images", List.of(
                 ordered("name", "linkstack/app-service-native", "newTag", "latest"),
-                ordered("name", "linkstack/backup-service", "newTag", "latest")));
+                ordered("name", "linkstack/backup-service-native", "newTag", "latest")));
         if (!name.equals("prod")) {
             // One app pod is enough to develop against; the budget must then allow evicting it.
             k.put("patches", List.of(

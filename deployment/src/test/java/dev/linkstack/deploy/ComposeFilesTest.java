@@ -121,6 +121,15 @@ class ComposeFilesTest {
     }
 
     @Test
+    void productionRunsTheBackupServiceNativeWithItsOwnHealthCheck() {
+        JsonNode backup = RepositoryFiles.yaml(PRODUCTION).at("/services/backup");
+        assertTrue(backup.path("image").asText().contains("backup-service-native"), "the backup-service runs its native image");
+        assertEquals("backup-service/src/main/docker/Dockerfile.native-multistage", backup.at("/build/dockerfile").asText());
+        assertEquals("./application", backup.at("/healthcheck/test/1").asText(), "checks itself without curl");
+        assertEquals("healthcheck", backup.at("/healthcheck/test/2").asText());
+    }
+
+    @Test
     void postgresRedisAndBackupsKeepTheirDataOutsideContainers() {
         JsonNode compose = RepositoryFiles.yaml(PRODUCTION);
         assertEquals("postgres:16-alpine", compose.at("/services/postgres/image").asText());

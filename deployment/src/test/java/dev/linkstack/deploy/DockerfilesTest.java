@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -91,6 +92,42 @@ class DockerfilesTest {
     }
 
     @Test
+    void nativeSourceBuildsUseTheBuilderImageTheModulesAreConfiguredWith() {
+        for (String module : List.of("app-service", "backup-service")) {
+            String configured = RepositoryFiles.read(module + "/src/main/resources/application.properties").lines()
+                    .filter(line -> line.startsWith("quarkus.native.builder-image=")).map(line -> line.substring(line.indexOf('=') + 1))
+                    .findFirst().orElseThrow(() -> new AssertionError(module + " pins no quarkus.native.builder-image"));
+            assertTrue(configured.endsWith(":jdk-25"), module + ": the builder is GraalVM/Mandrel 25, like the toolchain the tests build with: " + configured);
+            String text = RepositoryFiles.read(module + "/src/main/docker/Dockerfile.native-multistage");
+            assertEquals(configured, all(FROM, text).get(0), module + ": the image builds with the same builder as -Dnative");
+        }
+    }
+
+    @Test
+    void theNativeBackupImagesCarryThePostgresClients14To17AndTheCommandLine() {
+        for (String file : List.of("backup-service/src/main/docker/Dockerfile.native", "backup-service/src/main/docker/Dockerfile.native-multistage")) {
+            String text = RepositoryFiles.read(file);
+            assertTrue(text.contains("ARG PG_CLIENT_VERSION=16"), file + ": pg_dump of the production server's major version");
+            for (String major : List.of("14", "15", "17")) {
+                assertTrue(text.contains("postgresql-client-" + major), file + " lacks the PostgreSQL " + major + " client");
+            }
+            assertTrue(text.contains("postgresql-client-${PG_CLIENT_VERSION}"), file);
+            assertTrue(text.contains("ln -s /work/application /usr/local/bin/backup-service"), file + ": `backup-service <command>` as in the JVM image");
+            assertTrue(text.contains("CMD [\"./application\", \"healthcheck\"]"), file + " checks itself without curl");
+        }
+    }
+
+    @Test
+    void backupImagesInstallZstdJniSoZstdBackupsWorkWithANoexecTmp() {
+        for (String file : List.of("backup-service/src/main/docker/Dockerfile.jvm", "backup-service/src/main/docker/Dockerfile.jvm-multistage",
+                "backup-service/src/main/docker/Dockerfile.native", "backup-service/src/main/docker/Dockerfile.native-multistage")) {
+            String text = RepositoryFiles.read(file);
+            assertTrue(text.contains("target/zstd-jni/linux/amd64/libzstd-jni-*.so /usr/local/lib/libzstd-jni.so"), file + " installs no zstd-jni library");
+            assertTrue(text.contains("BACKUP_ZSTD_LIBRARY=/usr/local/lib/libzstd-jni.so"), file + " does not name it");
+        }
+    }
+
+    @Test
     void jvmImagesRunWithTheJvmOptionsTheTestsAndBenchmarksUse() {
         for (String module : List.of("app-service", "backup-service")) {
             assertTrue(RepositoryFiles.read(module + "/src/main/jvm/jvm.options").contains("-XX:SharedArchiveFile=app-cds.jsa"), module);
@@ -98,7 +135,7 @@ class DockerfilesTest {
         for (String file : List.of("app-service/src/main/docker/Dockerfile.jvm", "backup-service/src/main/docker/Dockerfile.jvm",
                 "backup-service/src/main/docker/Dockerfile.jvm-multistage")) {
             String text = RepositoryFiles.read(file);
-            // QuarkusJarProcess (tests, bench/run) starts java @jvm.options in quarkus-app: the image must run the same.
+            // PackagedService (tests, bench/run) starts java @jvm.options in quarkus-app: the image must run the same.
             assertTrue(text.contains("target/quarkus-app/jvm.options /deployments/"), file + " does not ship jvm.options");
             assertTrue(text.contains("\"@jvm.options\"") || text.contains("java @/deployments/jvm.options"), file + " does not run with jvm.options");
             assertFalse(text.contains("JAVA_OPTS"), file + ": JVM options belong in src/main/jvm/jvm.options");

@@ -3,7 +3,7 @@ package dev.linkstack.deploy;
 import dev.linkstack.testing.NginxServer;
 import dev.linkstack.testing.PostgresServer;
 import dev.linkstack.testing.Processes;
-import dev.linkstack.testing.QuarkusJarProcess;
+import dev.linkstack.testing.ServiceProcess;
 import dev.linkstack.testing.RedisServer;
 import dev.linkstack.testing.ReliabilityReport;
 import org.junit.jupiter.api.AfterAll;
@@ -64,7 +64,7 @@ class FaultsUnderLoadIT {
         }
         // Warm every instance's caches, then start each scenario from settled counts.
         for (String code : codes) {
-            for (QuarkusJarProcess app : topology.apps()) {
+            for (ServiceProcess app : topology.apps()) {
                 assertEquals(302, Http.get(app.baseUrl() + "/" + code).status());
             }
         }
@@ -242,7 +242,7 @@ class FaultsUnderLoadIT {
         return topology.storedClicks();
     }
 
-    private static boolean awaitReadiness(QuarkusJarProcess app, int status, Duration timeout) {
+    private static boolean awaitReadiness(ServiceProcess app, int status, Duration timeout) {
         return awaitStatus(app.baseUrl() + "/q/health/ready", status, timeout) == status;
     }
 

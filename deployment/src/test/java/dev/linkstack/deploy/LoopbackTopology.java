@@ -3,7 +3,8 @@ package dev.linkstack.deploy;
 import dev.linkstack.testing.FreePort;
 import dev.linkstack.testing.NginxServer;
 import dev.linkstack.testing.PostgresServer;
-import dev.linkstack.testing.QuarkusJarProcess;
+import dev.linkstack.testing.PackagedService;
+import dev.linkstack.testing.ServiceProcess;
 import dev.linkstack.testing.RedisServer;
 
 import java.nio.file.Path;
@@ -20,12 +21,12 @@ import java.util.Map;
 
 /**
  * The production topology as processes on loopback: PostgreSQL (the installed one, so its pg_dump matches), Redis with
- * a password and AOF, {@link DeploymentModel#APP_INSTANCES} packaged app instances in the prod profile, and Nginx
+ * a password and AOF, {@link DeploymentModel#APP_INSTANCES} packaged app instances (jar, or native executable in a native build) in the prod profile, and Nginx
  * with the generated configuration in front of them. Each instance keeps its port across restarts, as a container
  * keeps its address.
  */
 final class LoopbackTopology implements AutoCloseable {
-    static final Path APP_JAR = RepositoryFiles.path("app-service/target/quarkus-app/quarkus-run.jar");
+    static final PackagedService APP = PackagedService.of(RepositoryFiles.path("app-service"));
     static final String DB = "linkstack";
     static final String DB_USER = "linkstack";
 
@@ -36,7 +37,7 @@ final class LoopbackTopology implements AutoCloseable {
     private final String dbPassword;
     private final Map<String, String> extraAppEnv;
     private final List<Integer> appPorts = new ArrayList<>();
-    private final QuarkusJarProcess[] apps = new QuarkusJarProcess[DeploymentModel.APP_INSTANCES];
+    private final ServiceProcess[] apps = new ServiceProcess[DeploymentModel.APP_INSTANCES];
 
     /** Starts everything and waits until every instance is ready. */
     LoopbackTopology(String name, Map<String, String> extraAppEnv) {
@@ -55,11 +56,11 @@ final class LoopbackTopology implements AutoCloseable {
                 nginx.dir().toString(), nginx.dir().resolve("access.log").toString(), nginx.dir().resolve("error.log").toString()), ""));
     }
 
-    QuarkusJarProcess app(int index) {
+    ServiceProcess app(int index) {
         return apps[index];
     }
 
-    List<QuarkusJarProcess> apps() {
+    List<ServiceProcess> apps() {
         return List.of(apps);
     }
 
@@ -81,12 +82,12 @@ final class LoopbackTopology implements AutoCloseable {
         env.put("SESSION_COOKIE_SECURE", "false");
         env.put("CLICK_FLUSH_INTERVAL", "1s");
         env.putAll(extraAppEnv);
-        apps[index] = QuarkusJarProcess.launch(APP_JAR, name + "-app-" + (index + 1), env);
+        apps[index] = ServiceProcess.launch(APP, name + "-app-" + (index + 1), env);
     }
 
     /** SIGTERM to every running instance, then fresh processes on the same ports: what an update does. */
     void restartApps() throws InterruptedException {
-        for (QuarkusJarProcess app : apps) {
+        for (ServiceProcess app : apps) {
             if (app.process().isAlive()) {
                 app.terminate(Duration.ofSeconds(30));
             }
@@ -116,7 +117,7 @@ final class LoopbackTopology implements AutoCloseable {
 
     @Override
     public void close() {
-        for (QuarkusJarProcess app : apps) {
+        for (ServiceProcess app : apps) {
             if (app != null) {
                 app.close();
             }

@@ -3,7 +3,8 @@ package dev.linkstack.deploy;
 import dev.linkstack.testing.NetworkNamespaces;
 import dev.linkstack.testing.PostgresServer;
 import dev.linkstack.testing.Processes;
-import dev.linkstack.testing.QuarkusJarProcess;
+import dev.linkstack.testing.PackagedService;
+import dev.linkstack.testing.ServiceProcess;
 import dev.linkstack.testing.ReliabilityReport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,8 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * other by service name as in Compose. From outside, only Nginx may answer.
  */
 class NetworkIsolationIT {
-    private static final Path APP_JAR = RepositoryFiles.path("app-service/target/quarkus-app/quarkus-run.jar");
-    private static final Path BACKUP_JAR = RepositoryFiles.path("backup-service/target/quarkus-app/quarkus-run.jar");
+    private static final PackagedService APP = PackagedService.of(RepositoryFiles.path("app-service"));
+    private static final PackagedService BACKUP = PackagedService.of(RepositoryFiles.path("backup-service"));
     /** The network standing for the host's published ports; "outside" and every service that publishes a port. */
     private static final String PUBLISHED = "published";
     private static final String OUTSIDE = "outside";
@@ -56,7 +57,7 @@ class NetworkIsolationIT {
     private static NetworkNamespaces net;
     private static PostgresServer postgres;
     private static final List<Process> daemons = new ArrayList<>();
-    private static final List<QuarkusJarProcess> services = new ArrayList<>();
+    private static final List<ServiceProcess> services = new ArrayList<>();
     private static Path workDir;
 
     @BeforeAll
@@ -80,7 +81,7 @@ class NetworkIsolationIT {
             if (service.name().startsWith("app-")) {
                 Map<String, String> env = resolve(service.environment());
                 env.put("PORT", String.valueOf(DeploymentModel.APP_PORT));
-                services.add(QuarkusJarProcess.launch(APP_JAR, service.name(), env, net.exec(service.name())));
+                services.add(ServiceProcess.launch(APP, service.name(), env, net.exec(service.name())));
             }
         }
         Map<String, String> backupEnv = resolve(MODEL.service("backup").environment());
@@ -88,8 +89,8 @@ class NetworkIsolationIT {
         backupEnv.put("BACKUP_DIR", backups.toString()); // the host-mounted folder
         backupEnv.put("BACKUP_PG_BIN_DIR", postgres.binDir());
         backupEnv.put("PORT", "8080");
-        services.add(QuarkusJarProcess.launch(BACKUP_JAR, "backup", backupEnv, net.exec("backup")));
-        for (QuarkusJarProcess service : services) {
+        services.add(ServiceProcess.launch(BACKUP, "backup", backupEnv, net.exec("backup")));
+        for (ServiceProcess service : services) {
             awaitReadyInside(service);
         }
         startNginx();
@@ -97,7 +98,7 @@ class NetworkIsolationIT {
 
     @AfterAll
     static void tearDown() {
-        services.forEach(QuarkusJarProcess::close);
+        services.forEach(ServiceProcess::close);
         for (Process daemon : daemons) {
             daemon.destroy();
             try {
@@ -228,7 +229,7 @@ class NetworkIsolationIT {
         awaitPortInside("nginx", DeploymentModel.NGINX_PORT);
     }
 
-    private static void awaitReadyInside(QuarkusJarProcess service) {
+    private static void awaitReadyInside(ServiceProcess service) {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         String name = hostOf(service);
         while (System.nanoTime() < deadline) {
@@ -243,7 +244,7 @@ class NetworkIsolationIT {
         throw new IllegalStateException(name + " not ready:\n" + service.log());
     }
 
-    private static String hostOf(QuarkusJarProcess service) {
+    private static String hostOf(ServiceProcess service) {
         int index = services.indexOf(service);
         return index < DeploymentModel.APP_INSTANCES ? DeploymentModel.appInstanceName(index + 1) : "backup";
     }

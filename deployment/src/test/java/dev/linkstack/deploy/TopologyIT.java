@@ -2,7 +2,8 @@ package dev.linkstack.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.linkstack.testing.PostgresServer;
-import dev.linkstack.testing.QuarkusJarProcess;
+import dev.linkstack.testing.PackagedService;
+import dev.linkstack.testing.ServiceProcess;
 import dev.linkstack.testing.NginxServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,14 +35,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TopologyIT {
-    private static final Path BACKUP_JAR = RepositoryFiles.path("backup-service/target/quarkus-app/quarkus-run.jar");
+    private static final PackagedService BACKUP = PackagedService.of(RepositoryFiles.path("backup-service"));
     private static final String DB = LoopbackTopology.DB;
     private static final String BACKUP_TOKEN = "topology-backup-token";
     private static final String PASSWORD = "topology-user-password";
 
     private static LoopbackTopology topology;
     private static NginxServer nginx;
-    private static QuarkusJarProcess backup;
+    private static ServiceProcess backup;
     private static Path backupDir;
 
     private static String session;
@@ -64,7 +65,7 @@ class TopologyIT {
         backupEnv.put("BACKUP_DIR", backupDir.toString());
         backupEnv.put("BACKUP_PG_BIN_DIR", postgres.binDir());
         backupEnv.put("BACKUP_CRON", "off");
-        backup = QuarkusJarProcess.start(BACKUP_JAR, "backup", backupEnv);
+        backup = ServiceProcess.start(BACKUP, "backup", backupEnv);
     }
 
     @AfterAll
@@ -103,7 +104,7 @@ class TopologyIT {
     @Test
     @Order(2)
     void theSameSessionWorksOnEveryInstance() {
-        for (QuarkusJarProcess app : topology.apps()) {
+        for (ServiceProcess app : topology.apps()) {
             Http.Reply me = Http.get(app.baseUrl() + "/api/auth/me", "Cookie", cookie());
             assertEquals(200, me.status(), app.baseUrl() + ": " + me.body());
         }

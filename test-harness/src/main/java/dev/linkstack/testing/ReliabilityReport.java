@@ -28,7 +28,9 @@ public final class ReliabilityReport {
      */
     public static synchronized void record(String check, String load, String failures, String dataLost) {
         Path file = file();
-        String row = String.join("\t", clean(check), clean(load), clean(failures), clean(dataLost)) + "\n";
+        // Checks run against the native executables get rows of their own.
+        String label = "native".equals(System.getProperty(PackagedService.PROPERTY)) ? check + " (native)" : check;
+        String row = String.join("\t", clean(label), clean(load), clean(failures), clean(dataLost)) + "\n";
         try {
             Files.createDirectories(file.getParent());
             if (!Files.exists(file)) {

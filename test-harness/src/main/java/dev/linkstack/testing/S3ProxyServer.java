@@ -41,7 +41,7 @@ public final class S3ProxyServer implements AutoCloseable {
                     "s3proxy.credential=" + SECRET_KEY,
                     "jclouds.provider=filesystem",
                     "jclouds.filesystem.basedir=" + data) + "\n");
-            process = new ProcessBuilder(List.of(QuarkusJarProcess.javaExecutable(), "-Xmx256m", "-jar", jar.toString(), "--properties", properties.toString()))
+            process = new ProcessBuilder(List.of(PackagedService.javaExecutable(), "-Xmx256m", "-jar", jar.toString(), "--properties", properties.toString()))
                     .redirectErrorStream(true).redirectOutput(root.resolve("s3proxy.log").toFile()).start();
             Processes.waitForPort(port, Duration.ofSeconds(60));
             return this;

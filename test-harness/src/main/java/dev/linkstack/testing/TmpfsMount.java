@@ -34,12 +34,21 @@ public final class TmpfsMount implements AutoCloseable {
 
     /** Mounts a tmpfs of the given size (e.g. "2m") over {@code dir}, writable or read-only. */
     public static TmpfsMount mount(Path dir, String size, boolean readOnly) {
+        return mount(dir, size, readOnly ? ",ro" : "");
+    }
+
+    /** A writable tmpfs whose files cannot be executed or mapped as code, as Docker mounts a Compose {@code tmpfs}. */
+    public static TmpfsMount mountNoexec(Path dir, String size) {
+        return mount(dir, size, ",noexec,nosuid,nodev,mode=1777");
+    }
+
+    private static TmpfsMount mount(Path dir, String size, String extraOptions) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        String options = "size=" + size + ",mode=0755" + (readOnly ? ",ro" : "");
+        String options = "size=" + size + (extraOptions.contains("mode=") ? "" : ",mode=0755") + extraOptions;
         Processes.run(Duration.ofSeconds(20), List.of("mount", "-t", "tmpfs", "-o", options, "tmpfs", dir.toString()));
         return new TmpfsMount(dir);
     }

@@ -9,7 +9,9 @@ import java.util.HexFormat;
 
 /** Random secrets handed to clients and the digests we store instead of them. */
 public final class Secrets {
-    private static final SecureRandom RANDOM = new SecureRandom();
+    // Created on first use, not in a static initialiser: a native image initialises classes at build time, and a
+    // SecureRandom seeded there would be frozen into the executable (native-image refuses it).
+    private static volatile SecureRandom random;
 
     private Secrets() {
     }
@@ -17,8 +19,21 @@ public final class Secrets {
     /** URL-safe random string carrying the given number of random bytes. */
     public static String random(int bytes) {
         byte[] buffer = new byte[bytes];
-        RANDOM.nextBytes(buffer);
+        generator().nextBytes(buffer);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(buffer);
+    }
+
+    private static SecureRandom generator() {
+        SecureRandom current = random;
+        if (current == null) {
+            synchronized (Secrets.class) {
+                if (random == null) {
+                    random = new SecureRandom();
+                }
+                current = random;
+            }
+        }
+        return current;
     }
 
     /**

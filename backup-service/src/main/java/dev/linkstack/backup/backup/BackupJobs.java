@@ -184,7 +184,9 @@ public class BackupJobs {
             metrics.failed();
             result = job.failed(clock.instant(), e.getMessage());
             LOG.errorf("backup %s failed: %s", job.id(), e.getMessage());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
+            // A LinkageError: a library that cannot load (zstd-jni's native code). It fails this backup, and the job
+            // still ends, so whoever waits for it (the CLI, the API) is told instead of waiting forever.
             metrics.failed();
             result = job.failed(clock.instant(), "unexpected failure: " + e.getMessage());
             LOG.errorf(e, "backup %s failed", job.id());

@@ -37,6 +37,12 @@ public interface BackupConfig {
     @WithDefault("/usr/lib/postgresql/*/bin")
     java.util.List<String> pgSearchDirs();
 
+    /**
+     * zstd-jni's shared library, installed by the image. Unset, zstd-jni unpacks its own copy into java.io.tmpdir and
+     * loads it from there, which fails where /tmp is mounted noexec (a Compose tmpfs).
+     */
+    Optional<Path> zstdLibrary();
+
     Database db();
 
     Retention retention();

@@ -3,7 +3,8 @@ package dev.linkstack.backup.cli;
 import dev.linkstack.backup.config.RequiredSecrets;
 import dev.linkstack.backup.testing.TestPostgres;
 import dev.linkstack.testing.PostgresServer;
-import dev.linkstack.testing.QuarkusJarProcess;
+import dev.linkstack.testing.PackagedService;
+import dev.linkstack.testing.ServiceProcess;
 import dev.linkstack.testing.ReliabilityReport;
 import org.junit.jupiter.api.Test;
 
@@ -19,12 +20,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * start with the reason, instead of failing the first backup at night.
  */
 class NoFittingPgDumpRefusesStartIT {
-    private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+    private static final PackagedService SERVICE = PackagedService.of(Path.of("."));
 
     @Test
     void refusesToStartWithTheReason() throws Exception {
         try (TestPostgres postgres = TestPostgres.start(PostgresServer.bundled());
-             QuarkusJarProcess service = QuarkusJarProcess.launch(JAR, "backup-no-pg-dump", Map.of(
+             ServiceProcess service = ServiceProcess.launch(SERVICE, "backup-no-pg-dump", Map.of(
                      "BACKUP_DB_HOST", "127.0.0.1",
                      "BACKUP_DB_PORT", String.valueOf(postgres.server().port()),
                      "BACKUP_DB_NAME", TestPostgres.DATABASE,

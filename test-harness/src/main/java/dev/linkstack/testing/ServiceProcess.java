@@ -15,74 +15,59 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A packaged Quarkus application ({@code target/quarkus-app/quarkus-run.jar}) running as its own process in the
- * prod profile, configured only through its environment, the way a container runs it: from the quarkus-app
- * directory, with the JVM options packaged next to the jar ({@value #JVM_OPTIONS}, from the module's
- * {@code src/main/jvm}) that the container image uses too.
+ * A packaged service ({@link PackagedService}: the JVM build or the native executable) running as its own process
+ * in the prod profile, configured only through its environment, the way a container runs it.
  */
-public final class QuarkusJarProcess implements AutoCloseable {
-    /** The JVM options file of a packaged application, a {@code java @file} argument file. */
-    public static final String JVM_OPTIONS = "jvm.options";
-
+public final class ServiceProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final int port;
 
-    private QuarkusJarProcess(Process process, Path log, int port) {
+    private ServiceProcess(Process process, Path log, int port) {
         this.process = process;
         this.log = log;
         this.port = port;
     }
 
-    /** Starts the jar with the environment plus PORT (a free one unless given) and does not wait. */
-    public static QuarkusJarProcess launch(Path jar, String name, Map<String, String> environment) {
-        return launch(jar, name, environment, List.of());
+    /** Starts the service with the environment plus PORT (a free one unless given) and does not wait. */
+    public static ServiceProcess launch(PackagedService service, String name, Map<String, String> environment) {
+        return launch(service, name, environment, List.of());
     }
 
     /**
-     * Like {@link #launch(Path, String, Map)}, with a prefix that runs the JVM elsewhere, e.g. {@code ip netns exec NS}
-     * (which execs the command, so signals reach the JVM itself).
+     * Like {@link #launch(PackagedService, String, Map)}, with a prefix that runs the process elsewhere, e.g.
+     * {@code ip netns exec NS} (which execs the command, so signals reach the service itself).
      */
-    public static QuarkusJarProcess launch(Path jar, String name, Map<String, String> environment, List<String> launcher) {
-        return launch(jar, name, environment, launcher, jar.resolveSibling(JVM_OPTIONS));
+    public static ServiceProcess launch(PackagedService service, String name, Map<String, String> environment, List<String> launcher) {
+        return launch(service, name, environment, launcher, service.jvmOptions());
     }
 
     /**
-     * Like {@link #launch(Path, String, Map, List)}, with the JVM options of another application, e.g. to compare two
-     * applications under the same JVM settings. Options that name files (the AppCDS archive) resolve against this
-     * jar's directory; a file that is missing there is ignored by the JVM.
+     * Like {@link #launch(PackagedService, String, Map, List)}, with the JVM options of another application, e.g. to
+     * compare two applications under the same JVM settings (a native executable ignores them). Options that name
+     * files (the AppCDS archive) resolve against this jar's directory; a file that is missing there is ignored.
      */
-    public static QuarkusJarProcess launch(Path jar, String name, Map<String, String> environment, List<String> launcher, Path jvmOptions) {
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException(jar.toAbsolutePath() + " missing: run the package phase first");
-        }
-        if (!Files.exists(jvmOptions)) {
-            throw new IllegalStateException(jvmOptions.toAbsolutePath() + " missing: run the package phase first");
-        }
+    public static ServiceProcess launch(PackagedService service, String name, Map<String, String> environment, List<String> launcher, Path jvmOptions) {
         Map<String, String> env = new HashMap<>(environment);
         int port = Integer.parseInt(env.computeIfAbsent("PORT", unset -> String.valueOf(FreePort.find())));
         try {
             Path log = Files.createTempFile(name + "-", ".log");
             List<String> command = new java.util.ArrayList<>(launcher);
-            command.addAll(List.of(javaExecutable(), "@" + jvmOptions.toAbsolutePath(), "-jar", jar.getFileName().toString()));
-            ProcessBuilder builder = new ProcessBuilder(command).directory(jar.toAbsolutePath().getParent().toFile())
+            command.addAll(service.command(jvmOptions, List.of()));
+            ProcessBuilder builder = new ProcessBuilder(command).directory(service.workingDirectory().toFile())
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().putAll(env);
-            return new QuarkusJarProcess(builder.start(), log, port);
+            return new ServiceProcess(builder.start(), log, port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Starts the jar and waits until {@code /q/health/ready} answers 200. */
-    public static QuarkusJarProcess start(Path jar, String name, Map<String, String> environment) {
-        QuarkusJarProcess started = launch(jar, name, environment);
+    /** Starts the service and waits until {@code /q/health/ready} answers 200. */
+    public static ServiceProcess start(PackagedService service, String name, Map<String, String> environment) {
+        ServiceProcess started = launch(service, name, environment);
         started.awaitReady(Duration.ofSeconds(90));
         return started;
-    }
-
-    public static String javaExecutable() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     public int port() {

@@ -1,0 +1,144 @@
+package dev.linkstack.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * What the package phase made of a service module, started the way its container image starts it: the JVM build
+ * ({@code java @jvm.options -jar quarkus-run.jar} in {@code target/quarkus-app}) or the native executable
+ * ({@code target/*-runner}). Which one the tests use is the system property {@value #PROPERTY} ({@code jvm} unless
+ * the build is native: {@code -Dnative} sets it to {@code native}), so one test runs against either artifact.
+ */
+public final class PackagedService {
+    /** System property naming the artifact the tests start: {@code jvm} (default) or {@code native}. */
+    public static final String PROPERTY = "linkstack.packaging";
+    /** The JVM options file of a packaged application, a {@code java @file} argument file. */
+    public static final String JVM_OPTIONS = "jvm.options";
+
+    private final Path module;
+    private final boolean nativeExecutable;
+
+    private PackagedService(Path module, boolean nativeExecutable) {
+        this.module = module.toAbsolutePath().normalize();
+        this.nativeExecutable = nativeExecutable;
+    }
+
+    /** The artifact of the module the tests are configured for (see {@link #PROPERTY}). */
+    public static PackagedService of(Path module) {
+        String packaging = System.getProperty(PROPERTY, "jvm");
+        return switch (packaging) {
+            case "jvm" -> jvm(module);
+            case "native" -> nativeExecutable(module);
+            default -> throw new IllegalArgumentException(PROPERTY + " must be jvm or native, not " + packaging);
+        };
+    }
+
+    public static PackagedService jvm(Path module) {
+        return new PackagedService(module, false);
+    }
+
+    public static PackagedService nativeExecutable(Path module) {
+        return new PackagedService(module, true);
+    }
+
+    /** Whether the native build of the module exists (bench/run measures it only then). */
+    public static boolean nativeBuilt(Path module) {
+        return findRunner(module.toAbsolutePath().resolve("target")) != null;
+    }
+
+    public boolean isNative() {
+        return nativeExecutable;
+    }
+
+    /** "native" or "jvm", for logs and reports. */
+    public String label() {
+        return nativeExecutable ? "native" : "jvm";
+    }
+
+    /** The jar or the executable; fails with a hint when the module has not been packaged that way. */
+    public Path artifact() {
+        Path target = module.resolve("target");
+        if (nativeExecutable) {
+            Path runner = findRunner(target);
+            if (runner == null) {
+                throw new IllegalStateException("no native executable in " + target + ": build with -Dnative first");
+            }
+            return runner;
+        }
+        Path jar = target.resolve("quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar) || !Files.exists(jar.resolveSibling(JVM_OPTIONS))) {
+            throw new IllegalStateException(jar + " or its " + JVM_OPTIONS + " missing: run the package phase first");
+        }
+        return jar;
+    }
+
+    /** The JVM options file the JVM build runs with (src/main/jvm/jvm.options, packaged next to the jar). */
+    public Path jvmOptions() {
+        return module.resolve("target/quarkus-app").resolve(JVM_OPTIONS);
+    }
+
+    /** Where the service runs: the jar's directory (its AppCDS archive path is relative), or target/. */
+    public Path workingDirectory() {
+        return artifact().getParent();
+    }
+
+    /** The command line that runs the artifact with these arguments. */
+    public List<String> command(List<String> arguments) {
+        return command(jvmOptions(), arguments);
+    }
+
+    /** The command line with Java system properties set for this run (before -jar, or first for the executable). */
+    public List<String> command(Map<String, String> systemProperties, List<String> arguments) {
+        List<String> properties = systemProperties.entrySet().stream().map(e -> "-D" + e.getKey() + "=" + e.getValue()).sorted().toList();
+        List<String> base = command(List.of());
+        int split = nativeExecutable ? 1 : 2; // after the executable, or after java and its options file
+        List<String> command = new ArrayList<>(base.subList(0, split));
+        command.addAll(properties);
+        command.addAll(base.subList(split, base.size()));
+        command.addAll(arguments);
+        return command;
+    }
+
+    /**
+     * The command line with the JVM options of another application (e.g. to compare two applications under the same
+     * JVM settings); a native executable has none and ignores them.
+     */
+    public List<String> command(Path jvmOptions, List<String> arguments) {
+        List<String> command = new ArrayList<>();
+        if (nativeExecutable) {
+            command.add(artifact().toString());
+        } else {
+            Path jar = artifact();
+            command.addAll(List.of(javaExecutable(), "@" + jvmOptions.toAbsolutePath(), "-jar", jar.toString()));
+        }
+        command.addAll(arguments);
+        return command;
+    }
+
+    public static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static Path findRunner(Path target) {
+        if (!Files.isDirectory(target)) {
+            return null;
+        }
+        try (Stream<Path> files = Files.list(target)) {
+            return files.filter(p -> p.getFileName().toString().endsWith("-runner") && Files.isExecutable(p) && Files.isRegularFile(p))
+                    .findFirst().orElse(null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return label() + " build of " + module.getFileName();
+    }
+}
