@@ -957,7 +957,7 @@ public final class Bench {
                     b.get("service_zstd_mb"), b.get("ratio_zstd_service_over_raw"), b.get("service_gzip_over_zstd")));
             if (b.get("ratio_gzip_native_over_raw") != null) {
                 out.setLength(out.length() - 1); // the section's blank line comes after the native figures
-                out.append(String.format(Locale.ROOT, "   native service: gzip %s s (runs), ratio %s; zstd %s s (runs), ratio %s%n%n",
+                out.append(String.format(Locale.ROOT, "   native service: gzip %s ms (runs), ratio %s; zstd %s ms (runs), ratio %s%n%n",
                         b.get("native_gzip_ms_runs"), b.get("ratio_gzip_native_over_raw"), b.get("native_zstd_ms_runs"), b.get("ratio_zstd_native_over_raw")));
             }
         }

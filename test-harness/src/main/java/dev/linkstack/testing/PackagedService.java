@@ -72,8 +72,8 @@ public final class PackagedService {
             return runner;
         }
         Path jar = target.resolve("quarkus-app/quarkus-run.jar");
-        if (!Files.exists(jar) || !Files.exists(jar.resolveSibling(JVM_OPTIONS))) {
-            throw new IllegalStateException(jar + " or its " + JVM_OPTIONS + " missing: run the package phase first");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " missing: run the package phase first");
         }
         return jar;
     }
@@ -115,6 +115,9 @@ public final class PackagedService {
             command.add(artifact().toString());
         } else {
             Path jar = artifact();
+            if (!Files.exists(jvmOptions)) {
+                throw new IllegalStateException(jvmOptions.toAbsolutePath() + " missing: run the package phase first");
+            }
             command.addAll(List.of(javaExecutable(), "@" + jvmOptions.toAbsolutePath(), "-jar", jar.toString()));
         }
         command.addAll(arguments);
