@@ -243,7 +243,10 @@ class PackagedServiceIT {
             try (var in = process.getOutputStream()) {
                 in.write(stdin.getBytes(StandardCharsets.UTF_8));
             }
-            assertTrue(process.waitFor(120, TimeUnit.SECONDS), "command " + command + " did not exit");
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly(); // a hung command must not outlive the test
+                throw new AssertionError("command " + command + " did not exit within 120 s:\n" + Files.readString(err));
+            }
             return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
         } finally {
             Files.deleteIfExists(out);
