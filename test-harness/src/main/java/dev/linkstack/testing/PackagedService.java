@@ -90,19 +90,12 @@ public final class PackagedService {
 
     /** The command line that runs the artifact with these arguments. */
     public List<String> command(List<String> arguments) {
-        return command(jvmOptions(), arguments);
+        return command(jvmOptions(), Map.of(), arguments);
     }
 
     /** The command line with Java system properties set for this run (before -jar, or first for the executable). */
     public List<String> command(Map<String, String> systemProperties, List<String> arguments) {
-        List<String> properties = systemProperties.entrySet().stream().map(e -> "-D" + e.getKey() + "=" + e.getValue()).sorted().toList();
-        List<String> base = command(List.of());
-        int split = nativeExecutable ? 1 : 2; // after the executable, or after java and its options file
-        List<String> command = new ArrayList<>(base.subList(0, split));
-        command.addAll(properties);
-        command.addAll(base.subList(split, base.size()));
-        command.addAll(arguments);
-        return command;
+        return command(jvmOptions(), systemProperties, arguments);
     }
 
     /**
@@ -110,15 +103,22 @@ public final class PackagedService {
      * JVM settings); a native executable has none and ignores them.
      */
     public List<String> command(Path jvmOptions, List<String> arguments) {
+        return command(jvmOptions, Map.of(), arguments);
+    }
+
+    private List<String> command(Path jvmOptions, Map<String, String> systemProperties, List<String> arguments) {
         List<String> command = new ArrayList<>();
         if (nativeExecutable) {
             command.add(artifact().toString());
         } else {
-            Path jar = artifact();
             if (!Files.exists(jvmOptions)) {
                 throw new IllegalStateException(jvmOptions.toAbsolutePath() + " missing: run the package phase first");
             }
-            command.addAll(List.of(javaExecutable(), "@" + jvmOptions.toAbsolutePath(), "-jar", jar.toString()));
+            command.addAll(List.of(javaExecutable(), "@" + jvmOptions.toAbsolutePath()));
+        }
+        systemProperties.entrySet().stream().map(e -> "-D" + e.getKey() + "=" + e.getValue()).sorted().forEach(command::add);
+        if (!nativeExecutable) {
+            command.addAll(List.of("-jar", artifact().toString()));
         }
         command.addAll(arguments);
         return command;
