@@ -57,7 +57,11 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
+    /** Starts the server (a no-op when it runs already); the first start creates the cluster. */
     public PostgresServer start() {
+        if (running) {
+            return this;
+        }
         if (!Files.exists(dataDir)) {
             initDataDir();
         }

@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * Rows of the reliability summary: every check that tries to break a promise records what it tried, how much of it
  * failed and how much data was lost. Rows are appended to {@code target/reliability/report.tsv} at the project root
- * (one file for all modules of a build) and printed as one table by {@code reliability/report}.
+ * (one file for all modules of a build) and printed as one table by {@code scripts/reliability-report}.
  */
 public final class ReliabilityReport {
     private static final String HEADER = "check\tload/attempts\tfailures\tdata lost\n";
@@ -42,15 +42,9 @@ public final class ReliabilityReport {
         }
     }
 
-    /** The report file at the root of the build: the nearest ancestor of the working directory holding {@code mvnw}. */
+    /** The report file at the root of the build (see {@link Repository#root()}): one for all modules. */
     public static Path file() {
-        Path dir = Path.of("").toAbsolutePath();
-        for (Path candidate = dir; candidate != null; candidate = candidate.getParent()) {
-            if (Files.exists(candidate.resolve("mvnw"))) {
-                return candidate.resolve("target").resolve("reliability").resolve("report.tsv");
-            }
-        }
-        return dir.resolve("target").resolve("reliability").resolve("report.tsv");
+        return Repository.root().resolve("target").resolve("reliability").resolve("report.tsv");
     }
 
     /** Formats a count with the share of a total, e.g. "3 (0.007 %)". */

@@ -2,6 +2,7 @@ package dev.linkstack.app.testing;
 
 import dev.linkstack.testing.PostgresServer;
 import dev.linkstack.testing.RedisServer;
+import dev.linkstack.testing.ServiceEnvironment;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.util.Map;
@@ -46,12 +47,7 @@ public class RealServers implements QuarkusTestResourceLifecycleManager {
     /** Environment for a packaged app instance (prod profile) using these servers. */
     public static Map<String, String> productionEnvironment() {
         ensureStarted();
-        return Map.of(
-                "DB_URL", postgres.jdbcUrl(DB_NAME),
-                "DB_USER", DB_USER,
-                "DB_PASSWORD", DB_PASSWORD,
-                "REDIS_URL", redis.uri(),
-                "REDIS_PASSWORD", REDIS_PASSWORD);
+        return Map.copyOf(ServiceEnvironment.app(postgres, DB_NAME, DB_USER, DB_PASSWORD, redis).toMap());
     }
 
     private boolean devProfile;

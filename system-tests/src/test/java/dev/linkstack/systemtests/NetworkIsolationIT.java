@@ -1,11 +1,16 @@
-package dev.linkstack.deploy;
+package dev.linkstack.systemtests;
 
+import dev.linkstack.deploy.Deployment;
+import dev.linkstack.deploy.DeploymentModel;
+import dev.linkstack.deploy.NginxConfig;
+import dev.linkstack.deploy.Service;
 import dev.linkstack.testing.NetworkNamespaces;
 import dev.linkstack.testing.PostgresServer;
 import dev.linkstack.testing.Processes;
 import dev.linkstack.testing.PackagedService;
 import dev.linkstack.testing.ServiceProcess;
 import dev.linkstack.testing.ReliabilityReport;
+import dev.linkstack.testing.Repository;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,8 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * other by service name as in Compose. From outside, only Nginx may answer.
  */
 class NetworkIsolationIT {
-    private static final PackagedService APP = PackagedService.of(RepositoryFiles.path("app-service"));
-    private static final PackagedService BACKUP = PackagedService.of(RepositoryFiles.path("backup-service"));
+    private static final PackagedService APP = PackagedService.of(Repository.module("app-service"));
+    private static final PackagedService BACKUP = PackagedService.of(Repository.module("backup-service"));
     /** The network standing for the host's published ports; "outside" and every service that publishes a port. */
     private static final String PUBLISHED = "published";
     private static final String OUTSIDE = "outside";

@@ -1,4 +1,4 @@
-package dev.linkstack.deploy;
+package dev.linkstack.systemtests;
 
 import java.io.IOException;
 import java.net.URI;

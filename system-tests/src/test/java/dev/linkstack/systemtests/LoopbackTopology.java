@@ -1,13 +1,16 @@
-package dev.linkstack.deploy;
+package dev.linkstack.systemtests;
 
+import dev.linkstack.deploy.DeploymentModel;
+import dev.linkstack.deploy.NginxConfig;
 import dev.linkstack.testing.FreePort;
 import dev.linkstack.testing.NginxServer;
-import dev.linkstack.testing.PostgresServer;
 import dev.linkstack.testing.PackagedService;
-import dev.linkstack.testing.ServiceProcess;
+import dev.linkstack.testing.PostgresServer;
 import dev.linkstack.testing.RedisServer;
+import dev.linkstack.testing.Repository;
+import dev.linkstack.testing.ServiceEnvironment;
+import dev.linkstack.testing.ServiceProcess;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -15,18 +18,17 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The production topology as processes on loopback: PostgreSQL (the installed one, so its pg_dump matches), Redis with
- * a password and AOF, {@link DeploymentModel#APP_INSTANCES} packaged app instances (jar, or native executable in a native build) in the prod profile, and Nginx
- * with the generated configuration in front of them. Each instance keeps its port across restarts, as a container
- * keeps its address.
+ * a password and AOF, {@link DeploymentModel#APP_INSTANCES} packaged app instances (jar, or native executable in a
+ * native build) in the prod profile, and Nginx with the generated configuration in front of them. Each instance keeps
+ * its port across restarts, as a container keeps its address.
  */
 final class LoopbackTopology implements AutoCloseable {
-    static final PackagedService APP = PackagedService.of(RepositoryFiles.path("app-service"));
+    static final PackagedService APP = PackagedService.of(Repository.module("app-service"));
     static final String DB = "linkstack";
     static final String DB_USER = "linkstack";
 
@@ -35,15 +37,13 @@ final class LoopbackTopology implements AutoCloseable {
     final NginxServer nginx;
     private final String name;
     private final String dbPassword;
-    private final Map<String, String> extraAppEnv;
     private final List<Integer> appPorts = new ArrayList<>();
     private final ServiceProcess[] apps = new ServiceProcess[DeploymentModel.APP_INSTANCES];
 
     /** Starts everything and waits until every instance is ready. */
-    LoopbackTopology(String name, Map<String, String> extraAppEnv) {
+    LoopbackTopology(String name) {
         this.name = name;
         this.dbPassword = name + "-db-password";
-        this.extraAppEnv = Map.copyOf(extraAppEnv);
         postgres = PostgresServer.installed().start();
         postgres.createDatabase(DB, DB_USER, dbPassword);
         redis = new RedisServer(name + "-redis-password").start();
@@ -72,17 +72,29 @@ final class LoopbackTopology implements AutoCloseable {
 
     /** Starts an instance without waiting for it. */
     void launchApp(int index) {
-        Map<String, String> env = new HashMap<>();
-        env.put("PORT", String.valueOf(appPorts.get(index)));
-        env.put("DB_URL", postgres.jdbcUrl(DB));
-        env.put("DB_USER", DB_USER);
-        env.put("DB_PASSWORD", dbPassword);
-        env.put("REDIS_URL", redis.uri());
-        env.put("REDIS_PASSWORD", redis.password());
-        env.put("SESSION_COOKIE_SECURE", "false");
-        env.put("CLICK_FLUSH_INTERVAL", "1s");
-        env.putAll(extraAppEnv);
+        Map<String, String> env = ServiceEnvironment.app(postgres, DB, DB_USER, dbPassword, redis)
+                .with("PORT", String.valueOf(appPorts.get(index)))
+                .with("SESSION_COOKIE_SECURE", "false")
+                .with("CLICK_FLUSH_INTERVAL", "1s")
+                .toMap();
         apps[index] = ServiceProcess.launch(APP, name + "-app-" + (index + 1), env);
+    }
+
+    /**
+     * Brings the topology back to its starting state after a test stopped or killed parts of it: PostgreSQL and Redis
+     * running, every instance running (a stopped one is started again on its port) and ready.
+     */
+    void restoreEverything() {
+        postgres.start();
+        redis.start();
+        for (int i = 0; i < apps.length; i++) {
+            if (apps[i] == null || !apps[i].process().isAlive()) {
+                launchApp(i);
+            }
+        }
+        for (ServiceProcess app : apps) {
+            app.awaitReady(Duration.ofSeconds(90));
+        }
     }
 
     /** SIGTERM to every running instance, then fresh processes on the same ports: what an update does. */
@@ -95,10 +107,6 @@ final class LoopbackTopology implements AutoCloseable {
         for (int i = 0; i < apps.length; i++) {
             startApp(i);
         }
-    }
-
-    String edge(String path) {
-        return nginx.baseUrl() + path;
     }
 
     /** Clicks stored in PostgreSQL, summed over all links and days. */

@@ -1,8 +1,11 @@
-package dev.linkstack.app;
+package dev.linkstack.systemtests;
 
 import dev.linkstack.testing.PackagedService;
+import dev.linkstack.testing.PostgresServer;
+import dev.linkstack.testing.RedisServer;
+import dev.linkstack.testing.Repository;
+import dev.linkstack.testing.ServiceEnvironment;
 import dev.linkstack.testing.ServiceProcess;
-import dev.linkstack.app.testing.RealServers;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
@@ -11,9 +14,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -23,28 +25,40 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The production setup in miniature: the packaged app (prod profile; the jar, or the native executable in a native build) running as two instances against one
- * PostgreSQL and one Redis. Any instance serves any session, a change on one is seen at once by the other,
+ * The production setup in miniature: the packaged app (prod profile; the jar, or the native executable in a native
+ * build) running as two instances against one PostgreSQL 16 and one Redis. Any instance serves any session, a change on one is seen at once by the other,
  * clicks from both are counted exactly, and a graceful stop writes what it still holds.
  */
 class MultiInstanceIT {
+    private static final PackagedService APP = PackagedService.of(Repository.module("app-service"));
     private static final String PASSWORD = "multi-instance-pw";
+    private static final String DB = "linkstack";
+    private static final String DB_USER = "linkstack";
+    private static final String DB_PASSWORD = "multi-instance-db-password";
+    private static PostgresServer postgres;
+    private static RedisServer redis;
     private static ServiceProcess first;
     private static ServiceProcess second;
 
     @BeforeAll
     static void startTwoInstances() {
+        postgres = PostgresServer.bundled().start();
+        postgres.createDatabase(DB, DB_USER, DB_PASSWORD);
+        redis = new RedisServer("multi-instance-redis-password").start();
         first = start("a", environment("1s"));
         second = start("b", environment("1s"));
     }
 
     @AfterAll
     static void stopInstances() {
-        if (first != null) {
-            first.close();
-        }
-        if (second != null) {
-            second.close();
+        for (AutoCloseable running : new AutoCloseable[] {first, second, redis, postgres}) {
+            if (running != null) {
+                try {
+                    running.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
         }
     }
 
@@ -133,8 +147,6 @@ class MultiInstanceIT {
         assertEquals(1, healthcheck("http://127.0.0.1:1/q/health/ready"));
     }
 
-    private static final PackagedService APP = PackagedService.of(Path.of("."));
-
     private static ServiceProcess start(String name, Map<String, String> environment) {
         return ServiceProcess.start(APP, "app-" + name, environment);
     }
@@ -145,16 +157,14 @@ class MultiInstanceIT {
 
     /** Runs the artifact's {@code healthcheck URL} command and returns its exit code. */
     private static int healthcheck(String url) throws IOException, InterruptedException {
-        Process probe = new ProcessBuilder(APP.command(java.util.List.of("healthcheck", url)))
+        Process probe = new ProcessBuilder(APP.command(List.of("healthcheck", url)))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         assertTrue(probe.waitFor(30, TimeUnit.SECONDS), "healthcheck must finish");
         return probe.exitValue();
     }
 
     private static Map<String, String> environment(String flushInterval) {
-        Map<String, String> env = new HashMap<>(RealServers.productionEnvironment());
-        env.put("CLICK_FLUSH_INTERVAL", flushInterval);
-        return env;
+        return ServiceEnvironment.app(postgres, DB, DB_USER, DB_PASSWORD, redis).with("CLICK_FLUSH_INTERVAL", flushInterval).toMap();
     }
 
     private static RequestSpecification on(ServiceProcess instance) {

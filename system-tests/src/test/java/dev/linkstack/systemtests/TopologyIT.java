@@ -1,17 +1,22 @@
-package dev.linkstack.deploy;
+package dev.linkstack.systemtests;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.linkstack.testing.PostgresServer;
-import dev.linkstack.testing.PackagedService;
-import dev.linkstack.testing.ServiceProcess;
 import dev.linkstack.testing.NginxServer;
+import dev.linkstack.testing.PackagedService;
+import dev.linkstack.testing.Repository;
+import dev.linkstack.testing.ServiceEnvironment;
+import dev.linkstack.testing.ServiceProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,7 +25,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,11 +35,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The production topology without containers: PostgreSQL, Redis with a password, two app instances (prod
  * profile, packaged jars), Nginx with the generated configuration rendered for loopback, and the backup-service,
- * each a real process on a free port. Everything a user does goes through Nginx.
+ * each a real process on a free port. Everything a user does goes through Nginx. Each test starts with every instance
+ * running and brings its own user and links.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TopologyIT {
-    private static final PackagedService BACKUP = PackagedService.of(RepositoryFiles.path("backup-service"));
+    private static final PackagedService BACKUP = PackagedService.of(Repository.module("backup-service"));
     private static final String DB = LoopbackTopology.DB;
     private static final String BACKUP_TOKEN = "topology-backup-token";
     private static final String PASSWORD = "topology-user-password";
@@ -43,29 +47,14 @@ class TopologyIT {
     private static LoopbackTopology topology;
     private static NginxServer nginx;
     private static ServiceProcess backup;
-    private static Path backupDir;
-
-    private static String session;
-    private static String code;
 
     @BeforeAll
     static void startTheTopology() throws Exception {
         // pg_dump must not be older than the server: the topology runs the installed PostgreSQL, whose pg_dump we use.
-        topology = new LoopbackTopology("topology", Map.of());
+        topology = new LoopbackTopology("topology");
         nginx = topology.nginx;
-        PostgresServer postgres = topology.postgres;
-        backupDir = Files.createTempDirectory("topology-backups");
-        Map<String, String> backupEnv = new HashMap<>();
-        backupEnv.put("BACKUP_DB_HOST", "127.0.0.1");
-        backupEnv.put("BACKUP_DB_PORT", String.valueOf(postgres.port()));
-        backupEnv.put("BACKUP_DB_NAME", DB);
-        backupEnv.put("BACKUP_DB_USER", PostgresServer.SUPERUSER);
-        backupEnv.put("BACKUP_DB_PASSWORD", PostgresServer.SUPERUSER_PASSWORD);
-        backupEnv.put("BACKUP_API_TOKEN", BACKUP_TOKEN);
-        backupEnv.put("BACKUP_DIR", backupDir.toString());
-        backupEnv.put("BACKUP_PG_BIN_DIR", postgres.binDir());
-        backupEnv.put("BACKUP_CRON", "off");
-        backup = ServiceProcess.start(BACKUP, "backup", backupEnv);
+        Path backupDir = Files.createTempDirectory("topology-backups");
+        backup = ServiceProcess.start(BACKUP, "backup", ServiceEnvironment.backup(topology.postgres, DB, BACKUP_TOKEN, backupDir).toMap());
     }
 
     @AfterAll
@@ -78,21 +67,26 @@ class TopologyIT {
         }
     }
 
+    /** Instances a test stopped run again before the next one. */
+    @BeforeEach
+    void everyInstanceRuns() {
+        topology.restoreEverything();
+    }
+
     @Test
-    @Order(1)
     void registerLoginShortenAndFollowThroughNginx() {
         String user = "topology-" + System.nanoTime();
         assertEquals(201, Http.post(edge("/api/auth/register"), Map.of("username", user, "password", PASSWORD)).status());
         Http.Reply login = Http.post(edge("/api/auth/login"), Map.of("username", user, "password", PASSWORD));
         assertEquals(200, login.status(), login.body());
-        session = login.cookie("linkstack_session");
+        String session = login.cookie("linkstack_session");
         assertNotNull(session);
         assertEquals("nosniff", login.header("X-Content-Type-Options"), "Nginx security headers");
         assertEquals("DENY", login.header("X-Frame-Options"));
 
-        Http.Reply created = Http.post(edge("/api/links"), Map.of("url", "https://example.org/topology"), "Cookie", cookie());
+        Http.Reply created = Http.post(edge("/api/links"), Map.of("url", "https://example.org/topology"), "Cookie", cookie(session));
         assertEquals(201, created.status(), created.body());
-        code = created.json().path("code").asText();
+        String code = created.json().path("code").asText();
         assertTrue(created.json().path("shortUrl").asText().startsWith(nginx.baseUrl() + "/"), "short URL names the edge: " + created.body());
 
         Http.Reply redirect = Http.get(edge("/" + code));
@@ -102,16 +96,15 @@ class TopologyIT {
     }
 
     @Test
-    @Order(2)
     void theSameSessionWorksOnEveryInstance() {
+        String session = newSession();
         for (ServiceProcess app : topology.apps()) {
-            Http.Reply me = Http.get(app.baseUrl() + "/api/auth/me", "Cookie", cookie());
+            Http.Reply me = Http.get(app.baseUrl() + "/api/auth/me", "Cookie", cookie(session));
             assertEquals(200, me.status(), app.baseUrl() + ": " + me.body());
         }
     }
 
     @Test
-    @Order(3)
     void instanceEndpointsAndTheBackupApiAreNotReachableThroughNginx() {
         for (String path : List.of("/q/health", "/q/health/ready", "/q/metrics", "/q/openapi", "/api/backups")) {
             Http.Reply reply = Http.get(edge(path), "Authorization", "Bearer " + BACKUP_TOKEN);
@@ -121,11 +114,11 @@ class TopologyIT {
     }
 
     @Test
-    @Order(4)
-    void loginAttemptsAreRateLimited() {
+    void loginAttemptsAreRateLimited() throws IOException {
+        // From an address of its own (Nginx limits per client address): the other tests' sign-ins are not throttled.
         int limited = 0;
         for (int i = 0; i < 20; i++) {
-            if (Http.post(edge("/api/auth/login"), Map.of("username", "nobody", "password", "wrong-password")).status() == 429) {
+            if (loginFrom("127.0.0.2", "nobody", "wrong-password") == 429) {
                 limited++;
             }
         }
@@ -133,23 +126,27 @@ class TopologyIT {
     }
 
     @Test
-    @Order(5)
     void everythingKeepsWorkingWithOneInstanceDown() throws InterruptedException {
+        String session = newSession();
+        String code = shorten(session, "https://example.org/before-degraded");
         topology.app(0).terminate(Duration.ofSeconds(30));
         for (int i = 0; i < 10; i++) {
             assertEquals(302, Http.get(edge("/" + code)).status(), "redirect " + i);
-            assertEquals(200, Http.get(edge("/api/auth/me"), "Cookie", cookie()).status(), "session " + i);
+            assertEquals(200, Http.get(edge("/api/auth/me"), "Cookie", cookie(session)).status(), "session " + i);
         }
-        Http.Reply created = Http.post(edge("/api/links"), Map.of("url", "https://example.org/while-degraded"), "Cookie", cookie());
-        assertEquals(201, created.status(), created.body());
+        shorten(session, "https://example.org/while-degraded");
     }
 
     @Test
-    @Order(6)
     void aBackupTakenThroughTheApiRestoresToTheSameData() throws Exception {
-        // 11 redirects so far (1, then 10 with an instance down): once all are in the database, nothing changes
-        // until the comparison below, and every 302 has been counted exactly once.
-        awaitStoredClicks(11, Duration.ofSeconds(20));
+        String code = shorten(newSession(), "https://example.org/backed-up");
+        long before = settledClicks();
+        for (int i = 0; i < 11; i++) {
+            assertEquals(302, Http.get(edge("/" + code)).status(), "redirect " + i);
+        }
+        // Once all 11 are in the database, nothing changes until the comparison below, and every 302 has been counted
+        // exactly once.
+        awaitStoredClicks(before + 11, Duration.ofSeconds(20));
         String auth = "Bearer " + BACKUP_TOKEN;
         Http.Reply triggered = Http.post(backup.baseUrl() + "/api/backups", null, "Authorization", auth);
         assertEquals(202, triggered.status(), triggered.body());
@@ -158,36 +155,86 @@ class TopologyIT {
         String backupId = job.path("backupId").asText();
         assertTrue(!backupId.isEmpty(), job.toString());
 
+        String restoredDb = "restored";
         Http.Reply restored = Http.post(backup.baseUrl() + "/api/backups/" + backupId + "/restore",
-                Map.of("database", "restored", "confirm", "restored"), "Authorization", auth);
+                Map.of("database", restoredDb, "confirm", restoredDb), "Authorization", auth);
         assertEquals(200, restored.status(), restored.body());
         for (String table : List.of("users", "links", "api_tokens", "link_daily_clicks")) {
-            assertEquals(rows(DB, table), rows("restored", table), table + " restored identically");
+            assertEquals(rows(DB, table), rows(restoredDb, table), table + " restored identically");
         }
     }
 
     @Test
-    @Order(7)
     void anAppUpdateKeepsAllData() throws InterruptedException {
+        String session = newSession();
+        String code = shorten(session, "https://example.org/before-update");
+        shorten(session, "https://example.org/also-before-update");
         topology.restartApps(); // the "new version": fresh processes on the same addresses
-        assertEquals(200, Http.get(edge("/api/auth/me"), "Cookie", cookie()).status(), "sessions survive in Redis");
+        assertEquals(200, Http.get(edge("/api/auth/me"), "Cookie", cookie(session)).status(), "sessions survive in Redis");
         assertEquals(302, Http.get(edge("/" + code)).status());
-        JsonNode links = Http.get(edge("/api/links"), "Cookie", cookie()).json();
+        JsonNode links = Http.get(edge("/api/links"), "Cookie", cookie(session)).json();
         assertEquals(2, links.path("total").asInt(), links.toString());
+    }
+
+    /**
+     * A new user signed in on an instance directly: setting up a test does not spend the sign-in attempts Nginx allows
+     * per client address; the session cookie then works through Nginx like any other.
+     */
+    private static String newSession() {
+        String base = topology.app(1).baseUrl();
+        String user = "topology-" + System.nanoTime();
+        assertEquals(201, Http.post(base + "/api/auth/register", Map.of("username", user, "password", PASSWORD)).status());
+        Http.Reply login = Http.post(base + "/api/auth/login", Map.of("username", user, "password", PASSWORD));
+        assertEquals(200, login.status(), login.body());
+        return login.cookie("linkstack_session");
+    }
+
+    /** Creates a link through Nginx and returns its code. */
+    private static String shorten(String session, String url) {
+        Http.Reply created = Http.post(edge("/api/links"), Map.of("url", url), "Cookie", cookie(session));
+        assertEquals(201, created.status(), created.body());
+        return created.json().path("code").asText();
+    }
+
+    /** A sign-in sent through Nginx from the given loopback address; returns the status code. */
+    private static int loginFrom(String clientAddress, String user, String password) throws IOException {
+        byte[] body = ("{\"username\":\"" + user + "\",\"password\":\"" + password + "\"}").getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(clientAddress, 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", nginx.port()), 5000);
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1:" + nginx.port() + "\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String statusLine = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1).lines().findFirst().orElse("");
+            return Integer.parseInt(statusLine.split(" ")[1]); // "HTTP/1.1 429 Too Many Requests"
+        }
+    }
+
+    /** Stored clicks once nothing is pending: the same figure twice, a few flush intervals apart. */
+    private static long settledClicks() throws Exception {
+        long previous = -1;
+        long current = topology.storedClicks();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (current != previous && System.nanoTime() < deadline) {
+            Thread.sleep(1500); // longer than a flush interval (CLICK_FLUSH_INTERVAL=1s here)
+            previous = current;
+            current = topology.storedClicks();
+        }
+        return current;
     }
 
     private static void awaitStoredClicks(long expected, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
-        long stored = storedClicks();
+        long stored = topology.storedClicks();
         while (stored < expected && System.nanoTime() < deadline) {
             Thread.sleep(200);
-            stored = storedClicks();
+            stored = topology.storedClicks();
         }
         assertEquals(expected, stored, "clicks stored for the 302s sent through Nginx");
-    }
-
-    private static long storedClicks() throws SQLException {
-        return topology.storedClicks();
     }
 
     private static JsonNode awaitJob(String url, String auth) throws InterruptedException {
@@ -218,7 +265,7 @@ class TopologyIT {
         return nginx.baseUrl() + path;
     }
 
-    private static String cookie() {
+    private static String cookie(String session) {
         return "linkstack_session=" + session;
     }
 }

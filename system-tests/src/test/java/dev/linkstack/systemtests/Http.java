@@ -1,4 +1,4 @@
-package dev.linkstack.deploy;
+package dev.linkstack.systemtests;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

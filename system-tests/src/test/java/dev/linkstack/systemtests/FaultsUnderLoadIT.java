@@ -1,4 +1,4 @@
-package dev.linkstack.deploy;
+package dev.linkstack.systemtests;
 
 import dev.linkstack.testing.NginxServer;
 import dev.linkstack.testing.PostgresServer;
@@ -8,10 +8,8 @@ import dev.linkstack.testing.RedisServer;
 import dev.linkstack.testing.ReliabilityReport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 import java.sql.SQLException;
 import java.time.Duration;
@@ -28,9 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Nginx with the generated configuration) while a redirect load runs through Nginx. Every scenario compares the 302s
  * Nginx answered with the clicks stored in PostgreSQL afterwards: exactly equal, except that a {@code kill -9} loses
  * what the killed instance had not pushed yet. {@code -Dreliability.heavy=true} runs longer and with more
- * connections.
+ * connections. Each scenario starts from the same state, whatever the one before it broke: every server running,
+ * every instance ready with the links in its caches.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultsUnderLoadIT {
     private static final boolean HEAVY = Boolean.getBoolean("reliability.heavy");
     private static final int WORKERS = HEAVY ? 32 : 8;
@@ -42,12 +40,13 @@ class FaultsUnderLoadIT {
     private static PostgresServer postgres;
     private static RedisServer redis;
     private static NginxServer nginx;
+    /** Shared by every scenario and never changed by one: the user's session and the links under load. */
     private static String session;
     private static final List<String> codes = new ArrayList<>();
 
     @BeforeAll
     static void startTheTopologyAndCreateLinks() {
-        topology = new LoopbackTopology("faults", Map.of());
+        topology = new LoopbackTopology("faults");
         postgres = topology.postgres;
         redis = topology.redis;
         nginx = topology.nginx;
@@ -62,7 +61,12 @@ class FaultsUnderLoadIT {
             assertEquals(201, created.status(), created.body());
             codes.add(created.json().path("code").asText());
         }
-        // Warm every instance's caches, then start each scenario from settled counts.
+    }
+
+    /** Restarts whatever the previous scenario stopped or killed, and warms every instance's caches. */
+    @BeforeEach
+    void startFromARunningWarmTopology() {
+        topology.restoreEverything();
         for (String code : codes) {
             for (ServiceProcess app : topology.apps()) {
                 assertEquals(302, Http.get(app.baseUrl() + "/" + code).status());
@@ -78,7 +82,6 @@ class FaultsUnderLoadIT {
     }
 
     @Test
-    @Order(1)
     void killingOneOfTwoInstancesCostsAlmostNoRequestsAndNoSessions() throws Exception {
         long before = settledClicks();
         RedirectLoad load = new RedirectLoad(nginx.baseUrl(), codes, WORKERS);
@@ -97,16 +100,12 @@ class FaultsUnderLoadIT {
                 lost + " clicks (counted in the killed process's memory, not yet pushed)");
         assertTrue(result.failureRate() < MAX_FAILURE_RATE, "failed requests: " + result);
         assertTrue(lost >= 0, "never more clicks than redirects: " + lost);
-
-        topology.launchApp(0);
     }
 
     @Test
-    @Order(2)
     void postgresDownForTenSecondsKeepsCachedRedirectsAndLosesNoClick() throws Exception {
         long before = settledClicks();
         EdgeLog edgeBefore = EdgeLog.read();
-        topology.app(0).awaitReady(Duration.ofSeconds(90)); // relaunched after the kill -9
         RedirectLoad load = new RedirectLoad(nginx.baseUrl(), codes, WORKERS);
         sleep(Duration.ofSeconds(2));
         postgres.stop();
@@ -130,7 +129,6 @@ class FaultsUnderLoadIT {
     }
 
     @Test
-    @Order(3)
     void redisRestartKeepsRedirectsSessionsAndExactClicks() throws Exception {
         long before = settledClicks();
         EdgeLog edgeBefore = EdgeLog.read();
@@ -155,7 +153,6 @@ class FaultsUnderLoadIT {
     }
 
     @Test
-    @Order(4)
     void sigtermToAnInstanceFlushesItsClicks() throws Exception {
         long before = settledClicks();
         EdgeLog edgeBefore = EdgeLog.read();
