@@ -15,6 +15,11 @@ public record EnvVar(String name, String example, boolean secret, String descrip
         return new EnvVar(name, example, false, description);
     }
 
+    /** A setting whose example is the service's own default (see {@link ServiceDefaults}), written only there. */
+    static EnvVar serviceDefault(String name, ServiceDefaults service, String description) {
+        return setting(name, service.of(name), description);
+    }
+
     /** How a Compose file refers to it: required secrets fail fast with a message, settings fall back to the example. */
     public String reference() {
         return secret ? "${" + name + ":?set " + name + " in the .env file}" : "${" + name + ":-" + example + "}";

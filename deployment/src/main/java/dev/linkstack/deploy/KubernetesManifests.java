@@ -117,7 +117,7 @@ public final class KubernetesManifests {
         config.put("BACKUP_DB_PORT", "5432");
         config.put("BACKUP_DB_NAME", DeploymentModel.DB_NAME.example());
         config.put("BACKUP_DB_USER", DeploymentModel.DB_USER.example());
-        config.put("BACKUP_DIR", "/backups");
+        config.put("BACKUP_DIR", DeploymentModel.BACKUP_CONTAINER_DIR);
         for (EnvVar setting : List.of(DeploymentModel.BACKUP_CRON, DeploymentModel.BACKUP_RETENTION_DAYS, DeploymentModel.BACKUP_KEEP_LAST,
                 DeploymentModel.BACKUP_COMPRESSION, DeploymentModel.BACKUP_VERIFY_CRON, DeploymentModel.BACKUP_ENCRYPTION_RECIPIENT)) {
             config.put(setting.name(), setting.example());
@@ -218,7 +218,7 @@ public final class KubernetesManifests {
                 .withLivenessProbe(httpProbe("/q/health/live", 20, 3))
                 .withResources(resources("100m", "256Mi", "1", "512Mi"))
                 .withSecurityContext(containerSecurity(1001L))
-                .withVolumeMounts(new VolumeMountBuilder().withName("backups").withMountPath("/backups").build(),
+                .withVolumeMounts(new VolumeMountBuilder().withName("backups").withMountPath(DeploymentModel.BACKUP_CONTAINER_DIR).build(),
                         new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build())
                 .build();
         PodSpec pod = hardenedPod(container, 1001L)
