@@ -83,7 +83,7 @@ class FaultsUnderLoadIT {
 
     @Test
     void killingOneOfTwoInstancesCostsAlmostNoRequestsAndNoSessions() throws Exception {
-        long before = settledClicks();
+        long before = topology.settledClicks();
         RedirectLoad load = new RedirectLoad(nginx.baseUrl(), codes, WORKERS);
         sleep(PHASE);
         topology.app(0).process().destroyForcibly().waitFor(); // kill -9: no shutdown hook, no flush
@@ -94,7 +94,7 @@ class FaultsUnderLoadIT {
         assertEquals(200, Http.get(edge("/api/auth/me"), "Cookie", cookie()).status(), "session valid through Nginx");
         assertEquals(200, Http.get(topology.app(1).baseUrl() + "/api/auth/me", "Cookie", cookie()).status(), "session valid on the survivor");
         // Clicks the killed instance had counted but not yet shared (at most about one push interval) die with it.
-        long lost = result.redirects() - (settledClicks() - before);
+        long lost = result.redirects() - (topology.settledClicks() - before);
         ReliabilityReport.record("kill -9 one of two app instances under redirect load (through Nginx)",
                 String.format("%,d requests, %d connections", result.sent(), WORKERS), ReliabilityReport.share(result.failures(), result.sent()),
                 lost + " clicks (counted in the killed process's memory, not yet pushed)");
@@ -104,7 +104,7 @@ class FaultsUnderLoadIT {
 
     @Test
     void postgresDownForTenSecondsKeepsCachedRedirectsAndLosesNoClick() throws Exception {
-        long before = settledClicks();
+        long before = topology.settledClicks();
         EdgeLog edgeBefore = EdgeLog.read();
         RedirectLoad load = new RedirectLoad(nginx.baseUrl(), codes, WORKERS);
         sleep(Duration.ofSeconds(2));
@@ -130,7 +130,7 @@ class FaultsUnderLoadIT {
 
     @Test
     void redisRestartKeepsRedirectsSessionsAndExactClicks() throws Exception {
-        long before = settledClicks();
+        long before = topology.settledClicks();
         EdgeLog edgeBefore = EdgeLog.read();
         RedirectLoad load = new RedirectLoad(nginx.baseUrl(), codes, WORKERS);
         for (int restart = 0; restart < 3; restart++) { // each restart can break a push or a flush mid-call
@@ -154,7 +154,7 @@ class FaultsUnderLoadIT {
 
     @Test
     void sigtermToAnInstanceFlushesItsClicks() throws Exception {
-        long before = settledClicks();
+        long before = topology.settledClicks();
         EdgeLog edgeBefore = EdgeLog.read();
         RedirectLoad load = new RedirectLoad(nginx.baseUrl(), codes, WORKERS);
         sleep(PHASE);
@@ -208,19 +208,6 @@ class FaultsUnderLoadIT {
     private static String clickBalance(EdgeLog edge, RedirectLoad.Result result, long stored) {
         return Math.max(0, edge.redirects() - stored) + " clicks lost, " + Math.max(0, stored - edge.redirects()) + " counted twice ("
                 + edge.retried() + " requests Nginx retried, " + (edge.redirects() - result.redirects()) + " redirects answered twice to a client resending)";
-    }
-
-    /** Stored clicks once nothing is pending: the same figure twice, a few flush intervals apart. */
-    private static long settledClicks() throws Exception {
-        long previous = -1;
-        long current = storedClicks();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (current != previous && System.nanoTime() < deadline) {
-            Thread.sleep(1500); // longer than a flush interval (CLICK_FLUSH_INTERVAL=1s here)
-            previous = current;
-            current = storedClicks();
-        }
-        return current;
     }
 
     /** Waits until the stored clicks reach the expected figure (or stop growing) and returns what is stored. */

@@ -119,6 +119,19 @@ final class LoopbackTopology implements AutoCloseable {
         }
     }
 
+    /** Stored clicks once nothing is pending: the same figure twice, a few flush intervals apart. */
+    long settledClicks() throws SQLException, InterruptedException {
+        long previous = -1;
+        long current = storedClicks();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (current != previous && System.nanoTime() < deadline) {
+            Thread.sleep(1500); // longer than a flush interval (CLICK_FLUSH_INTERVAL=1s here)
+            previous = current;
+            current = storedClicks();
+        }
+        return current;
+    }
+
     Connection connect(String database) throws SQLException {
         return DriverManager.getConnection(postgres.jdbcUrl(database), PostgresServer.SUPERUSER, PostgresServer.SUPERUSER_PASSWORD);
     }

@@ -140,7 +140,7 @@ class TopologyIT {
     @Test
     void aBackupTakenThroughTheApiRestoresToTheSameData() throws Exception {
         String code = shorten(newSession(), "https://example.org/backed-up");
-        long before = settledClicks();
+        long before = topology.settledClicks();
         for (int i = 0; i < 11; i++) {
             assertEquals(302, Http.get(edge("/" + code)).status(), "redirect " + i);
         }
@@ -212,19 +212,6 @@ class TopologyIT {
             String statusLine = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1).lines().findFirst().orElse("");
             return Integer.parseInt(statusLine.split(" ")[1]); // "HTTP/1.1 429 Too Many Requests"
         }
-    }
-
-    /** Stored clicks once nothing is pending: the same figure twice, a few flush intervals apart. */
-    private static long settledClicks() throws Exception {
-        long previous = -1;
-        long current = topology.storedClicks();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (current != previous && System.nanoTime() < deadline) {
-            Thread.sleep(1500); // longer than a flush interval (CLICK_FLUSH_INTERVAL=1s here)
-            previous = current;
-            current = topology.storedClicks();
-        }
-        return current;
     }
 
     private static void awaitStoredClicks(long expected, Duration timeout) throws Exception {

@@ -52,10 +52,6 @@ public final class PackagedService {
         return findRunner(module.toAbsolutePath().resolve("target")) != null;
     }
 
-    public boolean isNative() {
-        return nativeExecutable;
-    }
-
     /** "native" or "jvm", for logs and reports. */
     public String label() {
         return nativeExecutable ? "native" : "jvm";
