@@ -85,8 +85,10 @@ final class LoopbackTopology implements AutoCloseable {
      * running, every instance running (a stopped one is started again on its port) and ready.
      */
     void restoreEverything() {
-        postgres.start();
-        redis.start();
+        if (!postgres.acceptsConnections()) {
+            postgres.start();
+        }
+        redis.start(); // a no-op while it runs
         for (int i = 0; i < apps.length; i++) {
             if (apps[i] == null || !apps[i].process().isAlive()) {
                 launchApp(i);

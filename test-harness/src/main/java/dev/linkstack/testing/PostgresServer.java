@@ -3,6 +3,8 @@ package dev.linkstack.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -57,11 +59,7 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
-    /** Starts the server (a no-op when it runs already); the first start creates the cluster. */
     public PostgresServer start() {
-        if (running) {
-            return this;
-        }
         if (!Files.exists(dataDir)) {
             initDataDir();
         }
@@ -114,6 +112,16 @@ public final class PostgresServer implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** Whether something answers on the server's loopback port: false once stopped, killed or crashed. */
+    public boolean acceptsConnections() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (IOException notListening) {
+            return false;
+        }
     }
 
     public String binDir() {
