@@ -1,6 +1,6 @@
 package dev.linkstack.app.redis;
 
-import dev.linkstack.app.clicks.ClickFlusher;
+import dev.linkstack.app.clicks.ClickRelay;
 import dev.linkstack.app.testing.Api;
 import dev.linkstack.app.testing.RealServers;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -23,7 +23,7 @@ import static org.hamcrest.Matchers.hasItem;
 class RedisOutageTest {
 
     @Inject
-    ClickFlusher flusher;
+    ClickRelay flusher;
 
     @Test
     void redirectsSurviveARedisOutageAndClicksAreNotLost() throws InterruptedException {
