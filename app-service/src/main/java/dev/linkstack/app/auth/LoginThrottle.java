@@ -83,8 +83,7 @@ public class LoginThrottle {
         try {
             return operation.await().atMost(STORE_TIMEOUT);
         } catch (RuntimeException e) {
-            throw BackendUnavailableException.findIn(e) != null ? e
-                    : new BackendUnavailableException("Sign-in is unavailable, try again shortly", e);
+            throw BackendUnavailableException.explain(e, "Sign-in is unavailable, try again shortly");
         }
     }
 }

@@ -54,8 +54,7 @@ public class SignIn {
             String sessionId = sessions.start(user.id, user.role, user.username).await().atMost(SESSION_STORE_TIMEOUT);
             return new Started(user, sessionId);
         } catch (RuntimeException e) {
-            throw BackendUnavailableException.findIn(e) != null ? e
-                    : new BackendUnavailableException("Session store is unavailable, try again shortly", e);
+            throw BackendUnavailableException.explain(e, "Session store is unavailable, try again shortly");
         }
     }
 

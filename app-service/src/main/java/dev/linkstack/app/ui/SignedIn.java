@@ -38,7 +38,7 @@ public class SignedIn {
         } catch (AuthenticationFailedException expiredOrUnknown) {
             return Optional.empty();
         } catch (RuntimeException e) {
-            throw BackendUnavailableException.findIn(e) != null ? e : new BackendUnavailableException("Session store is unavailable", e);
+            throw BackendUnavailableException.explain(e, "Session store is unavailable");
         }
         if (identity == null || identity.isAnonymous() || !CurrentUser.BY_SESSION.equals(identity.getAttribute(CurrentUser.AUTH_METHOD))) {
             return Optional.empty();
