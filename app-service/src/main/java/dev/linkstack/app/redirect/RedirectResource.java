@@ -2,7 +2,7 @@ package dev.linkstack.app.redirect;
 
 import dev.linkstack.app.config.AppConfig;
 import dev.linkstack.app.links.ShortCodes;
-import dev.linkstack.app.web.ApiError;
+import dev.linkstack.platform.errors.ApiError;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.GET;

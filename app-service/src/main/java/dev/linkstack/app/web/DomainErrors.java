@@ -4,6 +4,7 @@ import dev.linkstack.app.errors.Conflict;
 import dev.linkstack.app.errors.DomainError;
 import dev.linkstack.app.errors.InvalidCredentials;
 import dev.linkstack.app.errors.InvalidInput;
+import dev.linkstack.platform.errors.ApiError;
 import dev.linkstack.app.errors.NotAllowed;
 import dev.linkstack.app.errors.NotFound;
 import jakarta.validation.ConstraintViolation;

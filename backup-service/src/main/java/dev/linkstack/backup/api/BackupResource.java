@@ -1,5 +1,7 @@
 package dev.linkstack.backup.api;
 
+import dev.linkstack.platform.errors.ApiError;
+import dev.linkstack.platform.errors.ApiException;
 import dev.linkstack.backup.backup.BackupFormat;
 import dev.linkstack.backup.backup.BackupId;
 import dev.linkstack.backup.backup.BackupJob;

@@ -1,6 +1,6 @@
 package dev.linkstack.backup.cli;
 
-import dev.linkstack.backup.config.RequiredSecrets;
+import dev.linkstack.platform.startup.RequiredSecrets;
 import dev.linkstack.backup.testing.TestPostgres;
 import dev.linkstack.testing.PostgresServer;
 import dev.linkstack.testing.PackagedService;
