@@ -1,4 +1,4 @@
-package dev.linkstack.app.links;
+package dev.linkstack.app.redirect;
 
 import dev.linkstack.app.testing.Api;
 import dev.linkstack.app.testing.RealServers;

@@ -1,4 +1,4 @@
-package dev.linkstack.app.redis;
+package dev.linkstack.app.backend;
 
 import dev.linkstack.app.clicks.ClickRelay;
 import dev.linkstack.app.testing.Api;
