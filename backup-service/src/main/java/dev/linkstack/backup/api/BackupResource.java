@@ -1,21 +1,27 @@
 package dev.linkstack.backup.api;
 
-import dev.linkstack.backup.backup.BackupFormat;
-import dev.linkstack.backup.backup.BackupId;
-import dev.linkstack.backup.backup.BackupJob;
-import dev.linkstack.backup.backup.BackupJobs;
-import dev.linkstack.backup.backup.BackupMetadata;
-import dev.linkstack.backup.backup.BackupStore;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.linkstack.backup.config.BackupConfig;
+import dev.linkstack.backup.jobs.BackupJobs;
+import dev.linkstack.backup.model.BackupFormat;
+import dev.linkstack.backup.model.BackupId;
+import dev.linkstack.backup.model.BackupJob;
+import dev.linkstack.backup.model.BackupMetadata;
+import dev.linkstack.backup.model.RunManifest;
+import dev.linkstack.backup.offsite.OffsiteCopy;
 import dev.linkstack.backup.postgres.DatabaseName;
+import dev.linkstack.backup.restore.BackupVerification;
 import dev.linkstack.backup.restore.DatabaseUnavailableException;
+import dev.linkstack.backup.restore.MissingKeyException;
 import dev.linkstack.backup.restore.RestoreFailedException;
 import dev.linkstack.backup.restore.RestoreResult;
 import dev.linkstack.backup.restore.RestoreService;
+import dev.linkstack.backup.restore.RunRestore;
 import dev.linkstack.backup.restore.VerifyReport;
 import dev.linkstack.backup.retention.RetentionPreview;
 import dev.linkstack.backup.retention.RetentionService;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.linkstack.backup.store.BackupStore;
+import dev.linkstack.backup.store.RunStore;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -68,16 +74,16 @@ public class BackupResource {
     RetentionService retention;
 
     @Inject
-    dev.linkstack.backup.runs.RunStore runStore;
+    RunStore runStore;
 
     @Inject
-    dev.linkstack.backup.offsite.OffsiteCopy offsiteCopy;
+    OffsiteCopy offsiteCopy;
 
     @Inject
-    dev.linkstack.backup.runs.RunRestore runRestore;
+    RunRestore runRestore;
 
     @Inject
-    dev.linkstack.backup.verification.BackupVerification verification;
+    BackupVerification verification;
 
     @Inject
     ObjectMapper json;
@@ -155,7 +161,7 @@ public class BackupResource {
         }
     }
 
-    private dev.linkstack.backup.offsite.OffsiteCopy offsite() {
+    private OffsiteCopy offsite() {
         if (!offsiteCopy.enabled()) {
             throw ApiException.notFound("Off-site copies are not configured (BACKUP_OFFSITE_ENDPOINT)");
         }
@@ -165,7 +171,7 @@ public class BackupResource {
     @GET
     @Path("/runs")
     @Operation(summary = "Complete backup runs (several databases and/or roles and tablespaces), newest first")
-    public List<dev.linkstack.backup.runs.RunManifest> runs() {
+    public List<RunManifest> runs() {
         return runStore.list();
     }
 
@@ -174,12 +180,12 @@ public class BackupResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Restore a run: roles and tablespaces first, then every database under its own name",
             description = "The body repeats the run id: {\"confirm\": \"run-...\"}; \"identity\" for encrypted runs")
-    public dev.linkstack.backup.runs.RunRestore.Result restoreRun(@PathParam("runId") String runId, RunRestoreRequest request)
-            throws RestoreFailedException, DatabaseUnavailableException, dev.linkstack.backup.restore.MissingKeyException {
-        if (!dev.linkstack.backup.runs.RunStore.isValid(runId)) {
+    public RunRestore.Result restoreRun(@PathParam("runId") String runId, RunRestoreRequest request)
+            throws RestoreFailedException, DatabaseUnavailableException, MissingKeyException {
+        if (!RunStore.isValid(runId)) {
             throw ApiException.badRequest("Invalid run id");
         }
-        dev.linkstack.backup.runs.RunManifest run = runStore.find(runId).orElseThrow(() -> ApiException.notFound("No run " + runId));
+        RunManifest run = runStore.find(runId).orElseThrow(() -> ApiException.notFound("No run " + runId));
         if (request == null || !runId.equals(request.confirm())) {
             throw ApiException.badRequest("Restoring a run replaces the data of every database in it: repeat the run id in 'confirm'");
         }
@@ -231,7 +237,7 @@ public class BackupResource {
     @Consumes(MediaType.WILDCARD)
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VerifyRequest.class)))
     public Response verify(@PathParam("id") String id, String body, @Context HttpHeaders headers)
-            throws DatabaseUnavailableException, dev.linkstack.backup.restore.MissingKeyException, IOException {
+            throws DatabaseUnavailableException, MissingKeyException, IOException {
         BackupMetadata backup = backup(id);
         VerifyRequest request = null;
         if (body != null && !body.isBlank()) {
@@ -252,7 +258,7 @@ public class BackupResource {
     @Operation(summary = "Restore into a database (created if missing) in one transaction",
             description = "The body names the database twice: {\"database\": \"x\", \"confirm\": \"x\"}")
     public RestoreResult restore(@PathParam("id") String id, RestoreRequest request)
-            throws RestoreFailedException, DatabaseUnavailableException, dev.linkstack.backup.restore.MissingKeyException {
+            throws RestoreFailedException, DatabaseUnavailableException, MissingKeyException {
         BackupMetadata backup = backup(id);
         if (request == null || request.database() == null || request.database().isBlank()) {
             throw ApiException.badRequest("Name the target database: {\"database\": \"name\", \"confirm\": \"name\"}");

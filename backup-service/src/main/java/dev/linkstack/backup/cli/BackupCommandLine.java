@@ -1,21 +1,22 @@
 package dev.linkstack.backup.cli;
 
-import dev.linkstack.backup.backup.BackupAlreadyRunningException;
-import dev.linkstack.backup.backup.BackupFormat;
-import dev.linkstack.backup.backup.BackupId;
-import dev.linkstack.backup.backup.BackupJob;
-import dev.linkstack.backup.backup.BackupJobs;
-import dev.linkstack.backup.backup.BackupMetadata;
-import dev.linkstack.backup.backup.BackupStore;
 import dev.linkstack.backup.config.BackupConfig;
+import dev.linkstack.backup.jobs.BackupJobs;
+import dev.linkstack.backup.model.BackupAlreadyRunningException;
+import dev.linkstack.backup.model.BackupFormat;
+import dev.linkstack.backup.model.BackupId;
+import dev.linkstack.backup.model.BackupJob;
+import dev.linkstack.backup.model.BackupMetadata;
+import dev.linkstack.backup.model.TableRows;
 import dev.linkstack.backup.postgres.DatabaseName;
-import dev.linkstack.backup.postgres.TargetDatabase.TableRows;
+import dev.linkstack.backup.restore.BackupVerification;
 import dev.linkstack.backup.restore.DatabaseUnavailableException;
 import dev.linkstack.backup.restore.MissingKeyException;
 import dev.linkstack.backup.restore.RestoreFailedException;
 import dev.linkstack.backup.restore.RestoreResult;
 import dev.linkstack.backup.restore.RestoreService;
 import dev.linkstack.backup.restore.VerifyReport;
+import dev.linkstack.backup.store.BackupStore;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -61,7 +62,7 @@ public class BackupCommandLine {
     RestoreService restores;
 
     @Inject
-    dev.linkstack.backup.verification.BackupVerification verification;
+    BackupVerification verification;
 
     @Inject
     BackupConfig config;

@@ -1,6 +1,6 @@
 package dev.linkstack.backup.config;
 
-import dev.linkstack.backup.backup.BackupFormat;
+import dev.linkstack.backup.model.BackupFormat;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 

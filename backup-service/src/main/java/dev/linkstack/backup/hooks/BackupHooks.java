@@ -1,8 +1,8 @@
 package dev.linkstack.backup.hooks;
 
-import dev.linkstack.backup.backup.BackupFailedException;
-import dev.linkstack.backup.backup.BackupJob;
 import dev.linkstack.backup.config.BackupConfig;
+import dev.linkstack.backup.model.BackupFailedException;
+import dev.linkstack.backup.model.BackupJob;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;

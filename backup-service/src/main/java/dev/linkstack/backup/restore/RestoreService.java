@@ -1,15 +1,15 @@
 package dev.linkstack.backup.restore;
 
-import dev.linkstack.backup.backup.BackupMetadata;
-import dev.linkstack.backup.backup.BackupStore;
-import dev.linkstack.backup.backup.Checksums;
 import dev.linkstack.backup.config.BackupConfig;
 import dev.linkstack.backup.encryption.AgeEncryption;
+import dev.linkstack.backup.files.Checksums;
+import dev.linkstack.backup.model.BackupMetadata;
+import dev.linkstack.backup.model.TableRows;
 import dev.linkstack.backup.postgres.DatabaseName;
 import dev.linkstack.backup.postgres.PostgresTools;
-import dev.linkstack.backup.postgres.StreamTail;
 import dev.linkstack.backup.postgres.TargetDatabase;
-import dev.linkstack.backup.postgres.TargetDatabase.TableRows;
+import dev.linkstack.backup.process.OutputTail;
+import dev.linkstack.backup.store.BackupStore;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
@@ -178,7 +178,7 @@ public class RestoreService {
         } catch (IOException e) {
             throw new RestoreFailedException("cannot start " + tool + " (" + builder.command().get(0) + "): " + e.getMessage(), e);
         }
-        StreamTail stderr = StreamTail.start(process.getErrorStream(), tool + "-stderr");
+        OutputTail stderr = OutputTail.start(process.getErrorStream(), tool + "-stderr");
         AtomicReference<IOException> feedError = new AtomicReference<>();
         Thread feeder = new Thread(() -> feed(backup, file, identity, process, feedError), tool + "-feeder");
         feeder.setDaemon(true);

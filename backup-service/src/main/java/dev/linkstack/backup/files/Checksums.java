@@ -1,0 +1,26 @@
+package dev.linkstack.backup.files;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
+/** SHA-256 of files, streamed. */
+public final class Checksums {
+    private Checksums() {
+    }
+
+    public static String sha256(Path file) throws IOException {
+        MessageDigest digest = DigestingOutputStream.newSha256();
+        byte[] buffer = new byte[64 * 1024];
+        try (InputStream in = Files.newInputStream(file)) {
+            int read;
+            while ((read = in.read(buffer)) >= 0) {
+                digest.update(buffer, 0, read);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+}
