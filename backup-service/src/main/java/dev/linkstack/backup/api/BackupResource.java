@@ -1,12 +1,12 @@
 package dev.linkstack.backup.api;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.linkstack.backup.config.BackupConfig;
 import dev.linkstack.backup.jobs.BackupJobs;
 import dev.linkstack.backup.model.BackupFormat;
 import dev.linkstack.backup.model.BackupId;
 import dev.linkstack.backup.model.BackupJob;
 import dev.linkstack.backup.model.BackupMetadata;
+import dev.linkstack.backup.model.RunId;
 import dev.linkstack.backup.model.RunManifest;
 import dev.linkstack.backup.offsite.OffsiteCopy;
 import dev.linkstack.backup.postgres.DatabaseName;
@@ -22,6 +22,7 @@ import dev.linkstack.backup.retention.RetentionPreview;
 import dev.linkstack.backup.retention.RetentionService;
 import dev.linkstack.backup.store.BackupStore;
 import dev.linkstack.backup.store.RunStore;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -182,7 +183,7 @@ public class BackupResource {
             description = "The body repeats the run id: {\"confirm\": \"run-...\"}; \"identity\" for encrypted runs")
     public RunRestore.Result restoreRun(@PathParam("runId") String runId, RunRestoreRequest request)
             throws RestoreFailedException, DatabaseUnavailableException, MissingKeyException {
-        if (!RunStore.isValid(runId)) {
+        if (!RunId.isValid(runId)) {
             throw ApiException.badRequest("Invalid run id");
         }
         RunManifest run = runStore.find(runId).orElseThrow(() -> ApiException.notFound("No run " + runId));

@@ -2,30 +2,27 @@ package dev.linkstack.backup.dump;
 
 import dev.linkstack.backup.config.BackupConfig;
 import dev.linkstack.backup.encryption.AgeEncryption;
-import dev.linkstack.backup.files.DigestingOutputStream;
-import dev.linkstack.backup.jobs.BackupJobs;
+import dev.linkstack.backup.files.AtomicFiles;
 import dev.linkstack.backup.model.BackupFailedException;
 import dev.linkstack.backup.model.BackupFormat;
 import dev.linkstack.backup.model.BackupMetadata;
 import dev.linkstack.backup.model.TableRows;
-import dev.linkstack.backup.postgres.PostgresTools.ToolVersion;
 import dev.linkstack.backup.postgres.PostgresTools;
-import dev.linkstack.backup.postgres.TargetDatabase.ServerVersion;
 import dev.linkstack.backup.postgres.TargetDatabase;
-import dev.linkstack.backup.process.OutputTail;
+import dev.linkstack.backup.process.ExternalCommand;
 import dev.linkstack.backup.store.BackupStore;
+import dev.linkstack.backup.store.RunStore;
+import dev.linkstack.backup.postgres.PostgresTools.ToolVersion;
+import dev.linkstack.backup.postgres.TargetDatabase.ServerVersion;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,51 +30,36 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Runs pg_dump and turns its output into a backup: streamed through the compressor into a hidden partial file,
- * hashed on the way, then fsynced and published under its final name. Any failure removes the partial file and
- * leaves existing backups alone.
+ * Runs pg_dump (one database) and pg_dumpall (roles and tablespaces) the same way: the output streams through the
+ * sink chain into a hidden partial file under the configured time limit, then is fsynced and published under its
+ * final name. Any failure removes the partial file and leaves existing backups alone.
  */
 @Singleton
 public class DumpRunner {
     private static final Logger LOG = Logger.getLogger(DumpRunner.class);
-    private static final int SIGNAL_EXIT_BASE = 128;
+    private static final String GLOBALS = "pg_dumpall --globals-only";
 
     private final BackupConfig config;
     private final PostgresTools tools;
     private final TargetDatabase target;
     private final BackupStore store;
+    private final RunStore runs;
     private final Clock clock;
-    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "pg_dump-watchdog");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private final Set<Process> running = ConcurrentHashMap.newKeySet();
 
     @Inject
-    public DumpRunner(BackupConfig config, PostgresTools tools, TargetDatabase target, BackupStore store, Clock clock) {
+    public DumpRunner(BackupConfig config, PostgresTools tools, TargetDatabase target, BackupStore store, RunStore runs, Clock clock) {
         this.config = config;
         this.tools = tools;
         this.target = target;
         this.store = store;
+        this.runs = runs;
         this.clock = clock;
     }
 
-    public BackupMetadata dump(String id, BackupFormat format, String trigger, Instant startedAt) throws BackupFailedException {
-        return dump(target.name(), id, format, trigger, startedAt);
-    }
-
-    /** Dumps one database of the target server (several make up a run, see BackupJobs). */
+    /** Dumps one database of the target server into a listed backup. */
     public BackupMetadata dump(String database, String id, BackupFormat format, String trigger, Instant startedAt) throws BackupFailedException {
         ServerVersion server = serverVersion();
         ToolVersion pgDump = clientFor(server);
@@ -88,7 +70,110 @@ public class DumpRunner {
         } catch (IOException e) {
             throw new BackupFailedException("backup directory " + store.dir() + " is not writable: " + e.getMessage(), e);
         }
+        Optional<String> recipient = recipient();
+        Path partial = store.partialFile(id, format, recipient.isPresent());
+        Optional<DumpSnapshot> snapshot = DumpSnapshot.export(target, database);
+        try {
+            // Counted while pg_dump streams, in the same snapshot on another core: the counts add no wall time.
+            CompletableFuture<List<TableRows>> counting = snapshot.isEmpty() ? CompletableFuture.completedFuture(null)
+                    : CompletableFuture.supplyAsync(() -> snapshot.get().countRows(config.timeout()));
+            DumpSink.Written written = stream("pg_dump", pgDumpCommand(database, format, snapshot), partial, format, recipient);
+            // Same snapshot as the dump, so these are exactly the rows in it.
+            List<TableRows> tableRows = rowCounts(counting);
+            Instant finishedAt = clock.instant();
+            BackupMetadata metadata = new BackupMetadata(id, BackupMetadata.SUCCEEDED, database, target.host(), target.port(), format,
+                    store.dumpFile(id, format, recipient.isPresent()).getFileName().toString(), written.sizeBytes(), written.sha256(), startedAt,
+                    finishedAt, Duration.between(startedAt, finishedAt).toMillis(), pgDump.text(), server.text(), trigger, tableRows,
+                    recipient.isPresent() ? AgeEncryption.SCHEME : null, null);
+            try {
+                store.publish(partial, metadata);
+            } catch (IOException e) {
+                throw new BackupFailedException("writing the dump failed: " + e.getMessage(), e);
+            }
+            return metadata;
+        } finally {
+            snapshot.ifPresent(DumpSnapshot::close);
+            AtomicFiles.deleteQuietly(partial);
+        }
+    }
 
+    /** The server's roles and tablespaces (without passwords unless {@code withPasswords}) into the run's globals file. */
+    public Globals dumpGlobals(String runId, boolean withPasswords) throws BackupFailedException {
+        Optional<String> recipient = recipient();
+        Path file = runs.globalsFile(runId, BackupFormat.GZIP.extension() + (recipient.isPresent() ? AgeEncryption.EXTENSION : ""));
+        Path partial = AtomicFiles.partialOf(file);
+        List<String> arguments = new ArrayList<>(List.of("--globals-only", "--no-password", "--database=" + target.name()));
+        if (!withPasswords) {
+            arguments.add("--no-role-passwords");
+        }
+        try {
+            Files.createDirectories(runs.dir());
+            DumpSink.Written written = stream(GLOBALS, tools.command("pg_dumpall", target.name(), arguments), partial, BackupFormat.GZIP, recipient);
+            AtomicFiles.publish(partial, file);
+            return new Globals(file, written.sha256());
+        } catch (IOException e) {
+            throw new BackupFailedException("dumping roles and tablespaces failed: " + e.getMessage(), e);
+        } finally {
+            AtomicFiles.deleteQuietly(partial);
+        }
+    }
+
+    /** A published globals file and its checksum. */
+    public record Globals(Path file, String sha256) {
+    }
+
+    /** Starts the program and copies its output into a new partial file, under the configured time limit. */
+    private DumpSink.Written stream(String name, ProcessBuilder builder, Path partial, BackupFormat format, Optional<String> recipient)
+            throws BackupFailedException {
+        ExternalCommand command = ExternalCommand.of(name, builder).timeout(config.timeout());
+        ExternalCommand.Running running;
+        try {
+            running = command.start();
+        } catch (IOException e) {
+            throw new BackupFailedException("cannot start " + name + " (" + command.executable() + "): " + e.getMessage(), e);
+        }
+        try (running) {
+            DumpSink.Written written;
+            try (DumpSink sink = DumpSink.create(partial, format, recipient); InputStream output = running.stdout()) {
+                output.transferTo(sink.input());
+                written = sink.finish();
+            } catch (IOException e) {
+                boolean timedOut = running.timedOut();
+                running.kill();
+                ExternalCommand.Exit exit = running.await();
+                throw new BackupFailedException((timedOut ? exit.timeoutMessage() : "writing the dump failed: " + e.getMessage()) + exit.outputSuffix(), e);
+            }
+            ExternalCommand.Exit exit = running.await();
+            if (exit.timedOut()) {
+                throw new BackupFailedException(exit.timeoutMessage() + exit.outputSuffix());
+            }
+            if (exit.code() != 0) {
+                throw new BackupFailedException(name + " failed (" + exit.describeCode() + ")" + exit.outputSuffix());
+            }
+            return written;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackupFailedException("interrupted while waiting for " + name + " (service shutting down)", e);
+        }
+    }
+
+    /** Stops running dumps when the service shuts down; their jobs fail and their partial files are removed. */
+    @PreDestroy
+    void stopAll() {
+        ExternalCommand.stopAll();
+    }
+
+    private ProcessBuilder pgDumpCommand(String database, BackupFormat format, Optional<DumpSnapshot> snapshot) {
+        List<String> arguments = new ArrayList<>(List.of("--format=" + format.pgDumpFormat(), "--no-password"));
+        snapshot.ifPresent(s -> arguments.add("--snapshot=" + s.id()));
+        if (format.isPlainSql()) {
+            // Lets a plain dump be restored over an existing database inside one transaction.
+            arguments.addAll(List.of("--clean", "--if-exists"));
+        }
+        return tools.command("pg_dump", database, arguments);
+    }
+
+    private Optional<String> recipient() throws BackupFailedException {
         Optional<String> recipient = config.encryption().recipient().filter(r -> !r.isBlank());
         if (recipient.isPresent()) {
             try {
@@ -97,76 +182,7 @@ public class DumpRunner {
                 throw new BackupFailedException(e.getMessage(), e);
             }
         }
-        Path partial = store.partialFile(id, format, recipient.isPresent());
-        Optional<DumpSnapshot> snapshot = DumpSnapshot.export(target, database);
-        try {
-            return dump(database, id, format, trigger, startedAt, pgDump, server, partial, snapshot.orElse(null), recipient);
-        } finally {
-            snapshot.ifPresent(DumpSnapshot::close);
-        }
-    }
-
-    private BackupMetadata dump(String database, String id, BackupFormat format, String trigger, Instant startedAt, ToolVersion pgDump, ServerVersion server,
-                                Path partial, DumpSnapshot snapshot, Optional<String> recipient) throws BackupFailedException {
-        Process process = start(database, format, snapshot);
-        running.add(process);
-        // Counted while pg_dump streams, in the same snapshot on another core: the counts add no wall time.
-        Duration countLimit = config.timeout();
-        CompletableFuture<List<TableRows>> counting = snapshot == null ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.supplyAsync(() -> snapshot.countRows(countLimit));
-        OutputTail stderr = OutputTail.start(process.getErrorStream(), "pg_dump-stderr");
-        AtomicBoolean timedOut = new AtomicBoolean();
-        Duration timeout = config.timeout();
-        ScheduledFuture<?> deadline = watchdog.schedule(() -> {
-            timedOut.set(true);
-            destroy(process);
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-        try {
-            DigestingOutputStream written;
-            try (OutputStream file = Files.newOutputStream(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                 DigestingOutputStream digesting = new DigestingOutputStream(file);
-                 // The checksum covers the file as stored: encrypted when a recipient is set.
-                 OutputStream compressed = format.compressing(recipient.isPresent() ? AgeEncryption.encrypting(digesting, recipient.get()) : digesting);
-                 InputStream dump = process.getInputStream()) {
-                written = digesting;
-                dump.transferTo(compressed);
-                // Closing the compressor writes its trailer through the digest before the size is read.
-                compressed.close();
-            }
-            int exit = awaitExit(process);
-            if (timedOut.get()) {
-                throw new BackupFailedException("pg_dump did not finish within " + timeout + " and was stopped" + stderrSuffix(stderr));
-            }
-            if (exit != 0) {
-                throw new BackupFailedException("pg_dump failed (" + describeExit(exit) + ")" + stderrSuffix(stderr));
-            }
-            // Same snapshot as the dump, so these are exactly the rows in it.
-            List<TableRows> tableRows = rowCounts(counting);
-            Instant finishedAt = clock.instant();
-            BackupMetadata metadata = new BackupMetadata(id, BackupMetadata.SUCCEEDED, database, target.host(), target.port(), format,
-                    store.dumpFile(id, format, recipient.isPresent()).getFileName().toString(), written.count(), written.sha256Hex(), startedAt, finishedAt,
-                    Duration.between(startedAt, finishedAt).toMillis(), pgDump.text(), server.text(), trigger, tableRows,
-                    recipient.isPresent() ? AgeEncryption.SCHEME : null, null);
-            store.publish(partial, metadata);
-            return metadata;
-        } catch (IOException e) {
-            String reason = timedOut.get() ? "pg_dump did not finish within " + timeout + " and was stopped" : "writing the dump failed: " + e.getMessage();
-            throw new BackupFailedException(reason + stderrSuffix(stderr), e);
-        } finally {
-            deadline.cancel(false);
-            if (process.isAlive()) {
-                destroy(process);
-            }
-            running.remove(process);
-            deleteQuietly(partial);
-        }
-    }
-
-    /** Stops running dumps when the service shuts down; their jobs fail and their partial files are removed. */
-    @PreDestroy
-    void stopAll() {
-        running.forEach(DumpRunner::destroy);
-        watchdog.shutdownNow();
+        return recipient;
     }
 
     /** The installed pg_dump matching the server's major version (checked on every run: servers get upgraded). */
@@ -201,66 +217,6 @@ public class DumpRunner {
         } catch (RuntimeException e) {
             LOG.warnf("row counts for the backup could not be taken: %s", e.getMessage());
             return null;
-        }
-    }
-
-    private Process start(String database, BackupFormat format, DumpSnapshot snapshot) throws BackupFailedException {
-        List<String> arguments = new ArrayList<>(List.of("--format=" + format.pgDumpFormat(), "--no-password"));
-        if (snapshot != null) {
-            arguments.add("--snapshot=" + snapshot.id());
-        }
-        if (format.isPlainSql()) {
-            // Lets a plain dump be restored over an existing database inside one transaction.
-            arguments.addAll(List.of("--clean", "--if-exists"));
-        }
-        ProcessBuilder builder = tools.command("pg_dump", database, arguments);
-        builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        try {
-            return builder.start();
-        } catch (IOException e) {
-            throw new BackupFailedException("cannot start pg_dump (" + builder.command().get(0) + "): " + e.getMessage(), e);
-        }
-    }
-
-    private static int awaitExit(Process process) throws BackupFailedException {
-        try {
-            // stdout is closed, so pg_dump is finishing; a short wait is enough.
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                destroy(process);
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-            return process.exitValue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            destroy(process);
-            throw new BackupFailedException("interrupted while waiting for pg_dump (service shutting down)", e);
-        } catch (IllegalThreadStateException e) {
-            throw new BackupFailedException("pg_dump did not exit", e);
-        }
-    }
-
-    static String describeExit(int exit) {
-        if (exit > SIGNAL_EXIT_BASE && exit < SIGNAL_EXIT_BASE + 64) {
-            return "killed by signal " + (exit - SIGNAL_EXIT_BASE);
-        }
-        return "exit code " + exit;
-    }
-
-    private static String stderrSuffix(OutputTail stderr) {
-        String text = stderr.text();
-        return text.isEmpty() ? "" : ": " + text;
-    }
-
-    private static void destroy(Process process) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            LOG.warnf("cannot remove partial file %s: %s", file, e.getMessage());
         }
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /** SHA-256 of files, streamed. */
 public final class Checksums {
@@ -22,5 +23,16 @@ public final class Checksums {
             }
         }
         return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** Why a stored file does not match the checksum recorded for it; empty when it does. */
+    public static Optional<String> problem(Path file, String expectedSha256) {
+        try {
+            String actual = sha256(file);
+            return actual.equalsIgnoreCase(expectedSha256) ? Optional.empty()
+                    : Optional.of("checksum mismatch: metadata says " + expectedSha256 + ", file has " + actual);
+        } catch (IOException e) {
+            return Optional.of("cannot read " + file.getFileName() + ": " + e.getMessage());
+        }
     }
 }

@@ -1,12 +1,10 @@
 package dev.linkstack.backup.jobs;
 
 import dev.linkstack.backup.alerts.Alerts;
-import dev.linkstack.backup.dump.DumpRunner;
 import dev.linkstack.backup.hooks.BackupHooks;
 import dev.linkstack.backup.model.BackupAlreadyRunningException;
 import dev.linkstack.backup.model.BackupFailedException;
 import dev.linkstack.backup.model.BackupFormat;
-import dev.linkstack.backup.model.BackupId;
 import dev.linkstack.backup.model.BackupJob;
 import dev.linkstack.backup.model.BackupMetadata;
 import dev.linkstack.backup.offsite.OffsiteCopy;
@@ -18,6 +16,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
+import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,6 +34,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -47,7 +47,7 @@ public class BackupJobs {
     private static final int REMEMBERED_JOBS = 200;
     private static final Pattern JOB_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
-    private final DumpRunner runner;
+    private final List<PostStep> postSteps;
     private final BackupLock lock;
     private final RetentionService retention;
     private final BackupMetrics metrics;
@@ -69,7 +69,7 @@ public class BackupJobs {
     private String runningJobId; // guarded by this
 
     @Inject
-    public BackupJobs(DumpRunner runner, BackupLock lock, RetentionService retention, BackupMetrics metrics, TargetDatabase target, Clock clock,
+    public BackupJobs(BackupLock lock, RetentionService retention, BackupMetrics metrics, TargetDatabase target, Clock clock,
                       Alerts alerts, BackupHooks hooks,
                       BackupRuns runs, RunStore runStore,
                       OffsiteCopy offsite) {
@@ -78,12 +78,12 @@ public class BackupJobs {
         this.runStore = runStore;
         this.alerts = alerts;
         this.hooks = hooks;
-        this.runner = runner;
         this.lock = lock;
         this.retention = retention;
         this.metrics = metrics;
         this.target = target;
         this.clock = clock;
+        this.postSteps = postSteps(this::applyRetention, this::copyOffsite, o -> hooks.afterBackup(o.result), this::recordStatus, o -> report(o.result));
     }
 
     public static boolean isValidJobId(String id) {
@@ -166,63 +166,123 @@ public class BackupJobs {
     }
 
     private BackupJob run(BackupJob job, BackupLock.Held held) {
-        BackupJob result;
-        try (held) {
+        Outcome outcome = new Outcome(job, held);
+        try {
             hooks.beforeBackup(job);
-            BackupMetadata backup;
-            List<String> deleted;
-            if (runs.enabled()) {
-                BackupRuns.Result run = runs.run(job.format(), job.trigger(), job.startedAt());
-                // The job reports the configured database's backup (or the run's first one).
-                backup = run.backups().stream().filter(b -> b.database().equals(job.database())).findFirst().orElse(run.backups().get(0));
-                run.backups().stream().filter(b -> b.database().equals(job.database())).findFirst().ifPresent(metrics::succeeded);
-                deleted = new java.util.ArrayList<>();
-                for (BackupMetadata made : run.backups()) {
-                    deleted.addAll(applyRetention(made.database()));
-                }
-                runStore.pruneOrphans();
-            } else {
-                backup = runner.dump(BackupId.create(job.database(), job.startedAt()), job.format(), job.trigger(), job.startedAt());
-                metrics.succeeded(backup);
-                // Still under the lock, so two instances never prune the same directory at once.
-                deleted = applyRetention(job.database());
-            }
-            copyOffsite(backup);
-            result = job.succeeded(clock.instant(), backup.id(), deleted);
-            LOG.infof("backup %s finished: %s, %d bytes, sha256 %s", job.id(), backup.file(), backup.sizeBytes(), backup.sha256());
+            BackupRuns.Result run = runs.run(job.format(), job.trigger(), job.startedAt());
+            outcome.made = run.backups();
+            // The job reports the configured database's backup (or the run's first one).
+            Optional<BackupMetadata> own = run.backups().stream().filter(b -> b.database().equals(job.database())).findFirst();
+            own.ifPresent(metrics::succeeded);
+            outcome.backup = own.orElse(run.backups().get(0));
+            outcome.result = job.succeeded(clock.instant(), outcome.backup.id(), List.of());
+            LOG.infof("backup %s finished: %s, %d bytes, sha256 %s", job.id(), outcome.backup.file(), outcome.backup.sizeBytes(), outcome.backup.sha256());
         } catch (BackupFailedException e) {
-            metrics.failed();
-            result = job.failed(clock.instant(), e.getMessage());
+            fail(outcome, e.getMessage());
             LOG.errorf("backup %s failed: %s", job.id(), e.getMessage());
         } catch (RuntimeException | LinkageError e) {
             // A LinkageError: a library that cannot load (zstd-jni's native code). It fails this backup, and the job
             // still ends, so whoever waits for it (the CLI, the API) is told instead of waiting forever.
-            metrics.failed();
-            result = job.failed(clock.instant(), "unexpected failure: " + e.getMessage());
+            fail(outcome, "unexpected failure: " + e.getMessage());
             LOG.errorf(e, "backup %s failed", job.id());
         }
-        hooks.afterBackup(result);
+        for (PostStep step : postSteps) {
+            if (outcome.backup != null || !step.needsBackup()) {
+                try {
+                    step.action().accept(outcome);
+                } catch (RuntimeException e) {
+                    LOG.warnf("%s after backup job %s failed: %s", step.name(), job.id(), e.getMessage());
+                }
+            }
+        }
+        outcome.unlock();
+        return outcome.result;
+    }
+
+    private void fail(Outcome outcome, String error) {
+        metrics.failed();
+        outcome.backup = null;
+        outcome.result = outcome.job.failed(clock.instant(), error);
+    }
+
+    /**
+     * What follows a dump, in this order: retention and the off-site copy (both still under the database's lock, so two
+     * instances never prune or upload at once), the unlock, the post-backup hook, the job's final status, then alerts.
+     * The first two need a backup; the rest also run after a failure.
+     */
+    static List<PostStep> postSteps(Consumer<Outcome> retention, Consumer<Outcome> offsite, Consumer<Outcome> postHook,
+                                    Consumer<Outcome> status, Consumer<Outcome> alerts) {
+        return List.of(new PostStep("retention", true, retention), new PostStep("off-site copy", true, offsite),
+                new PostStep("unlock", false, Outcome::unlock),
+                new PostStep("post-backup hook", false, postHook), new PostStep("job status", false, status),
+                new PostStep("alerts", false, alerts));
+    }
+
+    /** One step after the dump; {@code needsBackup}: skipped when the job failed. */
+    record PostStep(String name, boolean needsBackup, Consumer<Outcome> action) {
+    }
+
+    /** A job as it goes through its post-steps: the backups made, and the result so far. */
+    static final class Outcome {
+        final BackupJob job;
+        private final AutoCloseable lock;
+        List<BackupMetadata> made = List.of();
+        BackupMetadata backup;
+        BackupJob result;
+
+        Outcome(BackupJob job, AutoCloseable lock) {
+            this.job = job;
+            this.lock = lock;
+        }
+
+        /** Releases the database's backup lock; once, however often it is called. */
+        void unlock() {
+            if (unlocked) {
+                return;
+            }
+            unlocked = true;
+            try {
+                lock.close();
+            } catch (Exception e) {
+                LOG.warnf("backup lock of job %s not released: %s", job.id(), e.getMessage());
+            }
+        }
+
+        private boolean unlocked;
+    }
+
+    private void applyRetention(Outcome outcome) {
+        List<String> deleted = new ArrayList<>();
+        for (BackupMetadata made : outcome.made) {
+            deleted.addAll(applyRetention(made.database()));
+        }
+        if (runs.enabled()) {
+            runStore.pruneOrphans();
+        }
+        outcome.result = outcome.job.succeeded(outcome.result.finishedAt(), outcome.backup.id(), deleted);
+    }
+
+    private void recordStatus(Outcome outcome) {
         synchronized (this) {
-            jobs.put(result.id(), result);
+            jobs.put(outcome.result.id(), outcome.result);
             runningJobId = null;
         }
-        completions.remove(job.id());
-        report(result);
-        return result;
+        completions.remove(outcome.job.id());
     }
 
     /**
      * The off-site copy follows the local backup, still under the lock; its failure is alerted but never undoes the
      * local backup, which is complete.
      */
-    private void copyOffsite(BackupMetadata backup) {
+    private void copyOffsite(Outcome outcome) {
+        BackupMetadata backup = outcome.backup;
         if (!offsite.enabled()) {
             return;
         }
         try {
             offsite.copy(backup);
             offsite.applyRetention(backup.database());
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.errorf("off-site copy of %s failed: %s", backup.id(), e.getMessage());
             alerts.offsiteFailed(backup, String.valueOf(e.getMessage()));
         }

@@ -22,7 +22,12 @@ public final class BackupId {
     }
 
     public static String create(String database, Instant startedAt) {
-        return slug(database) + "-" + STAMP.format(startedAt);
+        return slug(database) + "-" + stamp(startedAt);
+    }
+
+    /** The UTC start time as ids carry it: {@code yyyyMMdd'T'HHmmssSSS'Z'}. */
+    static String stamp(Instant startedAt) {
+        return STAMP.format(startedAt);
     }
 
     /** Database names may hold any character; the id keeps a readable, file-name-safe form of it. */

@@ -1,30 +1,51 @@
 package dev.linkstack.backup.process;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.function.Consumer;
 
-/** Drains a process stream on its own thread and keeps its last bytes, e.g. pg_dump's stderr for the error report. */
-public final class OutputTail {
-    private static final int DEFAULT_LIMIT = 16 * 1024;
+/**
+ * Drains a process stream on its own thread and keeps its end for the error report: the last bytes (pg_dump's
+ * stderr) or the last lines, each also handed to a listener (a hook's output, logged as it arrives).
+ */
+final class OutputTail {
+    private static final int BYTE_LIMIT = 16 * 1024;
 
-    private final byte[] ring;
-    private long total;
     private final Thread thread;
+    private final byte[] ring = new byte[BYTE_LIMIT];
+    private long total;
+    private final Deque<String> lines = new ArrayDeque<>();
+    private final int lineLimit;
 
-    private OutputTail(InputStream stream, String name, int limit) {
-        this.ring = new byte[limit];
-        this.thread = new Thread(() -> drain(stream), name);
+    private OutputTail(InputStream stream, String name, int lineLimit, Consumer<String> eachLine) {
+        this.lineLimit = lineLimit;
+        this.thread = new Thread(() -> {
+            if (lineLimit > 0) {
+                drainLines(stream, eachLine);
+            } else {
+                drainBytes(stream);
+            }
+        }, name);
         this.thread.setDaemon(true);
+        this.thread.start();
     }
 
-    public static OutputTail start(InputStream stream, String name) {
-        OutputTail tail = new OutputTail(stream, name, DEFAULT_LIMIT);
-        tail.thread.start();
-        return tail;
+    /** Keeps the last 16 KiB. */
+    static OutputTail bytes(InputStream stream, String name) {
+        return new OutputTail(stream, name, 0, null);
     }
 
-    private void drain(InputStream stream) {
+    /** Keeps the last {@code limit} lines and hands every line to {@code eachLine}. */
+    static OutputTail lines(InputStream stream, String name, int limit, Consumer<String> eachLine) {
+        return new OutputTail(stream, name, limit, eachLine);
+    }
+
+    private void drainBytes(InputStream stream) {
         byte[] buffer = new byte[4096];
         try (stream) {
             int read;
@@ -36,6 +57,23 @@ public final class OutputTail {
         }
     }
 
+    private void drainLines(InputStream stream, Consumer<String> eachLine) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                eachLine.accept(line);
+                synchronized (this) {
+                    lines.addLast(line);
+                    if (lines.size() > lineLimit) {
+                        lines.removeFirst();
+                    }
+                }
+            }
+        } catch (IOException ignored) {
+            // the process was killed
+        }
+    }
+
     private synchronized void append(byte[] buffer, int length) {
         for (int i = 0; i < length; i++) {
             ring[(int) (total++ % ring.length)] = buffer[i];
@@ -43,13 +81,16 @@ public final class OutputTail {
     }
 
     /** The collected text, trimmed; waits briefly for the stream to close so late lines are not lost. */
-    public String text() {
+    String text() {
         try {
             thread.join(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         synchronized (this) {
+            if (lineLimit > 0) {
+                return String.join("\n", lines).strip();
+            }
             int kept = (int) Math.min(total, ring.length);
             byte[] out = new byte[kept];
             long start = total - kept;

@@ -1,12 +1,14 @@
 package dev.linkstack.backup.restore;
 
+import dev.linkstack.backup.config.BackupConfig;
 import dev.linkstack.backup.encryption.AgeEncryption;
 import dev.linkstack.backup.files.Checksums;
+import dev.linkstack.backup.model.BackupFormat;
 import dev.linkstack.backup.model.BackupMetadata;
 import dev.linkstack.backup.model.RunManifest;
 import dev.linkstack.backup.postgres.PostgresTools;
 import dev.linkstack.backup.postgres.TargetDatabase;
-import dev.linkstack.backup.process.OutputTail;
+import dev.linkstack.backup.process.ExternalCommand;
 import dev.linkstack.backup.store.BackupStore;
 import dev.linkstack.backup.store.RunStore;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -16,14 +18,12 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Restores a whole run: roles and tablespaces first (so ownership and grants in the dumps find their roles), then
@@ -38,14 +38,16 @@ public class RunRestore {
     private final RestoreService restores;
     private final PostgresTools tools;
     private final TargetDatabase target;
+    private final Duration timeout;
 
     @Inject
-    public RunRestore(RunStore runs, BackupStore store, RestoreService restores, PostgresTools tools, TargetDatabase target) {
+    public RunRestore(RunStore runs, BackupStore store, RestoreService restores, PostgresTools tools, TargetDatabase target, BackupConfig config) {
         this.runs = runs;
         this.store = store;
         this.restores = restores;
         this.tools = tools;
         this.target = target;
+        this.timeout = config.timeout();
     }
 
     /** What a run restore did; {@code globalsErrors} are statements PostgreSQL refused (e.g. roles that already exist). */
@@ -80,37 +82,34 @@ public class RunRestore {
      */
     private List<String> restoreGlobals(RunManifest run, Optional<String> identity) throws RestoreFailedException {
         Path file = runs.dir().resolve(run.globalsFile());
-        try {
-            String actual = Checksums.sha256(file);
-            if (!actual.equalsIgnoreCase(run.globalsSha256())) {
-                throw new RestoreFailedException("refusing to restore damaged globals: checksum mismatch for " + run.globalsFile());
-            }
-        } catch (IOException e) {
-            throw new RestoreFailedException("cannot read " + run.globalsFile() + ": " + e.getMessage(), e);
+        Optional<String> damaged = Checksums.problem(file, run.globalsSha256());
+        if (damaged.isPresent()) {
+            throw new RestoreFailedException("refusing to restore damaged globals (" + run.globalsFile() + "): " + damaged.get());
         }
         ProcessBuilder builder = tools.command("psql", target.name(), List.of("--no-psqlrc", "--no-password", "--quiet", "--file=-"));
-        builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        FedCommand.Source sql = () -> {
+            InputStream raw = Files.newInputStream(file);
+            return BackupFormat.GZIP.decompressing(identity.isPresent() && run.encryption() != null ? AgeEncryption.decrypting(raw, identity.get()) : raw);
+        };
+        FedCommand.Outcome outcome;
         try {
-            Process process = builder.start();
-            OutputTail stderr = OutputTail.start(process.getErrorStream(), "psql-globals-stderr");
-            try (OutputStream stdin = process.getOutputStream();
-                 InputStream raw = Files.newInputStream(file);
-                 InputStream sql = new GZIPInputStream(identity.isPresent() && run.encryption() != null ? AgeEncryption.decrypting(raw, identity.get()) : raw)) {
-                sql.transferTo(stdin);
-            }
-            if (!process.waitFor(10, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-                throw new RestoreFailedException("restoring roles and tablespaces did not finish within 10 minutes");
-            }
-            if (process.exitValue() != 0) {
-                throw new RestoreFailedException("restoring roles and tablespaces failed (exit code " + process.exitValue() + "): " + stderr.text());
-            }
-            return stderr.text().lines().filter(line -> line.contains("ERROR:")).map(String::strip).toList();
+            outcome = FedCommand.run("psql", builder, timeout, sql);
         } catch (IOException e) {
             throw new RestoreFailedException("restoring roles and tablespaces failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RestoreFailedException("interrupted while restoring roles and tablespaces", e);
         }
+        ExternalCommand.Exit exit = outcome.exit();
+        if (exit.timedOut()) {
+            throw new RestoreFailedException("restoring roles and tablespaces: " + exit.timeoutMessage());
+        }
+        if (outcome.feedError() != null) {
+            throw new RestoreFailedException("restoring roles and tablespaces failed: " + outcome.feedError().getMessage(), outcome.feedError());
+        }
+        if (exit.code() != 0) {
+            throw new RestoreFailedException("restoring roles and tablespaces failed (" + exit.describeCode() + ")" + exit.outputSuffix());
+        }
+        return exit.output().lines().filter(line -> line.contains("ERROR:")).map(String::strip).toList();
     }
 }

@@ -1,14 +1,13 @@
 package dev.linkstack.backup.store;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.linkstack.backup.config.BackupConfig;
 import dev.linkstack.backup.encryption.AgeEncryption;
+import dev.linkstack.backup.files.AtomicFiles;
+import dev.linkstack.backup.files.StoreJson;
 import dev.linkstack.backup.model.BackupFormat;
 import dev.linkstack.backup.model.BackupId;
 import dev.linkstack.backup.model.BackupMetadata;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
@@ -16,11 +15,9 @@ import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,16 +35,12 @@ import java.util.regex.Pattern;
 public class BackupStore {
     private static final Logger LOG = Logger.getLogger(BackupStore.class);
     private static final String METADATA_SUFFIX = ".json";
-    private static final String PARTIAL_SUFFIX = ".partial";
+    private static final String PARTIAL_SUFFIX = AtomicFiles.PARTIAL_SUFFIX;
     private static final Pattern METADATA_NAME = Pattern.compile("(.+)\\.json");
     private static final Pattern PARTIAL_NAME = Pattern.compile("\\.([a-z0-9_]{1,40})-[0-9]{8}T[0-9]{9}Z(\\.sql\\.gz|\\.sql\\.zst|\\.dump|\\.json)(\\.age)?\\.partial");
 
     private final Path dir;
-    private final ObjectMapper json = JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .build();
+    private final ObjectMapper json = StoreJson.MAPPER;
 
     @Inject
     public BackupStore(BackupConfig config) {
@@ -101,7 +94,7 @@ public class BackupStore {
     /** Hidden, never-listed name a dump is written under until it is complete. */
     public Path partialFile(String id, BackupFormat format, boolean encrypted) {
         requireValid(id);
-        return dir.resolve("." + id + format.extension() + (encrypted ? AgeEncryption.EXTENSION : "") + PARTIAL_SUFFIX);
+        return AtomicFiles.partialOf(dumpFile(id, format, encrypted));
     }
 
     /** Creates the directory if needed and proves it takes a durable write. */
@@ -125,16 +118,10 @@ public class BackupStore {
         if (Files.exists(dump) || Files.exists(metadataFile(metadata.id()))) {
             throw new IOException("backup " + metadata.id() + " already exists");
         }
-        fsync(partialDump);
-        move(partialDump, dump);
-        Path partialMetadata = dir.resolve("." + metadata.id() + METADATA_SUFFIX + PARTIAL_SUFFIX);
+        AtomicFiles.publish(partialDump, dump);
         try {
-            Files.write(partialMetadata, json.writeValueAsBytes(metadata), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            fsync(partialMetadata);
-            move(partialMetadata, metadataFile(metadata.id()));
-            fsyncDirectory();
+            AtomicFiles.write(metadataFile(metadata.id()), json.writeValueAsBytes(metadata));
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(partialMetadata);
             Files.deleteIfExists(dump);
             throw e;
         }
@@ -147,7 +134,7 @@ public class BackupStore {
             return false;
         }
         Files.deleteIfExists(metadataFile(id));
-        fsyncDirectory();
+        AtomicFiles.fsyncDirectory(dir);
         Files.deleteIfExists(dumpFile(backup.get()));
         return true;
     }
@@ -182,25 +169,13 @@ public class BackupStore {
         if (current.isEmpty()) {
             return false;
         }
-        Path partial = dir.resolve("." + id + METADATA_SUFFIX + PARTIAL_SUFFIX);
-        Files.deleteIfExists(partial);
-        try {
-            Files.write(partial, json.writeValueAsBytes(current.get().withVerification(verification)), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            fsync(partial);
-            move(partial, metadataFile(id));
-            fsyncDirectory();
-        } finally {
-            Files.deleteIfExists(partial);
-        }
+        AtomicFiles.write(metadataFile(id), json.writeValueAsBytes(current.get().withVerification(verification)));
         return true;
     }
 
     /** Writes metadata for an existing dump file; used by tests and tools that import dumps. */
     public void writeMetadata(BackupMetadata metadata) throws IOException {
-        Path partial = dir.resolve("." + metadata.id() + METADATA_SUFFIX + PARTIAL_SUFFIX);
-        Files.write(partial, json.writeValueAsBytes(metadata), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        fsync(partial);
-        move(partial, metadataFile(metadata.id()));
+        AtomicFiles.write(metadataFile(metadata.id()), json.writeValueAsBytes(metadata));
     }
 
     private Optional<BackupMetadata> read(String id) {
@@ -228,30 +203,6 @@ public class BackupStore {
     private static void requireValid(String id) {
         if (!BackupId.isValid(id)) {
             throw new IllegalArgumentException("invalid backup id");
-        }
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("the backup directory does not support atomic renames: " + e.getMessage(), e);
-        }
-    }
-
-    static void fsync(Path file) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            channel.force(true);
-        }
-    }
-
-    /** Makes the renames themselves durable. */
-    private void fsyncDirectory() {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            // Some file systems cannot open a directory for fsync; the data itself is already synced.
-            LOG.debugf("directory fsync not supported on %s: %s", dir, e.getMessage());
         }
     }
 

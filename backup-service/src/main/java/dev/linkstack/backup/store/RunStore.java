@@ -1,55 +1,36 @@
 package dev.linkstack.backup.store;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.linkstack.backup.files.AtomicFiles;
+import dev.linkstack.backup.files.StoreJson;
+import dev.linkstack.backup.model.RunId;
 import dev.linkstack.backup.model.RunManifest;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /** Run manifests and globals files, in the {@code runs/} folder of the backup directory. */
 @Singleton
 public class RunStore {
     private static final Logger LOG = Logger.getLogger(RunStore.class);
-    private static final Pattern RUN_ID = Pattern.compile("run-[0-9]{8}T[0-9]{9}Z");
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private final Path dir;
     private final BackupStore backups;
-    private final ObjectMapper json = JsonMapper.builder().addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT).build();
+    private final ObjectMapper json = StoreJson.MAPPER;
 
     @Inject
     public RunStore(BackupStore backups) {
         this.backups = backups;
         this.dir = backups.dir().resolve("runs");
-    }
-
-    public static String runId(Instant startedAt) {
-        return "run-" + STAMP.format(startedAt);
-    }
-
-    public static boolean isValid(String runId) {
-        return runId != null && RUN_ID.matcher(runId).matches();
     }
 
     public Path dir() {
@@ -71,7 +52,7 @@ public class RunStore {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "run-*.json")) {
             for (Path file : files) {
                 String id = file.getFileName().toString().replace(".json", "");
-                if (isValid(id)) {
+                if (RunId.isValid(id)) {
                     read(id).filter(this::complete).ifPresent(runs::add);
                 }
             }
@@ -83,18 +64,13 @@ public class RunStore {
     }
 
     public Optional<RunManifest> find(String runId) {
-        return isValid(runId) ? read(runId).filter(this::complete) : Optional.empty();
+        return RunId.isValid(runId) ? read(runId).filter(this::complete) : Optional.empty();
     }
 
     /** Writes the manifest atomically; the run is listed from then on. */
     public void publish(RunManifest manifest) throws IOException {
         Files.createDirectories(dir);
-        Path partial = dir.resolve("." + manifest.runId() + ".json.partial");
-        Files.write(partial, json.writeValueAsBytes(manifest), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE)) {
-            channel.force(true);
-        }
-        Files.move(partial, dir.resolve(manifest.runId() + ".json"), StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(dir.resolve(manifest.runId() + ".json"), json.writeValueAsBytes(manifest));
     }
 
     /** Removes runs none of whose backups exist any more (after retention), with their globals files. */
@@ -106,7 +82,7 @@ public class RunStore {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "run-*.json")) {
             for (Path file : files) {
                 String id = file.getFileName().toString().replace(".json", "");
-                Optional<RunManifest> run = isValid(id) ? read(id) : Optional.empty();
+                Optional<RunManifest> run = RunId.isValid(id) ? read(id) : Optional.empty();
                 if (run.isPresent() && run.get().backupIds().stream().noneMatch(b -> backups.find(b).isPresent())) {
                     Files.deleteIfExists(file);
                     if (run.get().globalsFile() != null) {
@@ -137,7 +113,7 @@ public class RunStore {
     }
 
     private static void require(String runId) {
-        if (!isValid(runId)) {
+        if (!RunId.isValid(runId)) {
             throw new IllegalArgumentException("invalid run id");
         }
     }

@@ -2,6 +2,7 @@ package dev.linkstack.backup.dump;
 
 import dev.linkstack.backup.model.BackupFailedException;
 import dev.linkstack.backup.model.BackupId;
+import dev.linkstack.backup.process.ExternalCommand;
 import dev.linkstack.backup.postgres.PostgresTools.ToolVersion;
 import dev.linkstack.backup.postgres.TargetDatabase.ServerVersion;
 import org.junit.jupiter.api.Test;
@@ -24,8 +25,8 @@ class DumpRunnerTest {
 
     @Test
     void exitCodesAreExplained() {
-        assertEquals("killed by signal 9", DumpRunner.describeExit(137));
-        assertEquals("exit code 1", DumpRunner.describeExit(1));
+        assertEquals("killed by signal 9", ExternalCommand.describeExit(137));
+        assertEquals("exit code 1", ExternalCommand.describeExit(1));
     }
 
     @Test
