@@ -1,7 +1,7 @@
 package dev.linkstack.backup.api;
 
-import dev.linkstack.backup.model.BackupJob;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.linkstack.backup.model.BackupJob;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 

@@ -1,13 +1,13 @@
 package dev.linkstack.backup.api;
 
-import dev.linkstack.backup.model.BackupAlreadyRunningException;
-import dev.linkstack.backup.restore.DatabaseUnavailableException;
-import dev.linkstack.backup.restore.RestoreFailedException;
-import dev.linkstack.backup.store.BackupStore;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.linkstack.backup.model.BackupAlreadyRunningException;
+import dev.linkstack.backup.restore.DatabaseUnavailableException;
+import dev.linkstack.backup.restore.RestoreFailedException;
+import dev.linkstack.backup.store.BackupStore;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;

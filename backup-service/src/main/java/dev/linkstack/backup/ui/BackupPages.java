@@ -1,7 +1,7 @@
 package dev.linkstack.backup.ui;
 
 import dev.linkstack.backup.api.ApiTokenCheck;
-import dev.linkstack.backup.api.BackupResource;
+import dev.linkstack.backup.api.Downloads;
 import dev.linkstack.backup.config.BackupConfig;
 import dev.linkstack.backup.health.BackupFreshnessCheck;
 import dev.linkstack.backup.jobs.BackupJobs;
@@ -146,7 +146,7 @@ public class BackupPages {
             return toLogin();
         }
         BackupMetadata backup = find(id);
-        return backup == null ? html(404, backupsPage(signedIn.get(), "No backup " + id, null)) : BackupResource.downloadResponse(store, backup);
+        return backup == null ? html(404, backupsPage(signedIn.get(), "No backup " + id, null)) : Downloads.dump(store, backup);
     }
 
     private TemplateInstance backupsPage(PageSessions.Session session, String notice, VerifyReport report) {
