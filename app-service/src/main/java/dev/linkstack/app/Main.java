@@ -1,49 +1,32 @@
 package dev.linkstack.app;
 
-import dev.linkstack.app.config.RequiredSecrets;
-import io.quarkus.runtime.ApplicationLifecycleManager;
+import dev.linkstack.platform.startup.ContainerHealthCheck;
+import dev.linkstack.platform.startup.RequiredSecrets;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import io.smallrye.config.SmallRyeConfig;
 
-import java.io.IOException;
-import java.net.HttpURLConnection;
-import java.net.URL;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 
-/**
- * Entry point. {@code healthcheck} probes a running instance's readiness and exits 0/1 without starting one:
- * container health checks use it because the minimal images have no curl. Otherwise the production secrets
- * are checked and Quarkus boots.
- */
+/** Entry point: {@code healthcheck} probes a running instance; otherwise the production secrets are checked and Quarkus boots. */
 @QuarkusMain
 public class Main {
 
     public static void main(String... args) {
-        if (args.length > 0 && args[0].equals("healthcheck")) {
-            System.exit(probeReadiness(args.length > 1 ? args[1] : null) ? 0 : 1);
-        }
-        // The build records the AppCDS archive with a run that stops after static init and never serves: no secrets.
-        List<String> problems = ApplicationLifecycleManager.isAppCDSGeneration() ? List.of() : RequiredSecrets.problemsAtLaunch();
-        if (!problems.isEmpty()) {
-            System.err.println("Refusing to start: " + String.join("; ", problems));
-            System.exit(RequiredSecrets.EXIT_CODE);
-        }
+        ContainerHealthCheck.runIfAsked(args);
+        RequiredSecrets.refuseToStartWithout(builder -> { }, Main::requiredSecrets);
         Quarkus.run(args);
     }
 
-    /** GET /q/health/ready on this host (PORT from the environment unless a URL is given); true when 200. */
-    static boolean probeReadiness(String url) {
-        String port = System.getenv().getOrDefault("PORT", "8080");
-        String target = url != null ? url : "http://127.0.0.1:" + port + "/q/health/ready";
-        try {
-            HttpURLConnection connection = (HttpURLConnection) new URL(target).openConnection();
-            connection.setConnectTimeout(2000);
-            connection.setReadTimeout(3000);
-            int status = connection.getResponseCode();
-            connection.disconnect();
-            return status == 200;
-        } catch (IOException e) {
-            return false;
+    /** The secrets production needs, by the environment variable that sets them (Redis only when it is used). */
+    static Map<String, Optional<String>> requiredSecrets(SmallRyeConfig config) {
+        Map<String, Optional<String>> secrets = new LinkedHashMap<>();
+        secrets.put("DB_PASSWORD", config.getOptionalValue("quarkus.datasource.password", String.class));
+        if (!"memory".equalsIgnoreCase(config.getValue("app.backend", String.class))) {
+            secrets.put("REDIS_PASSWORD", config.getOptionalValue("quarkus.redis.password", String.class));
         }
+        return secrets;
     }
 }

@@ -1,8 +1,8 @@
 package dev.linkstack.app.auth;
 
 import dev.linkstack.app.session.SessionManager;
-import dev.linkstack.app.web.ApiError;
-import dev.linkstack.app.web.ApiException;
+import dev.linkstack.platform.errors.ApiError;
+import dev.linkstack.platform.errors.ApiException;
 import dev.linkstack.app.web.BackendUnavailableException;
 import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.Consumes;

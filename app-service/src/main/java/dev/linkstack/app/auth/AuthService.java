@@ -2,7 +2,7 @@ package dev.linkstack.app.auth;
 
 import dev.linkstack.app.config.AppConfig;
 import dev.linkstack.app.persistence.UniqueViolation;
-import dev.linkstack.app.web.ApiException;
+import dev.linkstack.platform.errors.ApiException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 

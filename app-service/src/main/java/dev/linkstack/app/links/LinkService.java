@@ -4,7 +4,7 @@ import dev.linkstack.app.cache.RedirectCache;
 import dev.linkstack.app.clicks.DailyClicks;
 import dev.linkstack.app.config.AppConfig;
 import dev.linkstack.app.persistence.UniqueViolation;
-import dev.linkstack.app.web.ApiException;
+import dev.linkstack.platform.errors.ApiException;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Page;

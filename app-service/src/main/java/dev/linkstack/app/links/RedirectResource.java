@@ -3,7 +3,7 @@ package dev.linkstack.app.links;
 import dev.linkstack.app.cache.CachedLink;
 import dev.linkstack.app.clicks.ClickCounter;
 import dev.linkstack.app.config.AppConfig;
-import dev.linkstack.app.web.ApiError;
+import dev.linkstack.platform.errors.ApiError;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

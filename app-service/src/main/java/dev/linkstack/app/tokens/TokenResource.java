@@ -1,7 +1,7 @@
 package dev.linkstack.app.tokens;
 
 import dev.linkstack.app.auth.CurrentUser;
-import dev.linkstack.app.web.ApiException;
+import dev.linkstack.platform.errors.ApiException;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.Consumes;

@@ -2,7 +2,7 @@ package dev.linkstack.app.tokens;
 
 import dev.linkstack.app.auth.User;
 import dev.linkstack.app.security.Secrets;
-import dev.linkstack.app.web.ApiException;
+import dev.linkstack.platform.errors.ApiException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -4,7 +4,7 @@ import dev.linkstack.app.auth.AuthService;
 import dev.linkstack.app.auth.User;
 import dev.linkstack.app.config.AppConfig;
 import dev.linkstack.app.session.SessionManager;
-import dev.linkstack.app.web.ApiException;
+import dev.linkstack.platform.errors.ApiException;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;

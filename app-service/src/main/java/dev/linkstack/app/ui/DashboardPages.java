@@ -3,7 +3,7 @@ package dev.linkstack.app.ui;
 import dev.linkstack.app.links.Link;
 import dev.linkstack.app.links.LinkService;
 import dev.linkstack.app.links.ShortUrls;
-import dev.linkstack.app.web.ApiException;
+import dev.linkstack.platform.errors.ApiException;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;

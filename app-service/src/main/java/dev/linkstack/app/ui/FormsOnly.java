@@ -1,6 +1,6 @@
 package dev.linkstack.app.ui;
 
-import dev.linkstack.app.web.ApiError;
+import dev.linkstack.platform.errors.ApiError;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.MediaType;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;

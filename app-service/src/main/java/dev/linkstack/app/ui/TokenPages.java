@@ -1,7 +1,7 @@
 package dev.linkstack.app.ui;
 
 import dev.linkstack.app.tokens.TokenService;
-import dev.linkstack.app.web.ApiException;
+import dev.linkstack.platform.errors.ApiException;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;

@@ -1,5 +1,6 @@
 package dev.linkstack.app.web;
 
+import dev.linkstack.platform.errors.ApiError;
 import dev.linkstack.app.config.AppConfig;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;

@@ -1,5 +1,8 @@
 package dev.linkstack.app.web;
 
+import dev.linkstack.platform.errors.ApiError;
+import io.quarkus.qute.Location;
+import io.quarkus.qute.Template;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -7,11 +10,17 @@ import jakarta.ws.rs.core.MediaType;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
- * The CSRF filter refuses a form with a bare 400. Say why, in the error format of the API (a person in a browser
- * gets a short page with a way back instead).
+ * The CSRF extension refuses a form with a bare 400. Say why: in the API's error format for a program, and with the
+ * {@code templates/ui/rejected.html} page (a way back) for a person in a browser.
  */
 public class RejectedFormExplained {
     static final String MESSAGE = "This form has expired or was not sent from this site. Go back, reload the page and try again.";
+
+    private final Template rejectedPage;
+
+    RejectedFormExplained(@Location("ui/rejected") Template rejectedPage) {
+        this.rejectedPage = rejectedPage;
+    }
 
     @ServerResponseFilter
     public void explain(ContainerRequestContext request, ContainerResponseContext response) {
@@ -21,10 +30,7 @@ public class RejectedFormExplained {
         String accept = request.getHeaderString(HttpHeaders.ACCEPT);
         if (accept != null && accept.contains(MediaType.TEXT_HTML)) {
             response.getHeaders().putSingle(HttpHeaders.CONTENT_TYPE, MediaType.TEXT_HTML + ";charset=UTF-8");
-            response.setEntity("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Form rejected</title>"
-                    + "<link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main><section class=\"card narrow\">"
-                    + "<h1 id=\"form-rejected\">Form rejected</h1><p>" + MESSAGE + "</p><p><a href=\"/dashboard\">Back to your links</a></p>"
-                    + "</section></main></body></html>");
+            response.setEntity(rejectedPage.render());
         } else {
             response.getHeaders().putSingle(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON);
             response.setEntity(new ApiError(400, "form_rejected", MESSAGE));

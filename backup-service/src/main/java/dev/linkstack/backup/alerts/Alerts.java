@@ -1,10 +1,10 @@
 package dev.linkstack.backup.alerts;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.linkstack.backup.config.BackupConfig;
 import dev.linkstack.backup.model.BackupJob;
 import dev.linkstack.backup.model.BackupMetadata;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;

@@ -6,6 +6,7 @@ import dev.linkstack.backup.model.BackupFormat;
 import dev.linkstack.backup.model.BackupJob;
 import dev.linkstack.backup.model.BackupMetadata;
 import dev.linkstack.backup.store.BackupStore;
+import dev.linkstack.platform.errors.ApiException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;

@@ -2,6 +2,7 @@ package dev.linkstack.backup.api;
 
 import dev.linkstack.backup.jobs.BackupJobs;
 import dev.linkstack.backup.model.BackupJob;
+import dev.linkstack.platform.errors.ApiException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;

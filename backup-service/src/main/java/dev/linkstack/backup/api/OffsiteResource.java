@@ -3,6 +3,7 @@ package dev.linkstack.backup.api;
 import dev.linkstack.backup.model.BackupId;
 import dev.linkstack.backup.model.BackupMetadata;
 import dev.linkstack.backup.offsite.OffsiteCopy;
+import dev.linkstack.platform.errors.ApiException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.linkstack.backup.model.BackupId;
 import dev.linkstack.backup.model.BackupMetadata;
 import dev.linkstack.backup.store.BackupStore;
+import dev.linkstack.platform.errors.ApiException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 

@@ -7,6 +7,7 @@ import dev.linkstack.backup.restore.MissingKeyException;
 import dev.linkstack.backup.restore.RestoreFailedException;
 import dev.linkstack.backup.restore.RestoreResult;
 import dev.linkstack.backup.restore.RestoreService;
+import dev.linkstack.platform.errors.ApiException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -16,7 +17,6 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
 
 /** Restoring a backup into a database of the server. */
 @Path("/api/backups/{id}/restore")

@@ -11,7 +11,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-
 /** What the retention policy would delete now. */
 @Path("/api/backups/retention-preview")
 @Produces(MediaType.APPLICATION_JSON)

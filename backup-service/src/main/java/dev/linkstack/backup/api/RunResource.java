@@ -7,6 +7,7 @@ import dev.linkstack.backup.restore.MissingKeyException;
 import dev.linkstack.backup.restore.RestoreFailedException;
 import dev.linkstack.backup.restore.RunRestore;
 import dev.linkstack.backup.store.RunStore;
+import dev.linkstack.platform.errors.ApiException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;

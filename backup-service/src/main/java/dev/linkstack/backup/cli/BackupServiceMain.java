@@ -1,7 +1,9 @@
 package dev.linkstack.backup.cli;
 
-import dev.linkstack.backup.config.RequiredSecrets;
+import dev.linkstack.backup.config.BackupConfig;
 import dev.linkstack.backup.postgres.PgClientCheckAtStart;
+import dev.linkstack.platform.startup.ContainerHealthCheck;
+import dev.linkstack.platform.startup.RequiredSecrets;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -24,16 +26,10 @@ public class BackupServiceMain implements QuarkusApplication {
     BackupCommandLine commandLine;
 
     @Inject
-    RequiredSecrets requiredSecrets;
-
-    @Inject
     PgClientCheckAtStart pgClientCheck;
 
     public static void main(String... args) {
-        if (args.length > 0 && args[0].equals("healthcheck")) {
-            // Container health check of the minimal native image (no curl): probe readiness, do not start a service.
-            System.exit(readinessIsUp(args.length > 1 ? args[1] : null) ? 0 : 1);
-        }
+        ContainerHealthCheck.runIfAsked(args);
         if (args.length > 0) {
             System.setProperty("quarkus.http.host-enabled", "false");
             System.setProperty("backup.cron", "off");
@@ -43,30 +39,14 @@ public class BackupServiceMain implements QuarkusApplication {
             System.setProperty("quarkus.log.console.stderr", "true");
             System.setProperty("quarkus.log.level", System.getProperty("quarkus.log.level", "WARN"));
         }
+        // After the settings above: a command needs no API token.
+        RequiredSecrets.refuseToStartWithout(builder -> builder.withMapping(BackupConfig.class),
+                config -> BackupConfig.requiredSecrets(config.getConfigMapping(BackupConfig.class)));
         Quarkus.run(BackupServiceMain.class, args);
-    }
-
-    /** GET /q/health/ready on this host (PORT from the environment unless a URL is given); true when 200. */
-    static boolean readinessIsUp(String url) {
-        String target = url != null ? url : "http://127.0.0.1:" + System.getenv().getOrDefault("PORT", "8080") + "/q/health/ready";
-        try {
-            java.net.HttpURLConnection connection = (java.net.HttpURLConnection) new java.net.URL(target).openConnection();
-            connection.setConnectTimeout(2000);
-            connection.setReadTimeout(3000);
-            int status = connection.getResponseCode();
-            connection.disconnect();
-            return status == 200;
-        } catch (java.io.IOException e) {
-            return false;
-        }
     }
 
     @Override
     public int run(String... args) {
-        Optional<Integer> refusal = requiredSecrets.refusal();
-        if (refusal.isPresent()) {
-            return refusal.get();
-        }
         if (args.length == 0) {
             Optional<Integer> noClient = pgClientCheck.refusal();
             if (noClient.isPresent()) {

@@ -6,11 +6,26 @@ import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /** Everything the backup-service is told from outside; see application.properties for the env variables. */
 @ConfigMapping(prefix = "backup")
 public interface BackupConfig {
+
+    /** The secrets production needs, by the environment variable an operator sets: checked before the service starts. */
+    static Map<String, Optional<String>> requiredSecrets(BackupConfig config) {
+        Map<String, Optional<String>> secrets = new LinkedHashMap<>();
+        if (config.api().enabled()) {
+            secrets.put("BACKUP_API_TOKEN", config.api().token());
+        }
+        // A passfile is the alternative to a password in the environment.
+        if (config.db().passfile().isEmpty()) {
+            secrets.put("BACKUP_DB_PASSWORD (or PGPASSWORD)", config.db().password());
+        }
+        return secrets;
+    }
 
     /** Quartz cron of the scheduled backup ("off" disables it). */
     @WithDefault("0 0 3 * * ?")

@@ -1,12 +1,12 @@
 package dev.linkstack.backup.health;
 
-import dev.linkstack.backup.config.BackupConfig;
-import dev.linkstack.backup.model.BackupMetadata;
-import dev.linkstack.backup.store.BackupStore;
 import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.model.time.ExecutionTime;
 import com.cronutils.parser.CronParser;
+import dev.linkstack.backup.config.BackupConfig;
+import dev.linkstack.backup.model.BackupMetadata;
+import dev.linkstack.backup.store.BackupStore;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.health.api.Wellness;
 import jakarta.enterprise.context.ApplicationScoped;

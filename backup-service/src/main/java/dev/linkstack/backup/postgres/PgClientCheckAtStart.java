@@ -1,6 +1,6 @@
 package dev.linkstack.backup.postgres;
 
-import dev.linkstack.backup.config.RequiredSecrets;
+import dev.linkstack.platform.startup.RequiredSecrets;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;

@@ -1,8 +1,8 @@
 package dev.linkstack.backup.postgres;
 
 import dev.linkstack.backup.config.BackupConfig;
-import dev.linkstack.backup.process.ExternalCommand;
 import dev.linkstack.backup.postgres.PostgresTools.ToolVersion;
+import dev.linkstack.backup.process.ExternalCommand;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;

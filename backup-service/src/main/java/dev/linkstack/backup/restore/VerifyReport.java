@@ -1,7 +1,7 @@
 package dev.linkstack.backup.restore;
 
-import dev.linkstack.backup.model.TableRows;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.linkstack.backup.model.TableRows;
 
 import java.util.List;
 

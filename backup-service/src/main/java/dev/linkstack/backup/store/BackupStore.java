@@ -1,5 +1,6 @@
 package dev.linkstack.backup.store;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.linkstack.backup.config.BackupConfig;
 import dev.linkstack.backup.encryption.AgeEncryption;
 import dev.linkstack.backup.files.AtomicFiles;
@@ -7,7 +8,6 @@ import dev.linkstack.backup.files.StoreJson;
 import dev.linkstack.backup.model.BackupFormat;
 import dev.linkstack.backup.model.BackupId;
 import dev.linkstack.backup.model.BackupMetadata;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;

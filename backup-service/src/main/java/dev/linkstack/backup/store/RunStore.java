@@ -1,10 +1,10 @@
 package dev.linkstack.backup.store;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.linkstack.backup.files.AtomicFiles;
 import dev.linkstack.backup.files.StoreJson;
 import dev.linkstack.backup.model.RunId;
 import dev.linkstack.backup.model.RunManifest;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;

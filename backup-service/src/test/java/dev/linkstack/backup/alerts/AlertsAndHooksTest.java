@@ -1,13 +1,13 @@
 package dev.linkstack.backup.alerts;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.linkstack.backup.testing.AlertReceiverResource;
 import dev.linkstack.backup.testing.Api;
 import dev.linkstack.backup.testing.InjectPostgres;
 import dev.linkstack.backup.testing.PostgresResource;
 import dev.linkstack.backup.testing.TestPostgres;
 import dev.linkstack.backup.testing.WebhookReceiver;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.linkstack.testing.Processes;
 import dev.linkstack.testing.ReliabilityReport;
 import io.quarkus.test.common.QuarkusTestResource;

@@ -1,6 +1,6 @@
 package dev.linkstack.backup.cli;
 
-import dev.linkstack.backup.config.RequiredSecrets;
+import dev.linkstack.platform.startup.RequiredSecrets;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.junit.main.Launch;

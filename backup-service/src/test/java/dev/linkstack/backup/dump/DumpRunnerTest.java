@@ -2,9 +2,9 @@ package dev.linkstack.backup.dump;
 
 import dev.linkstack.backup.model.BackupFailedException;
 import dev.linkstack.backup.model.BackupId;
-import dev.linkstack.backup.process.ExternalCommand;
 import dev.linkstack.backup.postgres.PostgresTools.ToolVersion;
 import dev.linkstack.backup.postgres.TargetDatabase.ServerVersion;
+import dev.linkstack.backup.process.ExternalCommand;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;

@@ -1,13 +1,13 @@
 package dev.linkstack.backup.encryption;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.linkstack.backup.files.Checksums;
 import dev.linkstack.backup.testing.Api;
 import dev.linkstack.backup.testing.EncryptionKeyResource;
 import dev.linkstack.backup.testing.InjectPostgres;
 import dev.linkstack.backup.testing.PostgresResource;
 import dev.linkstack.backup.testing.TestPostgres;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.linkstack.testing.ReliabilityReport;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;

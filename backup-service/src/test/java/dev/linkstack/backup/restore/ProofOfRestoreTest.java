@@ -1,5 +1,8 @@
 package dev.linkstack.backup.restore;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.linkstack.backup.testing.AlertReceiverResource;
 import dev.linkstack.backup.testing.Api;
 import dev.linkstack.backup.testing.InjectPostgres;
@@ -7,9 +10,6 @@ import dev.linkstack.backup.testing.PostgresResource;
 import dev.linkstack.backup.testing.TableLock;
 import dev.linkstack.backup.testing.TestPostgres;
 import dev.linkstack.backup.testing.WebhookReceiver;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.linkstack.testing.ReliabilityReport;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,4 +1,4 @@
-package dev.linkstack.app.config;
+package dev.linkstack.platform.startup;
 
 import org.junit.jupiter.api.Test;
 
@@ -14,11 +14,11 @@ class RequiredSecretsTest {
     @Test
     void missingBlankAndPlaceholderSecretsAreReportedByTheirEnvironmentName() {
         Map<String, Optional<String>> secrets = new LinkedHashMap<>();
-        secrets.put("DB_PASSWORD", Optional.of("change-me-db-password"));
+        secrets.put("DB_PASSWORD", Optional.of("CHANGE-ME-db-password"));
         secrets.put("REDIS_PASSWORD", Optional.empty());
         secrets.put("OTHER", Optional.of("  "));
         secrets.put("GOOD", Optional.of("s3cr3t-Value"));
-        assertEquals(List.of("DB_PASSWORD is still the placeholder from the .env example", "REDIS_PASSWORD is not set", "OTHER is not set"),
+        assertEquals(List.of("DB_PASSWORD is still the placeholder \"change-me\" from the env example", "REDIS_PASSWORD is not set", "OTHER is not set"),
                 RequiredSecrets.problems(secrets));
     }
 

@@ -1,0 +1,100 @@
+package dev.linkstack.platform.startup;
+
+import io.quarkus.runtime.ApplicationLifecycleManager;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * In production a service refuses to start when a secret is missing or still the placeholder copied from an
+ * {@code .env.*.example} file, with a one-line reason and exit code 78. Each service's {@code main} runs it before
+ * Quarkus boots, so the reason comes before anything tries the database (Flyway would fail first, at length).
+ */
+public final class RequiredSecrets {
+    /** Every placeholder in the env examples contains this marker. */
+    public static final String PLACEHOLDER_MARKER = "change-me";
+    /** EX_CONFIG from sysexits.h: a configuration error. */
+    public static final int EXIT_CODE = 78;
+
+    private RequiredSecrets() {
+    }
+
+    /**
+     * Exits with {@link #EXIT_CODE} when the production launch lacks a secret. {@code secrets} names each required
+     * secret (by the environment variable an operator sets) with its configured value; {@code mappings} registers
+     * the config mappings it reads.
+     */
+    public static void refuseToStartWithout(Consumer<SmallRyeConfigBuilder> mappings, Function<SmallRyeConfig, Map<String, Optional<String>>> secrets) {
+        List<String> problems = problemsAtLaunch(mappings, secrets);
+        if (!problems.isEmpty()) {
+            System.err.println("Refusing to start: " + String.join("; ", problems));
+            System.exit(EXIT_CODE);
+        }
+    }
+
+    static List<String> problemsAtLaunch(Consumer<SmallRyeConfigBuilder> mappings, Function<SmallRyeConfig, Map<String, Optional<String>>> secrets) {
+        // The build records the AppCDS archive with a run that stops after static init and never serves.
+        if (launchedByDevOrTestTooling() || ApplicationLifecycleManager.isAppCDSGeneration()) {
+            return List.of();
+        }
+        SmallRyeConfig config;
+        try {
+            config = launchConfig(mappings);
+        } catch (RuntimeException invalid) {
+            return List.of(); // a malformed setting: Quarkus reports it, with the setting's name, as it boots
+        }
+        return config.getProfiles().contains("prod") ? problems(secrets.apply(config)) : List.of();
+    }
+
+    /** One message per secret that is missing, blank, or a placeholder. */
+    public static List<String> problems(Map<String, Optional<String>> secretsByEnvName) {
+        List<String> problems = new ArrayList<>();
+        secretsByEnvName.forEach((env, value) -> {
+            if (value.isEmpty() || value.get().isBlank()) {
+                problems.add(env + " is not set");
+            } else if (value.get().toLowerCase(Locale.ROOT).contains(PLACEHOLDER_MARKER)) {
+                problems.add(env + " is still the placeholder \"" + PLACEHOLDER_MARKER + "\" from the env example");
+            }
+        });
+        return problems;
+    }
+
+    /**
+     * {@code quarkus dev} and in-process tests also call {@code main}, before Quarkus has set its launch mode; they
+     * load the application through Quarkus' own class loader, while the packaged jar and native image do not.
+     */
+    private static boolean launchedByDevOrTestTooling() {
+        return RequiredSecrets.class.getClassLoader().getClass().getName().equals("io.quarkus.bootstrap.classloading.QuarkusClassLoader");
+    }
+
+    /** The same sources Quarkus reads at run time: system properties, environment, application.properties. */
+    private static SmallRyeConfig launchConfig(Consumer<SmallRyeConfigBuilder> mappings) {
+        String profile = System.getProperty("quarkus.profile", Optional.ofNullable(System.getenv("QUARKUS_PROFILE")).orElse("prod"));
+        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder()
+                .withProfile(profile)
+                .addDefaultInterceptors()
+                .addDefaultSources()
+                .withValidateUnknown(false); // the service's other settings are Quarkus' to check
+        URL properties = RequiredSecrets.class.getClassLoader().getResource("application.properties");
+        if (properties != null) {
+            try {
+                builder.withSources(new PropertiesConfigSource(properties, 250));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        mappings.accept(builder);
+        return builder.build();
+    }
+}
