@@ -15,15 +15,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -52,15 +48,23 @@ public class BackupResource {
     }
 
     @POST
-    @Consumes(MediaType.WILDCARD)
+    @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Start a backup", description = "Optional JSON body {\"format\": \"gzip|zstd|custom\"}. "
             + "202 with the job; 409 with the running job when a backup of the database is already running")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TriggerRequest.class)))
-    public Response trigger(String body, @Context HttpHeaders headers, @Context UriInfo uri) throws IOException {
-        BackupFormat format = checks.optionalBody(body, headers, TriggerRequest.class).map(TriggerRequest::format).orElse(config.compression());
+    public Response trigger(TriggerRequest request, @Context UriInfo uri) {
+        BackupFormat format = request == null || request.format() == null ? config.compression() : request.format();
         BackupJob job = jobs.start("api", format);
         URI location = uri.getBaseUriBuilder().path("api/backups/jobs").path(job.id()).build();
         return Response.accepted(job).location(location).build();
+    }
+
+    /** A bare POST (any or no content type, as curl sends it) starts a backup in the configured format. */
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Operation(hidden = true)
+    public Response triggerWithoutBody(String body, @Context UriInfo uri) {
+        RequestChecks.requireNoBody(body);
+        return trigger(null, uri);
     }
 
     @GET

@@ -2,7 +2,6 @@ package dev.linkstack.backup.api;
 
 import dev.linkstack.backup.config.BackupConfig;
 import dev.linkstack.platform.errors.ApiError;
-import dev.linkstack.platform.errors.ApiException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;

@@ -1,25 +1,19 @@
 package dev.linkstack.backup.api;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.linkstack.backup.model.BackupId;
 import dev.linkstack.backup.model.BackupMetadata;
 import dev.linkstack.backup.store.BackupStore;
 import dev.linkstack.platform.errors.ApiException;
-import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.MediaType;
 
-import java.io.IOException;
 import java.util.Optional;
 
-/** Request checks shared by the resources: ids, the listed backup they name, optional JSON bodies, age keys. */
+/** Request checks shared by the resources: the listed backup an id names, bare POSTs, age keys. */
 @jakarta.inject.Singleton
 public class RequestChecks {
     private final BackupStore store;
-    private final ObjectMapper json;
 
-    RequestChecks(BackupStore store, ObjectMapper json) {
+    RequestChecks(BackupStore store) {
         this.store = store;
-        this.json = json;
     }
 
     /** The listed backup with this id: 400 for an invalid id, 404 for an unknown one. */
@@ -30,18 +24,11 @@ public class RequestChecks {
         return store.find(id).orElseThrow(() -> ApiException.notFound("No backup " + id));
     }
 
-    /**
-     * An optional JSON body as its record: a bare POST (any or no content type, as curl sends it) must work, so the
-     * body is read only when there is one, and then only as application/json.
-     */
-    <T> Optional<T> optionalBody(String body, HttpHeaders headers, Class<T> type) throws IOException {
-        if (body == null || body.isBlank()) {
-            return Optional.empty();
-        }
-        if (!MediaType.APPLICATION_JSON_TYPE.isCompatible(headers.getMediaType())) {
+    /** Endpoints whose JSON body is optional also take a bare POST; a body in anything but JSON is refused. */
+    static void requireNoBody(String body) {
+        if (body != null && !body.isBlank()) {
             throw new ApiException(415, "unsupported_media_type", "Send the body as application/json");
         }
-        return Optional.ofNullable(json.readValue(body, type));
     }
 
     /** A malformed key is the caller's mistake (400), not a damaged backup (422). */

@@ -10,18 +10,12 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.io.IOException;
 import java.util.Optional;
 
 /** Proof that a backup restores: into a scratch database that is dropped afterwards. */
@@ -39,15 +33,23 @@ public class VerifyResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Check the checksum and restore into a scratch database that is dropped afterwards",
-            description = "200 with tables and row counts when the backup restores; 422 with the reason when it does not")
-    @Consumes(MediaType.WILDCARD)
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VerifyRequest.class)))
-    public Response verify(@PathParam("id") String id, String body, @Context HttpHeaders headers)
-            throws DatabaseUnavailableException, MissingKeyException, IOException {
+            description = "Optional JSON body {\"identity\": \"AGE-SECRET-KEY-1...\"} for an encrypted backup. "
+                    + "200 with tables and row counts when the backup restores; 422 with the reason when it does not")
+    public Response verify(@PathParam("id") String id, VerifyRequest request) throws DatabaseUnavailableException, MissingKeyException {
         BackupMetadata backup = checks.backup(id);
-        Optional<String> identity = RequestChecks.ageIdentity(checks.optionalBody(body, headers, VerifyRequest.class).map(VerifyRequest::identity).orElse(null));
+        Optional<String> identity = RequestChecks.ageIdentity(request == null ? null : request.identity());
         VerifyReport report = verification.verify(backup, "api", identity);
         return Response.status(report.ok() ? 200 : 422).entity(report).build();
+    }
+
+    /** A bare POST (any or no content type) verifies a backup that needs no key. */
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Operation(hidden = true)
+    public Response verifyWithoutBody(@PathParam("id") String id, String body) throws DatabaseUnavailableException, MissingKeyException {
+        RequestChecks.requireNoBody(body);
+        return verify(id, null);
     }
 }
