@@ -1,14 +1,11 @@
 package dev.linkstack.app.auth;
 
-import dev.linkstack.app.session.SessionManager;
-import dev.linkstack.platform.errors.ApiError;
-import dev.linkstack.platform.errors.ApiException;
-import dev.linkstack.app.web.BackendUnavailableException;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.Consumes;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -19,7 +16,6 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
-import java.time.Duration;
 import java.time.Instant;
 
 @Path("/api/auth")
@@ -27,9 +23,9 @@ import java.time.Instant;
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "auth", description = "Accounts and sessions")
 public class AuthResource {
-    private static final Duration SESSION_STORE_TIMEOUT = Duration.ofSeconds(3);
+    private static final String CREDENTIALS_SHAPE = "Body must be {\"username\": ..., \"password\": ...}";
 
-    public record Credentials(String username, String password) {
+    public record Credentials(@NotNull(message = CREDENTIALS_SHAPE) String username, @NotNull(message = CREDENTIALS_SHAPE) String password) {
     }
 
     public record UserView(long id, String username, String role, Instant createdAt) {
@@ -42,61 +38,35 @@ public class AuthResource {
     }
 
     private final AuthService auth;
-    private final SessionManager sessions;
+    private final SignIn signIn;
     private final CurrentUser currentUser;
-    private final LoginThrottle throttle;
 
-    AuthResource(AuthService auth, SessionManager sessions, CurrentUser currentUser, LoginThrottle throttle) {
+    AuthResource(AuthService auth, SignIn signIn, CurrentUser currentUser) {
         this.auth = auth;
-        this.sessions = sessions;
+        this.signIn = signIn;
         this.currentUser = currentUser;
-        this.throttle = throttle;
     }
 
     @POST
     @Path("/register")
-    public Response register(Credentials credentials) {
-        Credentials body = requireBody(credentials);
+    public Response register(@Valid @NotNull(message = CREDENTIALS_SHAPE) Credentials body) {
         User user = auth.register(body.username(), body.password());
         return Response.created(URI.create("/api/auth/me")).entity(UserView.of(user)).build();
     }
 
     @POST
     @Path("/login")
-    public Response login(Credentials credentials, HttpHeaders headers, @Context HttpServerRequest request) {
-        Credentials body = requireBody(credentials);
-        String address = LoginThrottle.clientAddress(request);
-        throttle.check(body.username(), address);
-        User user = auth.verify(body.username(), body.password()).orElse(null);
-        if (user == null) {
-            throttle.failed(body.username(), address);
-            return ApiError.response(401, "invalid_credentials", "Unknown username or wrong password");
-        }
-        throttle.succeeded(body.username());
-        String sessionId;
-        try {
-            // No session fixation: a session the client arrived with ends, the new one gets a fresh id.
-            Cookie previous = headers.getCookies().get(sessions.cookieName());
-            if (previous != null) {
-                sessions.end(previous.getValue()).await().atMost(SESSION_STORE_TIMEOUT);
-            }
-            sessionId = sessions.start(user.id, user.role, user.username).await().atMost(SESSION_STORE_TIMEOUT);
-        } catch (RuntimeException e) {
-            throw BackendUnavailableException.findIn(e) != null ? e
-                    : new BackendUnavailableException("Session store is unavailable, try again shortly", e);
-        }
-        return Response.ok(UserView.of(user)).header(HttpHeaders.SET_COOKIE, sessions.cookie(sessionId)).build();
+    public Response login(@Valid @NotNull(message = CREDENTIALS_SHAPE) Credentials body, HttpHeaders headers, @Context HttpServerRequest request) {
+        SignIn.Started started = signIn.withPassword(body.username(), body.password(), LoginThrottle.clientAddress(request), headers);
+        return Response.ok(UserView.of(started.user())).header(HttpHeaders.SET_COOKIE, signIn.cookie(started)).build();
     }
 
     /** Ends the session named by the cookie (if any) and clears the cookie; always succeeds for the client. */
     @POST
     @Path("/logout")
     public Response logout(HttpHeaders headers) {
-        Cookie cookie = headers.getCookies().get(sessions.cookieName());
-        if (cookie != null) {
-            sessions.end(cookie.getValue()).await().atMost(SESSION_STORE_TIMEOUT);
-        }
-        return Response.noContent().header(HttpHeaders.SET_COOKIE, sessions.expiredCookie()).build();
+        signIn.endSessionOf(headers);
+        return Response.noContent().header(HttpHeaders.SET_COOKIE, signIn.expiredCookie()).build();
     }
 
     @GET
@@ -108,12 +78,5 @@ public class AuthResource {
 
     private String currentUserRole() {
         return currentUser.isAdmin() ? User.ROLE_ADMIN : User.ROLE_USER;
-    }
-
-    private static Credentials requireBody(Credentials credentials) {
-        if (credentials == null || credentials.username() == null || credentials.password() == null) {
-            throw ApiException.badRequest("Body must be {\"username\": ..., \"password\": ...}");
-        }
-        return credentials;
     }
 }

@@ -1,8 +1,9 @@
 package dev.linkstack.app.auth;
 
 import dev.linkstack.app.config.AppConfig;
-import dev.linkstack.app.persistence.UniqueViolation;
-import dev.linkstack.platform.errors.ApiException;
+import dev.linkstack.app.errors.UniqueViolation;
+import dev.linkstack.app.errors.InvalidInput;
+import dev.linkstack.app.errors.NotAllowed;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -27,21 +28,21 @@ public class AuthService {
     /** Creates an account; the very first account becomes admin. */
     public User register(String rawUsername, String password) {
         if (!config.registration().enabled()) {
-            throw ApiException.forbidden("Registration is disabled on this server");
+            throw new NotAllowed("Registration is disabled on this server");
         }
         String username = normalise(rawUsername);
         if (!USERNAME.matcher(username).matches()) {
-            throw ApiException.badRequest("Username must be 3-32 characters: letters, digits, '_', '.', '-'");
+            throw new InvalidInput("username", "Username must be 3-32 characters: letters, digits, '_', '.', '-'");
         }
         String problem = Passwords.problem(password);
         if (problem != null) {
-            throw ApiException.badRequest(problem);
+            throw new InvalidInput("password", problem);
         }
         String hash = Passwords.hash(password); // slow on purpose: outside the transaction
         try {
             return QuarkusTransaction.requiringNew().call(() -> {
                 if (User.findByUsername(username).isPresent()) {
-                    throw ApiException.conflict("Username '" + username + "' is taken");
+                    throw new UsernameTaken(username);
                 }
                 User user = new User();
                 user.username = username;
@@ -53,7 +54,7 @@ public class AuthService {
             });
         } catch (RuntimeException e) {
             if (UniqueViolation.isCausedBy(e)) {
-                throw ApiException.conflict("Username '" + username + "' is taken");
+                throw new UsernameTaken(username);
             }
             throw e;
         }

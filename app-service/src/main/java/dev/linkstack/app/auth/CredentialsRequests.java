@@ -3,7 +3,7 @@ package dev.linkstack.app.auth;
 import io.quarkus.security.identity.request.BaseAuthenticationRequest;
 
 /** The two kinds of credentials the API accepts. */
-final class CredentialsRequests {
+public final class CredentialsRequests {
     private CredentialsRequests() {
     }
 
@@ -15,8 +15,8 @@ final class CredentialsRequests {
         }
     }
 
-    static final class BearerToken extends BaseAuthenticationRequest {
-        final String token;
+    public static final class BearerToken extends BaseAuthenticationRequest {
+        public final String token;
 
         BearerToken(String token) {
             this.token = token;

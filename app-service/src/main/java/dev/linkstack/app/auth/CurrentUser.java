@@ -8,6 +8,8 @@ import jakarta.enterprise.context.RequestScoped;
 public class CurrentUser {
     public static final String USER_ID = "userId";
     public static final String AUTH_METHOD = "authMethod";
+    /** The {@link #AUTH_METHOD} of a session cookie ("token" for an API token). */
+    public static final String BY_SESSION = "session";
 
     private final SecurityIdentity identity;
 

@@ -1,18 +1,13 @@
 package dev.linkstack.app.auth;
 
 import dev.linkstack.app.config.AppConfig;
-import dev.linkstack.app.security.Secrets;
-import dev.linkstack.app.web.BackendUnavailableException;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.string.SetArgs;
+import dev.linkstack.app.session.Secrets;
+import dev.linkstack.app.errors.BackendUnavailableException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
 
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Slows down password guessing: failed sign-ins are counted per account and per client address in a fixed window;
@@ -38,21 +33,12 @@ public class LoginThrottle {
         }
     }
 
-    private interface Counters {
-        /** Current count and milliseconds left in its window (0 when there is no window). */
-        Uni<long[]> read(String key);
-
-        Uni<Void> increment(String key, Duration window);
-
-        Uni<Void> clear(String key);
-    }
-
     private final AppConfig.Login config;
-    private final Counters counters;
+    private final LoginFailureCounters counters;
 
-    LoginThrottle(AppConfig config, Instance<ReactiveRedisDataSource> redis) {
+    LoginThrottle(AppConfig config, LoginFailureCounters counters) {
         this.config = config.login();
-        this.counters = config.backend() == AppConfig.Backend.REDIS ? new RedisCounters(redis.get()) : new MemoryCounters();
+        this.counters = counters;
     }
 
     /** The client's address; behind Nginx, Quarkus has already replaced it with the forwarded one. */
@@ -97,66 +83,7 @@ public class LoginThrottle {
         try {
             return operation.await().atMost(STORE_TIMEOUT);
         } catch (RuntimeException e) {
-            throw BackendUnavailableException.findIn(e) != null ? e
-                    : new BackendUnavailableException("Sign-in is unavailable, try again shortly", e);
-        }
-    }
-
-    private static final class RedisCounters implements Counters {
-        private final ReactiveRedisDataSource redis;
-
-        RedisCounters(ReactiveRedisDataSource redis) {
-            this.redis = redis;
-        }
-
-        @Override
-        public Uni<long[]> read(String key) {
-            return redis.value(String.class).get(key).chain(count -> count == null
-                    ? Uni.createFrom().item(new long[]{0, 0})
-                    : redis.key(String.class).pttl(key).map(ttl -> new long[]{Long.parseLong(count), Math.max(0, ttl)}));
-        }
-
-        @Override
-        public Uni<Void> increment(String key, Duration window) {
-            // SET NX PX starts the window once; INCR keeps the expiry, so no key can outlive its window.
-            return redis.value(String.class).set(key, "0", new SetArgs().nx().px(window))
-                    .chain(() -> redis.value(String.class).incr(key)).replaceWithVoid();
-        }
-
-        @Override
-        public Uni<Void> clear(String key) {
-            return redis.key(String.class).del(key).replaceWithVoid();
-        }
-    }
-
-    private static final class MemoryCounters implements Counters {
-        private record Window(long count, long endsAtNanos) {
-        }
-
-        private final Map<String, Window> windows = new ConcurrentHashMap<>();
-
-        @Override
-        public Uni<long[]> read(String key) {
-            Window window = windows.get(key);
-            long left = window == null ? 0 : window.endsAtNanos() - System.nanoTime();
-            return Uni.createFrom().item(left <= 0 ? new long[]{0, 0} : new long[]{window.count(), left / 1_000_000});
-        }
-
-        @Override
-        public Uni<Void> increment(String key, Duration window) {
-            long now = System.nanoTime();
-            windows.compute(key, (k, w) -> w == null || w.endsAtNanos() - now <= 0
-                    ? new Window(1, now + window.toNanos()) : new Window(w.count() + 1, w.endsAtNanos()));
-            if (windows.size() > 100_000) {
-                windows.values().removeIf(w -> w.endsAtNanos() - now <= 0);
-            }
-            return Uni.createFrom().voidItem();
-        }
-
-        @Override
-        public Uni<Void> clear(String key) {
-            windows.remove(key);
-            return Uni.createFrom().voidItem();
+            throw BackendUnavailableException.explain(e, "Sign-in is unavailable, try again shortly");
         }
     }
 }

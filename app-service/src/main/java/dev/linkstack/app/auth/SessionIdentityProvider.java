@@ -29,11 +29,11 @@ public class SessionIdentityProvider implements IdentityProvider<CredentialsRequ
     public Uni<SecurityIdentity> authenticate(CredentialsRequests.SessionCookie request, AuthenticationRequestContext context) {
         return sessions.resolve(request.sessionId).map(found -> {
             Session session = found.orElseThrow(AuthenticationFailedException::new);
-            return identity(session.userId(), session.username(), session.role(), "session");
+            return identity(session.userId(), session.username(), session.role(), CurrentUser.BY_SESSION);
         });
     }
 
-    static SecurityIdentity identity(long userId, String username, String role, String method) {
+    public static SecurityIdentity identity(long userId, String username, String role, String method) {
         return QuarkusSecurityIdentity.builder()
                 .setPrincipal(new QuarkusPrincipal(username))
                 .addRole(role)

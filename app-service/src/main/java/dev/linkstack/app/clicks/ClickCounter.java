@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counts redirects in memory: the hot path never waits for Redis or the database. {@link ClickFlusher} moves
+ * Counts redirects in memory: the hot path never waits for Redis or the database. {@link ClickRelay} moves
  * the counts on.
  * <p>
  * Lock-free, since every redirect passes here: a click is one compare-and-set on its key's counter. Draining

@@ -10,11 +10,11 @@ public record ClickKey(long linkId, long epochDay) {
     }
 
     /** Field name in the shared Redis hash: {@code linkId:epochDay}. */
-    String encode() {
+    public String encode() {
         return linkId + ":" + epochDay;
     }
 
-    static ClickKey decode(String field) {
+    public static ClickKey decode(String field) {
         int colon = field.indexOf(':');
         return new ClickKey(Long.parseLong(field, 0, colon, 10), Long.parseLong(field, colon + 1, field.length(), 10));
     }

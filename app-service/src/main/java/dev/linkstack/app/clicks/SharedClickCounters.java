@@ -1,106 +1,59 @@
 package dev.linkstack.app.clicks;
 
-import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.hash.HashCommands;
-import io.quarkus.redis.datasource.keys.KeyCommands;
-import io.quarkus.redis.datasource.keys.KeyScanArgs;
-
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
-import java.util.UUID;
 
 /**
- * Click counts shared by all instances in Redis, kept apart per push: one field of the pending hash per push id, its
- * counts as the value. A flush atomically renames the hash to a batch key, writes the batch's pushes to the database,
- * then deletes the key; a batch key left behind by a crash is picked up by the next flush of any instance.
- * <p>
- * Redis does not decide whether a push is counted; the database does, by recording each push id in the transaction
- * that adds its clicks ({@link ClickStore}). Whatever Redis hands out again is then counted once: a push retried
- * after a lost reply, a batch listed by two instances, or a seal or delete undone because Redis lost its last writes
- * in a crash (AOF with appendfsync everysec). Merged counts could not be told apart from newer ones after such a loss.
+ * Click counts shared by all instances between a push and a flush (Redis), kept apart per push id; {@link #NONE}
+ * with the memory backend, where clicks go from memory straight to the database. A failing command throws.
  */
-class SharedClickCounters {
-    static final String PENDING = "clicks:pending";
-    static final String BATCH_PREFIX = "clicks:batch:";
+public interface SharedClickCounters {
 
-    private final HashCommands<String, String, String> hashes;
-    private final KeyCommands<String> keys;
+    /** False where there is nothing shared (the memory backend). */
+    boolean inUse();
 
-    SharedClickCounters(RedisDataSource redis) {
-        this.hashes = redis.hash(String.class);
-        this.keys = redis.key();
-    }
+    /** False for a moment after a failure: not worth trying now. */
+    boolean reachable();
 
-    /** Adds a push; a retry of a push still pending changes nothing (and one already sealed is caught by the database). */
-    void add(String pushId, Map<ClickKey, Long> counts) {
-        if (!counts.isEmpty()) {
-            hashes.hsetnx(PENDING, pushId, encode(counts));
-        }
-    }
+    /** Adds a push; a retry of a push still pending changes nothing. */
+    void add(String pushId, Map<ClickKey, Long> counts);
 
     /** Seals the pending pushes into a new batch and returns the ids of every batch waiting to be written. */
-    List<String> sealAndListBatches() {
-        if (keys.exists(PENDING)) {
-            try {
-                keys.rename(PENDING, BATCH_PREFIX + UUID.randomUUID());
-            } catch (NoSuchElementException sealedElsewhere) {
-                // another instance sealed it between EXISTS and RENAME: its batch is listed below like any other
-            } catch (RuntimeException e) {
-                if (!String.valueOf(e.getMessage()).contains("no such key")) {
-                    throw e; // otherwise another instance sealed it first
-                }
-            }
+    List<String> sealAndListBatches();
+
+    /** The pushes of a batch, by push id. */
+    Map<String, Map<ClickKey, Long>> read(String batchId);
+
+    void delete(String batchId);
+
+    SharedClickCounters NONE = new SharedClickCounters() {
+        @Override
+        public boolean inUse() {
+            return false;
         }
-        List<String> batchIds = new ArrayList<>();
-        for (String key : keys.scan(new KeyScanArgs().match(BATCH_PREFIX + "*").count(100)).toIterable()) {
-            batchIds.add(key.substring(BATCH_PREFIX.length()));
+
+        @Override
+        public boolean reachable() {
+            return false;
         }
-        return batchIds;
-    }
 
-    /** The pushes of a batch, by push id; read one batch at a time, as batches pile up while the database is down. */
-    Map<String, Map<ClickKey, Long>> read(String batchId) {
-        return decode(batchId, hashes.hgetall(BATCH_PREFIX + batchId));
-    }
+        @Override
+        public void add(String pushId, Map<ClickKey, Long> counts) {
+            throw new UnsupportedOperationException("no shared click counters");
+        }
 
-    void delete(String batchId) {
-        keys.del(BATCH_PREFIX + batchId);
-    }
+        @Override
+        public List<String> sealAndListBatches() {
+            return List.of();
+        }
 
-    /** {@code linkId:epochDay=clicks} for each key, comma-separated. */
-    static String encode(Map<ClickKey, Long> counts) {
-        StringBuilder value = new StringBuilder(counts.size() * 24);
-        counts.forEach((key, n) -> {
-            if (!value.isEmpty()) {
-                value.append(',');
-            }
-            value.append(key.encode()).append('=').append(n);
-        });
-        return value.toString();
-    }
+        @Override
+        public Map<String, Map<ClickKey, Long>> read(String batchId) {
+            return Map.of();
+        }
 
-    /**
-     * Fields of a batch hash as pushes. Instances of earlier versions added counts into the hash directly
-     * ({@code linkId:epochDay} → clicks) and wrote a batch under its batch id; such fields, met during an update
-     * that runs both versions, are kept under that id.
-     */
-    static Map<String, Map<ClickKey, Long>> decode(String batchId, Map<String, String> fields) {
-        Map<String, Map<ClickKey, Long>> pushes = new HashMap<>();
-        fields.forEach((field, value) -> {
-            if (value.indexOf('=') < 0) {
-                pushes.computeIfAbsent(batchId, unused -> new HashMap<>()).merge(ClickKey.decode(field), Long.parseLong(value), Long::sum);
-                return;
-            }
-            Map<ClickKey, Long> counts = new HashMap<>();
-            for (String entry : value.split(",")) {
-                int equals = entry.indexOf('=');
-                counts.put(ClickKey.decode(entry.substring(0, equals)), Long.parseLong(entry, equals + 1, entry.length(), 10));
-            }
-            pushes.put(field, counts);
-        });
-        return pushes;
-    }
+        @Override
+        public void delete(String batchId) {
+        }
+    };
 }

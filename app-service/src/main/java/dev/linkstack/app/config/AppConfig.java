@@ -7,12 +7,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** Settings of the link shortener itself; Quarkus settings stay under quarkus.*. */
+/**
+ * Settings of the link shortener itself; Quarkus settings stay under quarkus.*. Each default is written once: in
+ * application.properties where an environment variable or a profile overrides it (those lines name the variable),
+ * otherwise here in {@code @WithDefault}.
+ */
 @ConfigMapping(prefix = "app")
 public interface AppConfig {
 
     /** Where sessions, the redirect cache and pending clicks live: "redis" (production) or "memory" (dev). */
-    @WithDefault("redis")
     Backend backend();
 
     /** Public base URL used to build short URLs; without it the request's (forwarded) host is used. */
@@ -37,7 +40,6 @@ public interface AppConfig {
     }
 
     interface Registration {
-        @WithDefault("true")
         boolean enabled();
     }
 
@@ -46,33 +48,26 @@ public interface AppConfig {
         String cookieName();
 
         /** Idle timeout: every authenticated request pushes the expiry forward by this much. */
-        @WithDefault("PT12H")
         Duration idleTimeout();
 
         /** Hard limit from login, whatever the activity; also the cookie's Max-Age. */
-        @WithDefault("P7D")
         Duration absoluteTimeout();
 
-        @WithDefault("false")
         boolean cookieSecure();
     }
 
     interface Login {
         /** Failed sign-ins of one account within the window before it is refused with 429. */
-        @WithDefault("10")
         int maxFailuresPerAccount();
 
         /** Failed sign-ins from one client address within the window before it is refused with 429. */
-        @WithDefault("50")
         int maxFailuresPerAddress();
 
-        @WithDefault("PT15M")
         Duration failureWindow();
     }
 
     interface Redirect {
         /** 302 (default, every click reaches us and is counted) or 301. */
-        @WithDefault("302")
         int status();
 
         /** TTL of a link in the shared Redis cache. */
@@ -96,11 +91,9 @@ public interface AppConfig {
          * Interval of moving this instance's click counts into the shared Redis counters: what a crash of the
          * process (kill -9) can lose. Sub-second values work (a dedicated timer, not the scheduler).
          */
-        @WithDefault("0.25s")
         Duration pushInterval();
 
         /** Interval of writing the shared counters into the database in one batch. */
-        @WithDefault("5s")
         String flushInterval();
     }
 

@@ -3,7 +3,9 @@ package dev.linkstack.app.links;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.linkstack.app.auth.CurrentUser;
-import dev.linkstack.platform.errors.ApiException;
+import dev.linkstack.app.errors.InvalidInput;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -66,10 +68,7 @@ public class LinkResource {
     }
 
     @POST
-    public Response create(CreateLink request) {
-        if (request == null) {
-            throw ApiException.badRequest("Body must be {\"url\": ..., \"code\": optional, \"expiresAt\": optional}");
-        }
+    public Response create(@Valid @NotNull(message = "Body must be {\"url\": ..., \"code\": optional, \"expiresAt\": optional}") CreateLink request) {
         Link link = links.create(currentUser.id(), request.url(), request.code(), request.expiresAt());
         return Response.created(URI.create("/api/links/" + link.code)).entity(view(link)).build();
     }
@@ -118,18 +117,18 @@ public class LinkResource {
 
     private static LinkService.Change parseChange(JsonNode body) {
         if (!(body instanceof ObjectNode object) || object.isEmpty()) {
-            throw ApiException.badRequest("Body must be a JSON object with \"url\" and/or \"expiresAt\"");
+            throw new InvalidInput(InvalidInput.WHOLE_FORM, "Body must be a JSON object with \"url\" and/or \"expiresAt\"");
         }
         for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!CHANGEABLE.contains(name)) {
-                throw ApiException.badRequest("Unknown field '" + name + "'");
+                throw new InvalidInput(name, "Unknown field '" + name + "'");
             }
         }
         Optional<String> url = Optional.empty();
         if (object.has("url")) {
             if (!object.get("url").isTextual()) {
-                throw ApiException.badRequest("Field 'url' must be a string");
+                throw new InvalidInput("url", "Field 'url' must be a string");
             }
             url = Optional.of(object.get("url").asText());
         }
@@ -143,10 +142,10 @@ public class LinkResource {
                 try {
                     expiresAt = Optional.of(Instant.parse(value.asText()));
                 } catch (DateTimeParseException e) {
-                    throw ApiException.badRequest("Field 'expiresAt' must be an ISO-8601 instant such as 2030-01-01T00:00:00Z");
+                    throw new InvalidInput("expiresAt", "Field 'expiresAt' must be an ISO-8601 instant such as 2030-01-01T00:00:00Z");
                 }
             } else {
-                throw ApiException.badRequest("Field 'expiresAt' must be an ISO-8601 instant or null");
+                throw new InvalidInput("expiresAt", "Field 'expiresAt' must be an ISO-8601 instant or null");
             }
         }
         return new LinkService.Change(url, expiresAt, clearExpiry);
@@ -164,6 +163,6 @@ public class LinkResource {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw ApiException.badRequest("Query parameter '" + name + "' must be an integer from " + min + " to " + max);
+        throw new InvalidInput(name, "Query parameter '" + name + "' must be an integer from " + min + " to " + max);
     }
 }

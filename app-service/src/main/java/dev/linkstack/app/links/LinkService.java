@@ -1,16 +1,17 @@
 package dev.linkstack.app.links;
 
-import dev.linkstack.app.cache.RedirectCache;
 import dev.linkstack.app.clicks.DailyClicks;
 import dev.linkstack.app.config.AppConfig;
-import dev.linkstack.app.persistence.UniqueViolation;
-import dev.linkstack.platform.errors.ApiException;
+import dev.linkstack.app.errors.UniqueViolation;
+import dev.linkstack.app.errors.InvalidInput;
+import dev.linkstack.app.errors.Unavailable;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -42,13 +43,13 @@ public class LinkService {
     }
 
     private final ShortCodes codes;
-    private final RedirectCache cache;
+    private final Event<LinkChanged> changes;
     private final Clock clock;
     private final List<String> blockedDomains;
 
-    LinkService(ShortCodes codes, RedirectCache cache, Clock clock, AppConfig config) {
+    LinkService(ShortCodes codes, Event<LinkChanged> changes, Clock clock, AppConfig config) {
         this.codes = codes;
-        this.cache = cache;
+        this.changes = changes;
         this.clock = clock;
         this.blockedDomains = config.links().blockedDomains().orElse(List.of()).stream()
                 .map(TargetUrls::normaliseDomain).filter(d -> !d.isEmpty()).distinct().toList();
@@ -60,10 +61,10 @@ public class LinkService {
         if (customCode != null) {
             String problem = codes.problem(customCode);
             if (problem != null) {
-                throw ApiException.badRequest(problem);
+                throw new InvalidInput("code", problem);
             }
             return insert(ownerId, url, customCode, expiresAt)
-                    .orElseThrow(() -> ApiException.conflict("Code '" + customCode + "' is already taken"));
+                    .orElseThrow(() -> new CodeTaken(customCode));
         }
         for (int attempt = 0; attempt < GENERATE_ATTEMPTS; attempt++) {
             // After a few collisions the code space is crowded: grow the code by one character.
@@ -72,7 +73,7 @@ public class LinkService {
                 return created.get();
             }
         }
-        throw ApiException.unavailable("Could not find a free code, try again");
+        throw new Unavailable("Could not find a free code, try again");
     }
 
     public PageOf<Link> list(long ownerId, int page, int size, String search) {
@@ -108,7 +109,7 @@ public class LinkService {
             link.updatedAt = clock.instant();
             return link;
         });
-        cache.invalidate(code);
+        changes.fire(new LinkChanged(code));
         return updated;
     }
 
@@ -118,7 +119,7 @@ public class LinkService {
             DailyClicks.delete("linkId", link.id);
             link.delete();
         });
-        cache.invalidate(code);
+        changes.fire(new LinkChanged(code));
     }
 
     public Stats stats(long ownerId, String code, int days) {
@@ -155,7 +156,7 @@ public class LinkService {
                 return Optional.of(link);
             });
             // A redirect may have cached this code as missing a moment ago.
-            created.ifPresent(link -> cache.invalidate(code));
+            created.ifPresent(link -> changes.fire(new LinkChanged(code)));
             return created;
         } catch (RuntimeException e) {
             if (UniqueViolation.isCausedBy(e)) {
@@ -168,19 +169,19 @@ public class LinkService {
     private static Link owned(long ownerId, String code) {
         // Someone else's link is reported exactly like a missing one: codes of others are not disclosed.
         return Link.findByCode(code).filter(link -> link.ownerId == ownerId)
-                .orElseThrow(() -> ApiException.notFound("No link with code '" + code + "'"));
+                .orElseThrow(() -> new LinkNotFound(code));
     }
 
     private void requireValidUrl(String url) {
         String problem = TargetUrls.problem(url, blockedDomains);
         if (problem != null) {
-            throw ApiException.badRequest(problem);
+            throw new InvalidInput("url", problem);
         }
     }
 
     private void requireFuture(Instant expiresAt) {
         if (expiresAt != null && !expiresAt.isAfter(clock.instant())) {
-            throw ApiException.badRequest("expiresAt must be in the future");
+            throw new InvalidInput("expiresAt", "expiresAt must be in the future");
         }
     }
 }

@@ -26,14 +26,9 @@ final class TargetUrls {
         return d;
     }
 
-    /** Returns why a URL is refused, or null when it is acceptable. */
-    static String problem(String url) {
-        return problem(url, List.of());
-    }
-
     /**
-     * As {@link #problem(String)}, also refusing hosts on the block list: a blocked domain covers its subdomains
-     * ({@code evil.example} blocks {@code www.evil.example}). Entries must be lower case without a trailing dot.
+     * Returns why a URL is refused, or null when it is acceptable. A blocked domain covers its subdomains
+     * ({@code evil.example} blocks {@code www.evil.example}); entries must be lower case without a trailing dot.
      */
     static String problem(String url, List<String> blockedDomains) {
         if (url == null || url.isBlank()) {

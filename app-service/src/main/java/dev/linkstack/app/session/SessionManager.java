@@ -1,11 +1,8 @@
 package dev.linkstack.app.session;
 
 import dev.linkstack.app.config.AppConfig;
-import dev.linkstack.app.security.Secrets;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
 
 import java.time.Clock;
 import java.util.Optional;
@@ -20,9 +17,9 @@ public class SessionManager {
     private final SessionStore store;
     private final Clock clock;
 
-    SessionManager(AppConfig config, Instance<ReactiveRedisDataSource> redis, Clock clock) {
+    SessionManager(AppConfig config, SessionStore store, Clock clock) {
         this.config = config.session();
-        this.store = config.backend() == AppConfig.Backend.REDIS ? new RedisSessionStore(redis.get()) : new InMemorySessionStore();
+        this.store = store;
         this.clock = clock;
     }
 

@@ -1,7 +1,8 @@
 package dev.linkstack.app.tokens;
 
 import dev.linkstack.app.auth.CurrentUser;
-import dev.linkstack.platform.errors.ApiException;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.Consumes;
@@ -49,10 +50,7 @@ public class TokenResource {
     }
 
     @POST
-    public Response create(CreateToken request) {
-        if (request == null) {
-            throw ApiException.badRequest("Body must be {\"name\": ..., \"expiresInDays\": optional}");
-        }
+    public Response create(@Valid @NotNull(message = "Body must be {\"name\": ..., \"expiresInDays\": optional}") CreateToken request) {
         TokenService.Created created = tokens.create(currentUser.id(), request.name(), request.expiresInDays());
         ApiToken t = created.token();
         return Response.created(URI.create("/api/tokens/" + t.id))
@@ -75,7 +73,7 @@ public class TokenResource {
         try {
             return Long.parseLong(id);
         } catch (NumberFormatException e) {
-            throw ApiException.notFound("No token " + id);
+            throw new TokenNotFound(id);
         }
     }
 }

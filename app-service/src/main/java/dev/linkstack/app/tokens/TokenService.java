@@ -1,8 +1,12 @@
 package dev.linkstack.app.tokens;
 
 import dev.linkstack.app.auth.User;
-import dev.linkstack.app.security.Secrets;
-import dev.linkstack.platform.errors.ApiException;
+import dev.linkstack.app.session.Secrets;
+import dev.linkstack.app.errors.Conflict;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +24,9 @@ public class TokenService {
     /** last_used_at is a hint, not an audit log: write it at most this often per token. */
     private static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(5);
 
+    private static final String NAME_RULE = "Token name must be 1-100 characters";
+    private static final String DAYS_RULE = "expiresInDays must be between 1 and 3650";
+
     public record Created(ApiToken token, String secret) {
     }
 
@@ -29,17 +36,14 @@ public class TokenService {
         this.clock = clock;
     }
 
-    public Created create(long userId, String name, Integer expiresInDays) {
-        if (name == null || name.isBlank() || name.length() > 100) {
-            throw ApiException.badRequest("Token name must be 1-100 characters");
-        }
-        if (expiresInDays != null && (expiresInDays < 1 || expiresInDays > 3650)) {
-            throw ApiException.badRequest("expiresInDays must be between 1 and 3650");
-        }
+    /** Bean Validation checks the arguments (for the API and the pages alike); a violation names its argument. */
+    public Created create(long userId,
+                          @NotBlank(message = NAME_RULE) @Size(max = 100, message = NAME_RULE) String name,
+                          @Min(value = 1, message = DAYS_RULE) @Max(value = 3650, message = DAYS_RULE) Integer expiresInDays) {
         String secret = TOKEN_PREFIX + Secrets.random(32);
         ApiToken token = QuarkusTransaction.requiringNew().call(() -> {
             if (ApiToken.count("userId", userId) >= MAX_TOKENS_PER_USER) {
-                throw ApiException.conflict("At most " + MAX_TOKENS_PER_USER + " tokens per user; revoke one first");
+                throw new Conflict("name", "At most " + MAX_TOKENS_PER_USER + " tokens per user; revoke one first");
             }
             ApiToken t = new ApiToken();
             t.userId = userId;
@@ -61,7 +65,7 @@ public class TokenService {
     public void revoke(long userId, long tokenId) {
         long deleted = QuarkusTransaction.requiringNew().call(() -> ApiToken.delete("id = ?1 and userId = ?2", tokenId, userId));
         if (deleted == 0) {
-            throw ApiException.notFound("No token " + tokenId);
+            throw new TokenNotFound(String.valueOf(tokenId));
         }
     }
 

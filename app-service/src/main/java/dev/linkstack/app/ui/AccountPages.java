@@ -3,8 +3,9 @@ package dev.linkstack.app.ui;
 import dev.linkstack.app.auth.AuthService;
 import dev.linkstack.app.auth.User;
 import dev.linkstack.app.config.AppConfig;
-import dev.linkstack.app.session.SessionManager;
-import dev.linkstack.platform.errors.ApiException;
+import dev.linkstack.app.auth.SignIn;
+import dev.linkstack.app.errors.DomainError;
+import dev.linkstack.app.errors.InvalidCredentials;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -19,33 +20,29 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestForm;
 
-import java.time.Duration;
+import java.net.URI;
 import java.util.Map;
 
 /** Sign in, register and sign out, as HTML forms over the same services as the API. */
 @Path("/account")
 @Produces(MediaType.TEXT_HTML)
 public class AccountPages {
-    private static final Duration STORE_TIMEOUT = Duration.ofSeconds(3);
-
     private final AuthService auth;
-    private final SessionManager sessions;
+    private final SignIn signIn;
     private final SignedIn signedIn;
     private final boolean registrationEnabled;
-    private final LoginThrottle throttle;
 
-    AccountPages(AuthService auth, SessionManager sessions, SignedIn signedIn, AppConfig config, LoginThrottle throttle) {
-        this.throttle = throttle;
+    AccountPages(AuthService auth, SignIn signIn, SignedIn signedIn, AppConfig config) {
         this.auth = auth;
-        this.sessions = sessions;
+        this.signIn = signIn;
         this.signedIn = signedIn;
         this.registrationEnabled = config.registration().enabled();
     }
 
     @GET
     @Path("/login")
-    public Object loginPage(HttpHeaders headers) {
-        if (signedIn.current(headers).isPresent()) {
+    public Object loginPage() {
+        if (signedIn.current().isPresent()) {
             return SignedIn.seeOther("/dashboard");
         }
         return Pages.login(Pages.Form.empty(), registrationEnabled, null);
@@ -55,22 +52,17 @@ public class AccountPages {
     @Path("/login")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response login(@RestForm String username, @RestForm String password, HttpHeaders headers, @Context HttpServerRequest request) {
-        String address = LoginThrottle.clientAddress(request);
+        Map<String, String> values = Map.of("username", nullToEmpty(username));
         try {
-            throttle.check(username, address);
+            return toDashboard(signIn.withPassword(username, password, LoginThrottle.clientAddress(request), headers));
+        } catch (InvalidCredentials e) {
+            FieldError error = FieldError.of(e);
+            return page(error.status(), Pages.login(error.form(values), registrationEnabled, null));
         } catch (LoginThrottle.TooManyAttempts e) {
-            Pages.Form form = new Pages.Form(Map.of("username", nullToEmpty(username)), Map.of("password", e.getMessage()));
+            Pages.Form form = new Pages.Form(values, Map.of("password", e.getMessage()));
             return Response.fromResponse(page(429, Pages.login(form, registrationEnabled, null)))
                     .header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds()).build();
         }
-        User user = auth.verify(username, password).orElse(null);
-        if (user == null) {
-            throttle.failed(username, address);
-            Pages.Form form = new Pages.Form(Map.of("username", nullToEmpty(username)), Map.of("password", "Unknown username or wrong password"));
-            return page(401, Pages.login(form, registrationEnabled, null));
-        }
-        throttle.succeeded(username);
-        return startSession(user, headers);
     }
 
     @GET
@@ -88,11 +80,10 @@ public class AccountPages {
     public Response register(@RestForm String username, @RestForm String password, HttpHeaders headers) {
         try {
             User user = auth.register(username, password);
-            return startSession(user, headers);
-        } catch (ApiException e) {
-            String field = e.getMessage().startsWith("Password") ? "password" : e.status() == 403 ? "form" : "username";
-            Pages.Form form = new Pages.Form(Map.of("username", nullToEmpty(username)), Map.of(field, e.getMessage()));
-            return page(e.status(), Pages.register(form));
+            return toDashboard(signIn.start(user, headers));
+        } catch (DomainError e) {
+            FieldError error = FieldError.of(e);
+            return page(error.status(), Pages.register(error.form(Map.of("username", nullToEmpty(username)))));
         }
     }
 
@@ -100,15 +91,12 @@ public class AccountPages {
     @Path("/logout")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response logout(HttpHeaders headers) {
-        signedIn.current(headers).ifPresent(account -> sessions.end(account.sessionId()).await().atMost(STORE_TIMEOUT));
-        return Response.seeOther(java.net.URI.create("/account/login")).header(HttpHeaders.SET_COOKIE, sessions.expiredCookie()).build();
+        signIn.endSessionOf(headers);
+        return Response.seeOther(URI.create("/account/login")).header(HttpHeaders.SET_COOKIE, signIn.expiredCookie()).build();
     }
 
-    private Response startSession(User user, HttpHeaders headers) {
-        // No session fixation: a session the browser arrived with ends, the new one gets a fresh id.
-        signedIn.current(headers).ifPresent(previous -> sessions.end(previous.sessionId()).await().atMost(STORE_TIMEOUT));
-        String sessionId = sessions.start(user.id, user.role, user.username).await().atMost(STORE_TIMEOUT);
-        return Response.seeOther(java.net.URI.create("/dashboard")).header(HttpHeaders.SET_COOKIE, sessions.cookie(sessionId)).build();
+    private Response toDashboard(SignIn.Started started) {
+        return Response.seeOther(URI.create("/dashboard")).header(HttpHeaders.SET_COOKIE, signIn.cookie(started)).build();
     }
 
     static Response page(int status, TemplateInstance page) {

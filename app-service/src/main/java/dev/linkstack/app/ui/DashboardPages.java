@@ -3,7 +3,9 @@ package dev.linkstack.app.ui;
 import dev.linkstack.app.links.Link;
 import dev.linkstack.app.links.LinkService;
 import dev.linkstack.app.links.ShortUrls;
-import dev.linkstack.platform.errors.ApiException;
+import dev.linkstack.app.errors.DomainError;
+import dev.linkstack.app.errors.InvalidInput;
+import dev.linkstack.app.errors.NotFound;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -12,7 +14,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -53,31 +54,31 @@ public class DashboardPages {
     }
 
     @GET
-    public TemplateInstance dashboard(HttpHeaders headers, @QueryParam("q") String search, @QueryParam("page") String page) {
-        return dashboardPage(signedIn.require(headers), search, parsePage(page), Pages.Form.empty());
+    public TemplateInstance dashboard(@QueryParam("q") String search, @QueryParam("page") String page) {
+        return dashboardPage(signedIn.require(), search, parsePage(page), Pages.Form.empty());
     }
 
     @POST
     @Path("/links")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response create(HttpHeaders headers, @RestForm String url, @RestForm String code, @RestForm String expiresAt) {
-        SignedIn.Account account = signedIn.require(headers);
+    public Response create(@RestForm String url, @RestForm String code, @RestForm String expiresAt) {
+        SignedIn.Account account = signedIn.require();
         Map<String, String> values = Map.of("url", AccountPages.nullToEmpty(url), "code", AccountPages.nullToEmpty(code),
                 "expiresAt", AccountPages.nullToEmpty(expiresAt));
         try {
             Link link = links.create(account.id(), url, blankToNull(code), parseExpiry(expiresAt));
             return SignedIn.seeOther(linkPath(link.code) + "&created=1");
-        } catch (ApiException e) {
-            Pages.Form form = new Pages.Form(values, Map.of(fieldOf(e), e.getMessage()));
-            return AccountPages.page(e.status(), dashboardPage(account, null, 0, form));
+        } catch (DomainError e) {
+            FieldError error = FieldError.of(e);
+            return AccountPages.page(error.status(), dashboardPage(account, null, 0, error.form(values)));
         }
     }
 
     @GET
     @Path("/link")
-    public TemplateInstance link(HttpHeaders headers, @QueryParam("code") String code, @QueryParam("created") String created,
+    public TemplateInstance link(@QueryParam("code") String code, @QueryParam("created") String created,
                                  @QueryParam("saved") String saved) {
-        SignedIn.Account account = signedIn.require(headers);
+        SignedIn.Account account = signedIn.require();
         String notice = created != null ? "Link created." : saved != null ? "Changes saved." : null;
         return linkPage(account, links.get(account.id(), code), Pages.Form.empty(), notice);
     }
@@ -85,8 +86,8 @@ public class DashboardPages {
     @GET
     @Path("/link/qr.svg")
     @Produces("image/svg+xml")
-    public String qr(HttpHeaders headers, @QueryParam("code") String code) {
-        SignedIn.Account account = signedIn.require(headers);
+    public String qr(@QueryParam("code") String code) {
+        SignedIn.Account account = signedIn.require();
         String shortUrl = shortUrl(links.get(account.id(), code));
         return QrCodes.svg(shortUrl, "QR code of " + shortUrl);
     }
@@ -94,34 +95,33 @@ public class DashboardPages {
     @POST
     @Path("/link")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response update(HttpHeaders headers, @RestForm String code, @RestForm String url, @RestForm String expiresAt) {
-        SignedIn.Account account = signedIn.require(headers);
+    public Response update(@RestForm String code, @RestForm String url, @RestForm String expiresAt) {
+        SignedIn.Account account = signedIn.require();
         try {
             Instant expiry = parseExpiry(expiresAt);
             links.update(account.id(), code, new LinkService.Change(Optional.ofNullable(url), Optional.ofNullable(expiry), expiry == null));
             return SignedIn.seeOther(linkPath(code) + "&saved=1");
-        } catch (ApiException e) {
-            if (e.status() == 404) {
-                throw e;
-            }
-            Pages.Form form = new Pages.Form(Map.of("url", AccountPages.nullToEmpty(url), "expiresAt", AccountPages.nullToEmpty(expiresAt)),
-                    Map.of(fieldOf(e), e.getMessage()));
-            return AccountPages.page(e.status(), linkPage(account, links.get(account.id(), code), form, null));
+        } catch (NotFound e) {
+            throw e;
+        } catch (DomainError e) {
+            FieldError error = FieldError.of(e);
+            Pages.Form form = error.form(Map.of("url", AccountPages.nullToEmpty(url), "expiresAt", AccountPages.nullToEmpty(expiresAt)));
+            return AccountPages.page(error.status(), linkPage(account, links.get(account.id(), code), form, null));
         }
     }
 
     @GET
     @Path("/link/delete")
-    public TemplateInstance confirmDelete(HttpHeaders headers, @QueryParam("code") String code) {
-        SignedIn.Account account = signedIn.require(headers);
+    public TemplateInstance confirmDelete(@QueryParam("code") String code) {
+        SignedIn.Account account = signedIn.require();
         return Pages.confirmDelete(account, row(links.get(account.id(), code)));
     }
 
     @POST
     @Path("/link/delete")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response delete(HttpHeaders headers, @RestForm String code) {
-        SignedIn.Account account = signedIn.require(headers);
+    public Response delete(@RestForm String code) {
+        SignedIn.Account account = signedIn.require();
         links.delete(account.id(), code);
         return SignedIn.seeOther("/dashboard");
     }
@@ -152,21 +152,6 @@ public class DashboardPages {
         return shortUrls.of(link.code, uriInfo);
     }
 
-    /** Which form field an error belongs to, from the service's message. */
-    private static String fieldOf(ApiException e) {
-        String message = e.getMessage().toLowerCase();
-        if (message.startsWith("url")) {
-            return "url";
-        }
-        if (message.startsWith("code") || e.status() == 409) {
-            return "code";
-        }
-        if (message.startsWith("expiresat")) {
-            return "expiresAt";
-        }
-        return "form";
-    }
-
     /** The form's datetime-local value, read as UTC (the page says so). */
     private static Instant parseExpiry(String value) {
         if (value == null || value.isBlank()) {
@@ -175,7 +160,7 @@ public class DashboardPages {
         try {
             return LocalDateTime.parse(value.trim()).toInstant(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
-            throw new ApiException(400, "bad_request", "expiresAt must be a date and time such as 2030-01-01T12:00");
+            throw new InvalidInput("expiresAt", "expiresAt must be a date and time such as 2030-01-01T12:00");
         }
     }
 

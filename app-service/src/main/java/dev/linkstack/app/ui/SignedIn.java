@@ -1,13 +1,13 @@
 package dev.linkstack.app.ui;
 
+import dev.linkstack.app.auth.CurrentUser;
 import dev.linkstack.app.auth.User;
-import dev.linkstack.app.session.Session;
-import dev.linkstack.app.session.SessionManager;
-import dev.linkstack.app.web.BackendUnavailableException;
+import dev.linkstack.app.errors.BackendUnavailableException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.identity.CurrentIdentityAssociation;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.Cookie;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
 import java.net.URI;
@@ -15,37 +15,41 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The pages' view of the session cookie: who is signed in, or a redirect to the sign-in page (pages answer
- * people, so they redirect where the API answers 401).
+ * The pages' view of who is signed in, read from the request's security identity (the session cookie is resolved by
+ * the authentication mechanism, as for the API). Pages serve sessions only, and answer people: without one they
+ * redirect to the sign-in page where the API answers 401.
  */
 @ApplicationScoped
 public class SignedIn {
     private static final Duration STORE_TIMEOUT = Duration.ofSeconds(3);
-    private final SessionManager sessions;
+    private final CurrentIdentityAssociation identities;
 
-    SignedIn(SessionManager sessions) {
-        this.sessions = sessions;
+    SignedIn(CurrentIdentityAssociation identities) {
+        this.identities = identities;
     }
 
-    public record Account(long id, String username, boolean admin, String sessionId) {
+    public record Account(long id, String username, boolean admin) {
     }
 
-    public Optional<Account> current(HttpHeaders headers) {
-        Cookie cookie = headers.getCookies().get(sessions.cookieName());
-        if (cookie == null || cookie.getValue().isEmpty()) {
+    public Optional<Account> current() {
+        SecurityIdentity identity;
+        try {
+            identity = identities.getDeferredIdentity().await().atMost(STORE_TIMEOUT);
+        } catch (AuthenticationFailedException expiredOrUnknown) {
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            throw BackendUnavailableException.explain(e, "Session store is unavailable");
+        }
+        if (identity == null || identity.isAnonymous() || !CurrentUser.BY_SESSION.equals(identity.getAttribute(CurrentUser.AUTH_METHOD))) {
             return Optional.empty();
         }
-        try {
-            Optional<Session> session = sessions.resolve(cookie.getValue()).await().atMost(STORE_TIMEOUT);
-            return session.map(s -> new Account(s.userId(), s.username(), User.ROLE_ADMIN.equals(s.role()), cookie.getValue()));
-        } catch (RuntimeException e) {
-            throw BackendUnavailableException.findIn(e) != null ? e : new BackendUnavailableException("Session store is unavailable", e);
-        }
+        Long id = identity.getAttribute(CurrentUser.USER_ID);
+        return Optional.of(new Account(id, identity.getPrincipal().getName(), identity.hasRole(User.ROLE_ADMIN)));
     }
 
     /** The signed-in account, or a 303 to the sign-in page. */
-    public Account require(HttpHeaders headers) {
-        return current(headers).orElseThrow(() -> new WebApplicationException(seeOther("/account/login")));
+    public Account require() {
+        return current().orElseThrow(() -> new WebApplicationException(seeOther("/account/login")));
     }
 
     static Response seeOther(String path) {

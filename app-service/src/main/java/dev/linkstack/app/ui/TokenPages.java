@@ -1,7 +1,9 @@
 package dev.linkstack.app.ui;
 
 import dev.linkstack.app.tokens.TokenService;
-import dev.linkstack.platform.errors.ApiException;
+import dev.linkstack.app.errors.DomainError;
+import dev.linkstack.app.errors.InvalidInput;
+import jakarta.validation.ConstraintViolationException;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -9,7 +11,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestForm;
@@ -29,30 +30,35 @@ public class TokenPages {
     }
 
     @GET
-    public TemplateInstance list(HttpHeaders headers) {
-        SignedIn.Account account = signedIn.require(headers);
+    public TemplateInstance list() {
+        SignedIn.Account account = signedIn.require();
         return Pages.tokens(account, tokens.list(account.id()), null, Pages.Form.empty());
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response create(HttpHeaders headers, @RestForm String name, @RestForm String expiresInDays) {
-        SignedIn.Account account = signedIn.require(headers);
+    public Response create(@RestForm String name, @RestForm String expiresInDays) {
+        SignedIn.Account account = signedIn.require();
         Map<String, String> values = Map.of("name", AccountPages.nullToEmpty(name), "expiresInDays", AccountPages.nullToEmpty(expiresInDays));
         try {
             TokenService.Created created = tokens.create(account.id(), name, parseDays(expiresInDays));
             return AccountPages.page(201, Pages.tokens(account, tokens.list(account.id()), created.secret(), Pages.Form.empty()));
-        } catch (ApiException e) {
-            String field = e.getMessage().startsWith("expiresInDays") ? "expiresInDays" : "name";
-            return AccountPages.page(e.status(), Pages.tokens(account, tokens.list(account.id()), null, new Pages.Form(values, Map.of(field, e.getMessage()))));
+        } catch (DomainError e) {
+            return refused(account, values, FieldError.of(e));
+        } catch (ConstraintViolationException e) {
+            return refused(account, values, FieldError.of(e));
         }
+    }
+
+    private Response refused(SignedIn.Account account, Map<String, String> values, FieldError error) {
+        return AccountPages.page(error.status(), Pages.tokens(account, tokens.list(account.id()), null, error.form(values)));
     }
 
     @POST
     @Path("/{id}/revoke")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response revoke(HttpHeaders headers, @PathParam("id") long id) {
-        SignedIn.Account account = signedIn.require(headers);
+    public Response revoke(@PathParam("id") long id) {
+        SignedIn.Account account = signedIn.require();
         tokens.revoke(account.id(), id);
         return SignedIn.seeOther("/settings/tokens");
     }
@@ -64,7 +70,7 @@ public class TokenPages {
         try {
             return Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("expiresInDays must be a whole number of days");
+            throw new InvalidInput("expiresInDays", "expiresInDays must be a whole number of days");
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.linkstack.app.web;
 
 import dev.linkstack.app.auth.LoginThrottle;
+import dev.linkstack.app.errors.BackendUnavailableException;
 import dev.linkstack.platform.errors.ApiError;
 import dev.linkstack.platform.errors.KnownFailures;
 import io.quarkus.security.AuthenticationFailedException;

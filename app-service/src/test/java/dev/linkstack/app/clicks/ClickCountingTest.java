@@ -30,13 +30,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ClickCountingTest {
 
     @Inject
-    ClickFlusher flusher;
+    ClickRelay flusher;
 
     @Inject
     ClickStore store;
 
     @Inject
-    io.quarkus.redis.datasource.RedisDataSource redis;
+    SharedClickCounters shared;
 
     @io.quarkus.test.common.http.TestHTTPResource("/")
     URI base;
@@ -48,12 +48,11 @@ class ClickCountingTest {
         long linkId = Db.number("SELECT id FROM links WHERE code = ?", code);
         Map<ClickKey, Long> push = Map.of(new ClickKey(linkId, LocalDate.now(ZoneOffset.UTC).toEpochDay()), 5L);
         String pushId = "replayed-" + linkId;
-        SharedClickCounters shared = new SharedClickCounters(redis);
         flusher.flush(); // nothing else pending
 
         shared.add(pushId, push);
         shared.add(pushId, push); // retried after a lost reply while still pending
-        assertEquals("1", RealServers.redis().cli("HLEN", SharedClickCounters.PENDING));
+        assertEquals("1", RealServers.redis().cli("HLEN", "clicks:pending"));
         flusher.flush();
         client.request().get("/api/links/" + code).then().body("clicks", equalTo(5));
 

@@ -1,6 +1,6 @@
 package dev.linkstack.app.devmode;
 
-import dev.linkstack.app.clicks.ClickFlusher;
+import dev.linkstack.app.clicks.ClickRelay;
 import dev.linkstack.app.testing.Api;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -45,7 +45,7 @@ class SqliteDevProfileTest {
     AgroalDataSource dataSource;
 
     @Inject
-    ClickFlusher flusher;
+    ClickRelay flusher;
 
     @Test
     void runsOnSqliteWithoutRedis() throws Exception {

@@ -1,6 +1,6 @@
 package dev.linkstack.app.ui;
 
-import dev.linkstack.app.clicks.ClickFlusher;
+import dev.linkstack.app.clicks.ClickRelay;
 import dev.linkstack.app.testing.Api;
 import dev.linkstack.app.testing.RealServers;
 import dev.linkstack.testing.Browser;
@@ -37,7 +37,7 @@ class BrowserTest {
     URL base;
 
     @Inject
-    ClickFlusher flusher;
+    ClickRelay flusher;
 
     @BeforeAll
     static void startBrowser() {

@@ -1,0 +1,188 @@
+package dev.linkstack.app.clicks;
+
+import dev.linkstack.app.config.AppConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Moves clicks from memory to their durable home: with Redis, memory → Redis every push interval and Redis → database
+ * every flush interval; without Redis (dev), memory → database. Each push gets an id when it leaves memory and keeps
+ * it wherever it goes: to Redis, or, when Redis is down or its reply was lost, straight to the database. The database
+ * applies each push id once ({@link ClickStore}), so a push that may have reached Redis can safely be written there
+ * too. On graceful shutdown everything pending is written. (Pushes and flushes: one relay, two legs.)
+ */
+@ApplicationScoped
+@Startup // its metrics exist from the start, not from the first click
+public class ClickRelay {
+    private static final Logger LOG = Logger.getLogger(ClickRelay.class);
+
+    private final ClickCounter counter;
+    private final ClickStore store;
+    private final SharedClickCounters shared;
+    private final Clock clock;
+    private final Counter flushedClicks;
+    private final Duration pushInterval;
+    private final ScheduledExecutorService pushTimer = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "click-push");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** Pushes neither Redis nor the database has acknowledged yet, by push id, oldest first; guarded by this. */
+    private final Map<String, Map<ClickKey, Long>> unsent = new LinkedHashMap<>();
+    /** Serialises flushes apart from pushes: a slow database write must not delay pushes, which bound what a crash loses. */
+    private final Object flushing = new Object();
+    private volatile Instant lastFlush;
+
+    @Inject
+    ClickRelay(AppConfig config, ClickCounter counter, ClickStore store, SharedClickCounters shared, Clock clock, MeterRegistry registry) {
+        this(counter, store, shared, clock, config.clicks().pushInterval(), registry);
+    }
+
+    ClickRelay(ClickCounter counter, ClickStore store, SharedClickCounters shared, Clock clock, Duration pushInterval, MeterRegistry registry) {
+        this.counter = counter;
+        this.store = store;
+        this.shared = shared;
+        this.clock = clock;
+        this.pushInterval = pushInterval;
+        this.lastFlush = clock.instant();
+        this.flushedClicks = Counter.builder("linkstack.clicks.flushed").description("Clicks written to the database").register(registry);
+        Gauge.builder("linkstack.clicks.flush.lag", this, f -> f.flushLagSeconds()).baseUnit("seconds")
+                .description("Seconds since clicks were last written to the database").register(registry);
+    }
+
+    /** The scheduler's finest interval is one second; pushes run on their own timer to lose less on a crash. */
+    void startPushing(@Observes StartupEvent start) {
+        if (shared.inUse()) {
+            long interval = Math.max(10, pushInterval.toMillis());
+            pushTimer.scheduleWithFixedDelay(this::scheduledPush, interval, interval, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    void scheduledPush() {
+        try {
+            push();
+        } catch (RuntimeException e) {
+            LOG.warnf("clicks kept in memory, will retry: %s", e.toString());
+        }
+    }
+
+    @Scheduled(every = "${app.clicks.flush-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void scheduledFlush() {
+        try {
+            flush();
+        } catch (RuntimeException e) {
+            LOG.warnf("click flush failed, will retry: %s", e.toString());
+        }
+    }
+
+    @Scheduled(every = "1h", delayed = "1m")
+    void forgetOldBatchIds() {
+        store.forgetOldBatchIds();
+    }
+
+    /** Writes every click counted so far to the database; used on shutdown and by tests. */
+    public void flush() {
+        push();
+        if (!shared.inUse()) {
+            lastFlush = clock.instant();
+            return;
+        }
+        // A failing Redis command ends the round (the shared counters record the outage); the next round retries.
+        synchronized (flushing) {
+            if (!shared.reachable()) {
+                return;
+            }
+            List<String> batchIds;
+            try {
+                batchIds = shared.sealAndListBatches();
+            } catch (RuntimeException e) {
+                return;
+            }
+            for (String batchId : batchIds) {
+                Map<String, Map<ClickKey, Long>> pushes;
+                try {
+                    pushes = shared.read(batchId);
+                } catch (RuntimeException e) {
+                    return;
+                }
+                flushedClicks.increment(store.apply(pushes)); // a database failure ends the round; the batch stays
+                try {
+                    shared.delete(batchId);
+                } catch (RuntimeException e) {
+                    return; // the push ids make the retry harmless
+                }
+            }
+            lastFlush = clock.instant();
+        }
+    }
+
+    void drainOnShutdown(@Observes ShutdownEvent stop) {
+        pushTimer.shutdown();
+        try {
+            pushTimer.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            flush();
+        } catch (RuntimeException e) {
+            LOG.errorf("could not write %d pending clicks on shutdown: %s", counter.buffered() + unsentClicks(), e.toString());
+        }
+    }
+
+    /**
+     * Memory → Redis, or memory → database when Redis is down. A push Redis did not acknowledge goes to the database
+     * under the same id: if Redis got it after all, the database skips it when that copy is flushed, and the other
+     * way round. A push the database did not take either stays for the next round.
+     */
+    private synchronized void push() {
+        Map<ClickKey, Long> drained = counter.drain();
+        if (!drained.isEmpty()) {
+            unsent.put(UUID.randomUUID().toString(), drained);
+        }
+        for (var pending = unsent.entrySet().iterator(); pending.hasNext(); ) {
+            var push = pending.next();
+            if (shared.inUse() && shared.reachable()) {
+                try {
+                    shared.add(push.getKey(), push.getValue());
+                    pending.remove();
+                    continue;
+                } catch (RuntimeException e) {
+                    // not acknowledged: to the database under the same id
+                }
+            }
+            flushedClicks.increment(store.apply(Map.of(push.getKey(), push.getValue())));
+            pending.remove();
+            lastFlush = clock.instant();
+        }
+    }
+
+    private synchronized long unsentClicks() {
+        return unsent.values().stream().mapToLong(ClickStore::sum).sum();
+    }
+
+    private double flushLagSeconds() {
+        return Math.max(0, clock.millis() - lastFlush.toEpochMilli()) / 1000.0;
+    }
+}

@@ -1,0 +1,23 @@
+package dev.linkstack.app.redirect;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Singleton;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Redirect outcomes, one set for both layers that answer redirects ({@link CachedRedirectRoute}, {@link RedirectResource}). */
+@Singleton // no client proxy: the hot path reads its fields directly
+public class RedirectMetrics {
+    private static final String NAME = "linkstack.redirects";
+    private static final String DESCRIPTION = "Requests for short codes, by outcome";
+
+    final LongAdder redirected;
+    final LongAdder notFound;
+    final LongAdder expired;
+
+    RedirectMetrics(MeterRegistry registry) {
+        redirected = HotPathCounters.register(registry, NAME, DESCRIPTION, "outcome", "redirected");
+        notFound = HotPathCounters.register(registry, NAME, DESCRIPTION, "outcome", "not_found");
+        expired = HotPathCounters.register(registry, NAME, DESCRIPTION, "outcome", "expired");
+    }
+}
