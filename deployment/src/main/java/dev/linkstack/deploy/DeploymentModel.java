@@ -18,8 +18,8 @@ public final class DeploymentModel {
     public static final String FRONTEND_NETWORK = "frontend";
     /** Outbound only, for the backup-service: alert webhooks, dead-man's-switch pings, off-site copies. */
     public static final String EGRESS_NETWORK = "egress";
-    /** Where backup-service writes inside its container (its own default, BACKUP_DIR): the host folder is mounted there. */
-    public static final String BACKUP_CONTAINER_DIR = ServiceDefaults.BACKUP.of("BACKUP_DIR");
+    /** Where backup-service writes inside its container (BACKUP_DIR, its own default too): the host folder is mounted there. */
+    public static final String BACKUP_CONTAINER_DIR = "/backups";
     /** Paths in Compose files are relative to deploy/, the folder they live in. */
     static final String REPOSITORY_ROOT_FROM_DEPLOY = "..";
 
@@ -41,20 +41,20 @@ public final class DeploymentModel {
     static final EnvVar LINKS_BLOCKED_DOMAINS = EnvVar.serviceDefault("LINKS_BLOCKED_DOMAINS", ServiceDefaults.APP, "Comma-separated domains no link may point to (subdomains included), e.g. known phishing hosts.");
     static final EnvVar SESSION_COOKIE_SECURE = EnvVar.serviceDefault("SESSION_COOKIE_SECURE", ServiceDefaults.APP, "Secure flag of the session cookie; keep true behind HTTPS.");
     static final EnvVar BACKUP_API_TOKEN = EnvVar.secret("BACKUP_API_TOKEN", "Bearer token of the backup-service API. Generate one: openssl rand -hex 32");
-    static final EnvVar BACKUP_CRON = EnvVar.serviceDefault("BACKUP_CRON", ServiceDefaults.BACKUP, "When backups run (Quartz cron, seconds first); default daily at 03:00.");
-    static final EnvVar BACKUP_RETENTION_DAYS = EnvVar.serviceDefault("BACKUP_RETENTION_DAYS", ServiceDefaults.BACKUP, "Backups older than this many days are deleted...");
+    static final EnvVar BACKUP_CRON = EnvVar.setting("BACKUP_CRON", "0 0 3 * * ?", "When backups run (Quartz cron, seconds first); default daily at 03:00.");
+    static final EnvVar BACKUP_RETENTION_DAYS = EnvVar.setting("BACKUP_RETENTION_DAYS", "30", "Backups older than this many days are deleted...");
     static final EnvVar BACKUP_KEEP_LAST = EnvVar.serviceDefault("BACKUP_KEEP_LAST", ServiceDefaults.BACKUP, "...but the newest this many successful backups are always kept.");
-    static final EnvVar BACKUP_COMPRESSION = EnvVar.serviceDefault("BACKUP_COMPRESSION", ServiceDefaults.BACKUP, "gzip, zstd (plain SQL) or custom (pg_dump -Fc).");
-    static final EnvVar BACKUP_VERIFY_CRON = EnvVar.serviceDefault("BACKUP_VERIFY_CRON", ServiceDefaults.BACKUP, "When the newest backup is restored into a scratch database as a test (Quartz cron); default Sundays 05:00.");
+    static final EnvVar BACKUP_COMPRESSION = EnvVar.setting("BACKUP_COMPRESSION", "gzip", "gzip, zstd (plain SQL) or custom (pg_dump -Fc).");
+    static final EnvVar BACKUP_VERIFY_CRON = EnvVar.setting("BACKUP_VERIFY_CRON", "0 0 5 ? * SUN", "When the newest backup is restored into a scratch database as a test (Quartz cron); default Sundays 05:00.");
     static final EnvVar BACKUP_ALERT_WEBHOOK_URL = EnvVar.serviceDefault("BACKUP_ALERT_WEBHOOK_URL", ServiceDefaults.BACKUP, "Optional: receives a JSON event when a backup or restore test fails (keep it private if it carries a token). Needs a route out of the backend network.");
     static final EnvVar BACKUP_ALERT_PING_URL = EnvVar.serviceDefault("BACKUP_ALERT_PING_URL", ServiceDefaults.BACKUP, "Optional dead man's switch (e.g. https://hc-ping.com/<uuid>): pinged after each successful backup, <url>/fail after a failed one.");
-    static final EnvVar BACKUP_ENCRYPTION_RECIPIENT = EnvVar.serviceDefault("BACKUP_ENCRYPTION_RECIPIENT", ServiceDefaults.BACKUP, "Optional age public key (age1..., from age-keygen): backups are encrypted for it; keep the private key elsewhere.");
-    static final EnvVar BACKUP_DATABASES = EnvVar.serviceDefault("BACKUP_DATABASES", ServiceDefaults.BACKUP, "Optional: comma-separated databases to back up in each run, or * for all (default: DB_NAME only).");
-    static final EnvVar BACKUP_GLOBALS = EnvVar.serviceDefault("BACKUP_GLOBALS", ServiceDefaults.BACKUP, "Also back up roles and tablespaces (pg_dumpall --globals-only) with each run.");
-    static final EnvVar BACKUP_OFFSITE_ENDPOINT = EnvVar.serviceDefault("BACKUP_OFFSITE_ENDPOINT", ServiceDefaults.BACKUP, "Optional S3-compatible endpoint for off-site copies (e.g. https://s3.eu-central-1.amazonaws.com). Needs a route out of the backend network.");
-    static final EnvVar BACKUP_OFFSITE_BUCKET = EnvVar.serviceDefault("BACKUP_OFFSITE_BUCKET", ServiceDefaults.BACKUP, "Bucket of the off-site copies (must exist).");
-    static final EnvVar BACKUP_OFFSITE_ACCESS_KEY = EnvVar.serviceDefault("BACKUP_OFFSITE_ACCESS_KEY", ServiceDefaults.BACKUP, "Access key for the off-site bucket (only when BACKUP_OFFSITE_ENDPOINT is set).");
-    static final EnvVar BACKUP_OFFSITE_SECRET_KEY = EnvVar.serviceDefault("BACKUP_OFFSITE_SECRET_KEY", ServiceDefaults.BACKUP, "Secret key for the off-site bucket (only when BACKUP_OFFSITE_ENDPOINT is set); keep this file private.");
+    static final EnvVar BACKUP_ENCRYPTION_RECIPIENT = EnvVar.setting("BACKUP_ENCRYPTION_RECIPIENT", "", "Optional age public key (age1..., from age-keygen): backups are encrypted for it; keep the private key elsewhere.");
+    static final EnvVar BACKUP_DATABASES = EnvVar.setting("BACKUP_DATABASES", "", "Optional: comma-separated databases to back up in each run, or * for all (default: DB_NAME only).");
+    static final EnvVar BACKUP_GLOBALS = EnvVar.setting("BACKUP_GLOBALS", "false", "Also back up roles and tablespaces (pg_dumpall --globals-only) with each run.");
+    static final EnvVar BACKUP_OFFSITE_ENDPOINT = EnvVar.setting("BACKUP_OFFSITE_ENDPOINT", "", "Optional S3-compatible endpoint for off-site copies (e.g. https://s3.eu-central-1.amazonaws.com). Needs a route out of the backend network.");
+    static final EnvVar BACKUP_OFFSITE_BUCKET = EnvVar.setting("BACKUP_OFFSITE_BUCKET", "backups", "Bucket of the off-site copies (must exist).");
+    static final EnvVar BACKUP_OFFSITE_ACCESS_KEY = EnvVar.setting("BACKUP_OFFSITE_ACCESS_KEY", "", "Access key for the off-site bucket (only when BACKUP_OFFSITE_ENDPOINT is set).");
+    static final EnvVar BACKUP_OFFSITE_SECRET_KEY = EnvVar.setting("BACKUP_OFFSITE_SECRET_KEY", "", "Secret key for the off-site bucket (only when BACKUP_OFFSITE_ENDPOINT is set); keep this file private.");
     static final EnvVar BACKUP_HOST_DIR = EnvVar.setting("BACKUP_HOST_DIR", "../backups", "Host folder receiving the backups (relative to deploy/); keep it on another disk or copy it off-site.");
 
     public static List<EnvVar> productionEnv() {

@@ -16,18 +16,37 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 /**
  * Every default the deployment hands a service is the service's own: the fallbacks of the production Compose file,
  * the .env example and the Kubernetes config maps agree with the {@code ${VAR:default}} of the service's
- * application.properties (prod profile), so changing a default in a service and not here fails the build.
+ * application.properties (prod profile) or the {@code @WithDefault} of its {@code @ConfigMapping}, so changing a
+ * default in a service and not here fails the build.
  */
 class ServiceDefaultsTest {
     /** Deployment choices, not defaults: the example is a placeholder the operator replaces. */
     private static final Set<String> PLACEHOLDERS = Set.of("PUBLIC_BASE_URL");
     private static final Pattern FALLBACK = Pattern.compile("^\\$\\{([A-Z][A-Z0-9_]*):-([^}]*)}$");
+    private static final Defaults APP = new Defaults("app-service", ServiceDefaults.APP);
+    private static final Defaults BACKUP = new Defaults("backup-service", ServiceDefaults.BACKUP);
+
+    /** A service's defaults by environment variable: application.properties first, then @WithDefault. */
+    private record Defaults(String module, Map<String, String> all) {
+        Defaults(String module, ServiceDefaults properties) {
+            this(module, merged(module, properties));
+        }
+
+        private static Map<String, String> merged(String module, ServiceDefaults properties) {
+            Map<String, String> all = new java.util.LinkedHashMap<>(ConfigMappingDefaults.of(module));
+            all.putAll(properties.all());
+            return all;
+        }
+    }
 
     @Test
     void bothServicesDefaultsAreReadFromTheirApplicationProperties() {
         assertEquals("3", ServiceDefaults.BACKUP.of("BACKUP_KEEP_LAST"));
         assertEquals("true", ServiceDefaults.APP.of("SESSION_COOKIE_SECURE"), "the prod profile's value wins");
         assertFalse(ServiceDefaults.APP.all().isEmpty());
+        assertEquals("30", BACKUP.all().get("BACKUP_RETENTION_DAYS"), "from @WithDefault: " + BACKUP.all());
+        assertEquals("backups", BACKUP.all().get("BACKUP_OFFSITE_BUCKET"), BACKUP.all().toString());
+        assertEquals("", BACKUP.all().get("BACKUP_ENCRYPTION_RECIPIENT"), "an Optional without a default is unset");
     }
 
     @Test
@@ -35,7 +54,7 @@ class ServiceDefaultsTest {
         JsonNode services = RepositoryFiles.yaml(ComposeFilesTest.PRODUCTION).path("services");
         List<String> differing = new ArrayList<>();
         services.fields().forEachRemaining(service -> {
-            ServiceDefaults defaults = defaultsOf(service.getKey());
+            Defaults defaults = defaultsOf(service.getKey());
             if (defaults == null) {
                 return;
             }
@@ -58,7 +77,7 @@ class ServiceDefaultsTest {
             if (variable.secret() || PLACEHOLDERS.contains(variable.name())) {
                 continue;
             }
-            for (ServiceDefaults defaults : List.of(ServiceDefaults.APP, ServiceDefaults.BACKUP)) {
+            for (Defaults defaults : List.of(APP, BACKUP)) {
                 if (defaults.all().containsKey(variable.name())) {
                     check(defaults, variable.name(), variable.example(), ".env.production.example", differing);
                 }
@@ -71,27 +90,27 @@ class ServiceDefaultsTest {
     void kubernetesConfigMapsSetTheServicesDefaults() {
         List<String> differing = new ArrayList<>();
         for (Map.Entry<String, String> setting : KubernetesManifests.backupConfig().entrySet()) {
-            if (ServiceDefaults.BACKUP.all().containsKey(setting.getKey())) {
-                check(ServiceDefaults.BACKUP, setting.getKey(), setting.getValue(), "backup-config", differing);
+            if (BACKUP.all().containsKey(setting.getKey())) {
+                check(BACKUP, setting.getKey(), setting.getValue(), "backup-config", differing);
             }
         }
         for (Map.Entry<String, String> setting : KubernetesManifests.appConfig().entrySet()) {
-            if (ServiceDefaults.APP.all().containsKey(setting.getKey()) && !PLACEHOLDERS.contains(setting.getKey())
+            if (APP.all().containsKey(setting.getKey()) && !PLACEHOLDERS.contains(setting.getKey())
                     && !setting.getKey().endsWith("_URL")) { // DB_URL, REDIS_URL: the cluster's host names
-                check(ServiceDefaults.APP, setting.getKey(), setting.getValue(), "app-config", differing);
+                check(APP, setting.getKey(), setting.getValue(), "app-config", differing);
             }
         }
         assertEquals(List.of(), differing);
     }
 
-    private static ServiceDefaults defaultsOf(String composeService) {
+    private static Defaults defaultsOf(String composeService) {
         if (composeService.startsWith("app-")) {
-            return ServiceDefaults.APP;
+            return APP;
         }
-        return composeService.equals("backup") ? ServiceDefaults.BACKUP : null;
+        return composeService.equals("backup") ? BACKUP : null;
     }
 
-    private static void check(ServiceDefaults defaults, String name, String value, String where, List<String> differing) {
+    private static void check(Defaults defaults, String name, String value, String where, List<String> differing) {
         String expected = defaults.all().get(name);
         if (expected == null) {
             differing.add(where + ": " + name + "=" + value + ", but " + defaults.module() + " has no default for it");
