@@ -7,7 +7,7 @@ import dev.linkstack.backup.files.StoreJson;
 import dev.linkstack.backup.model.BackupId;
 import dev.linkstack.backup.model.BackupMetadata;
 import dev.linkstack.backup.retention.RetentionPolicy;
-import dev.linkstack.backup.retention.RetentionRules;
+import dev.linkstack.backup.retention.RetentionService;
 import dev.linkstack.backup.store.BackupStore;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -46,7 +46,7 @@ public class OffsiteCopy {
     public OffsiteCopy(BackupConfig config, BackupStore local, Clock clock) {
         this.config = config.offsite();
         this.local = local;
-        this.retention = new RetentionPolicy(new RetentionRules(this.config.retentionDays(), this.config.keepLast(), 0, 0, 0), clock);
+        this.retention = new RetentionPolicy(RetentionService.offsiteRules(this.config), clock);
     }
 
     public boolean enabled() {
