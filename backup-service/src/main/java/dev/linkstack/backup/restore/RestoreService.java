@@ -107,7 +107,8 @@ public class RestoreService {
      */
     public RestoreResult restore(BackupMetadata backup, String database, Optional<String> identity)
             throws RestoreFailedException, DatabaseUnavailableException, MissingKeyException {
-        if (!DatabaseName.isValid(database)) {
+        // API and command line accept plain identifiers only; a run restores each database under its own name.
+        if (!DatabaseName.isPostgresName(database)) {
             throw new IllegalArgumentException("invalid database name");
         }
         long started = System.nanoTime();
@@ -152,7 +153,7 @@ public class RestoreService {
 
     private void load(BackupMetadata backup, Path file, String database, Optional<String> identity) throws RestoreFailedException {
         List<String> pgRestore = new ArrayList<>(List.of("--no-password", "--exit-on-error", "--single-transaction",
-                "--clean", "--if-exists", "--dbname=" + database));
+                "--clean", "--if-exists", "--dbname=" + DatabaseName.asConninfo(database)));
         if (!backup.encrypted()) {
             pgRestore.add(file.toString()); // otherwise the decrypted archive arrives on stdin
         }
