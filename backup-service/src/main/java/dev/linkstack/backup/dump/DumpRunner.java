@@ -21,7 +21,6 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -107,7 +106,7 @@ public class DumpRunner {
             arguments.add("--no-role-passwords");
         }
         try {
-            Files.createDirectories(runs.dir());
+            AtomicFiles.createPrivateDirectories(runs.dir());
             DumpSink.Written written = stream(GLOBALS, tools.command("pg_dumpall", target.name(), arguments), partial, BackupFormat.GZIP, recipient);
             AtomicFiles.publish(partial, file);
             return new Globals(file, written.sha256());

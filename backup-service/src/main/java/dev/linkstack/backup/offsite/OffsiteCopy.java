@@ -2,6 +2,7 @@ package dev.linkstack.backup.offsite;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.linkstack.backup.config.BackupConfig;
+import dev.linkstack.backup.files.AtomicFiles;
 import dev.linkstack.backup.files.DigestingOutputStream;
 import dev.linkstack.backup.files.StoreJson;
 import dev.linkstack.backup.model.BackupId;
@@ -19,7 +20,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -121,7 +121,7 @@ public class OffsiteCopy {
         try {
             DigestingOutputStream digest;
             try (InputStream in = store().get(key(copy.file()));
-                 OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                 OutputStream out = AtomicFiles.createPrivate(partial);
                  DigestingOutputStream digesting = new DigestingOutputStream(out)) {
                 digest = digesting;
                 in.transferTo(digesting);
