@@ -2,12 +2,14 @@ package dev.linkstack.backup.cli;
 
 import dev.linkstack.backup.config.BackupConfig;
 import dev.linkstack.backup.postgres.PgClientCheckAtStart;
+import dev.linkstack.backup.retention.RetentionService;
 import dev.linkstack.platform.startup.ContainerHealthCheck;
 import dev.linkstack.platform.startup.RequiredSecrets;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -21,6 +23,10 @@ import java.util.Optional;
  */
 @QuarkusMain
 public class BackupServiceMain implements QuarkusApplication {
+    private static final Logger LOG = Logger.getLogger(BackupServiceMain.class);
+
+    @Inject
+    BackupConfig config;
 
     @Inject
     BackupCommandLine commandLine;
@@ -48,6 +54,11 @@ public class BackupServiceMain implements QuarkusApplication {
     @Override
     public int run(String... args) {
         if (args.length == 0) {
+            List<String> keepsNothing = RetentionService.refusals(config);
+            if (!keepsNothing.isEmpty()) {
+                LOG.errorf("Refusing to start: %s", String.join("; ", keepsNothing));
+                return RequiredSecrets.EXIT_CODE;
+            }
             Optional<Integer> noClient = pgClientCheck.refusal();
             if (noClient.isPresent()) {
                 return noClient.get();

@@ -27,6 +27,10 @@ public interface BackupConfig {
         if (config.db().passfile().isEmpty()) {
             secrets.put("BACKUP_DB_PASSWORD (or PGPASSWORD)", config.db().password());
         }
+        // Anyone may encrypt to a public key: with encryption on, only the signature tells the service's backups apart.
+        if (config.encryption().recipient().filter(r -> !r.isBlank()).isPresent()) {
+            secrets.put("BACKUP_SIGNING_KEY", config.encryption().signingKey());
+        }
         return secrets;
     }
 
@@ -190,6 +194,12 @@ public interface BackupConfig {
     interface Encryption {
         /** age X25519 public key (age1...): when set, new backups are encrypted for it. The private key never comes here. */
         Optional<String> recipient();
+
+        /**
+         * Secret (at least 32 random characters) the service signs every backup's metadata with, and checks before
+         * verify and restore: age proves nothing about who encrypted a file. Required in prod with a recipient.
+         */
+        Optional<String> signingKey();
     }
 
     Hooks hooks();

@@ -2,6 +2,7 @@ package dev.linkstack.backup.dump;
 
 import dev.linkstack.backup.config.BackupConfig;
 import dev.linkstack.backup.encryption.AgeEncryption;
+import dev.linkstack.backup.encryption.BackupSignatures;
 import dev.linkstack.backup.files.AtomicFiles;
 import dev.linkstack.backup.model.BackupFailedException;
 import dev.linkstack.backup.model.BackupFormat;
@@ -21,7 +22,6 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -48,9 +48,12 @@ public class DumpRunner {
     private final BackupStore store;
     private final RunStore runs;
     private final Clock clock;
+    private final BackupSignatures signatures;
 
     @Inject
-    public DumpRunner(BackupConfig config, PostgresTools tools, TargetDatabase target, BackupStore store, RunStore runs, Clock clock) {
+    public DumpRunner(BackupConfig config, PostgresTools tools, TargetDatabase target, BackupStore store, RunStore runs, Clock clock,
+                      BackupSignatures signatures) {
+        this.signatures = signatures;
         this.config = config;
         this.tools = tools;
         this.target = target;
@@ -84,7 +87,8 @@ public class DumpRunner {
             BackupMetadata metadata = new BackupMetadata(id, BackupMetadata.SUCCEEDED, database, target.host(), target.port(), format,
                     store.dumpFile(id, format, recipient.isPresent()).getFileName().toString(), written.sizeBytes(), written.sha256(), startedAt,
                     finishedAt, Duration.between(startedAt, finishedAt).toMillis(), pgDump.text(), server.text(), trigger, tableRows,
-                    recipient.isPresent() ? AgeEncryption.SCHEME : null, null);
+                    recipient.isPresent() ? AgeEncryption.SCHEME : null, null, null);
+            metadata = signatures.sign(metadata);
             try {
                 store.publish(partial, metadata);
             } catch (IOException e) {
@@ -107,7 +111,7 @@ public class DumpRunner {
             arguments.add("--no-role-passwords");
         }
         try {
-            Files.createDirectories(runs.dir());
+            AtomicFiles.createPrivateDirectories(runs.dir());
             DumpSink.Written written = stream(GLOBALS, tools.command("pg_dumpall", target.name(), arguments), partial, BackupFormat.GZIP, recipient);
             AtomicFiles.publish(partial, file);
             return new Globals(file, written.sha256());

@@ -1,14 +1,13 @@
 package dev.linkstack.backup.dump;
 
 import dev.linkstack.backup.encryption.AgeEncryption;
+import dev.linkstack.backup.files.AtomicFiles;
 import dev.linkstack.backup.files.DigestingOutputStream;
 import dev.linkstack.backup.model.BackupFormat;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
@@ -28,7 +27,7 @@ final class DumpSink implements AutoCloseable {
 
     /** A new file (never one that exists) written in {@code format}, encrypted for {@code recipient} if present. */
     static DumpSink create(Path partial, BackupFormat format, Optional<String> recipient) throws IOException {
-        OutputStream file = Files.newOutputStream(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        OutputStream file = AtomicFiles.createPrivate(partial);
         try {
             DigestingOutputStream digest = new DigestingOutputStream(file);
             OutputStream encrypted = recipient.isPresent() ? AgeEncryption.encrypting(digest, recipient.get()) : digest;

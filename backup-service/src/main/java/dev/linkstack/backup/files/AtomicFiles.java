@@ -3,22 +3,55 @@ package dev.linkstack.backup.files;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Files that appear complete or not at all: written under a hidden partial name beside the target, fsynced, renamed
- * atomically, then the directory fsynced so the rename itself survives a crash.
+ * atomically, then the directory fsynced so the rename itself survives a crash. Everything the service writes is
+ * private to its user whatever the umask: files 0600, directories 0700 (a umask can only take bits away).
  */
 public final class AtomicFiles {
     private static final Logger LOG = Logger.getLogger(AtomicFiles.class);
     public static final String PARTIAL_SUFFIX = ".partial";
 
+    private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> DIRECTORY_MODE = PosixFilePermissions.fromString("rwx------");
+
     private AtomicFiles() {
+    }
+
+    /** A new file (never one that exists), readable and writable by the service's user only. */
+    public static OutputStream createPrivate(Path file) throws IOException {
+        Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try {
+            return Channels.newOutputStream(Files.newByteChannel(file, options, PosixFilePermissions.asFileAttribute(FILE_MODE)));
+        } catch (UnsupportedOperationException notPosix) {
+            return Channels.newOutputStream(Files.newByteChannel(file, options));
+        }
+    }
+
+    /** Creates a directory and its missing parents, each new one 0700; existing ones are left as they are. */
+    public static void createPrivateDirectories(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(DIRECTORY_MODE);
+        try {
+            Files.createDirectories(dir, mode);
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createDirectories(dir);
+        }
     }
 
     /** The hidden name a file is written under until it is complete: {@code .<name>.partial} beside it. */
@@ -31,7 +64,9 @@ public final class AtomicFiles {
         Path partial = partialOf(target);
         Files.deleteIfExists(partial);
         try {
-            Files.write(partial, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            try (OutputStream out = createPrivate(partial)) {
+                out.write(content);
+            }
             publish(partial, target);
         } finally {
             Files.deleteIfExists(partial);

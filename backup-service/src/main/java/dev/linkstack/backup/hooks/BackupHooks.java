@@ -23,6 +23,9 @@ import java.util.Optional;
 public class BackupHooks {
     private static final Logger LOG = Logger.getLogger(BackupHooks.class);
     private static final int TAIL_LINES = 20;
+    private static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
+    /** Variables of the service's own environment a hook still gets; none of them is a secret. */
+    private static final List<String> PASSED_ON = List.of("HOME", "USER", "LANG", "LC_ALL", "TZ", "TMPDIR");
 
     private final BackupConfig config;
 
@@ -79,11 +82,20 @@ public class BackupHooks {
 
     private Outcome run(String name, String command, Map<String, String> env) {
         ProcessBuilder builder = new ProcessBuilder(List.of("/bin/sh", "-c", command));
-        // Hooks get no database password: they are operator scripts, not database clients.
-        builder.environment().remove("BACKUP_DB_PASSWORD");
-        builder.environment().remove("PGPASSWORD");
-        builder.environment().remove("BACKUP_API_TOKEN");
-        builder.environment().putAll(env);
+        // The service's environment holds its secrets (database password, API token, S3 keys, alert URLs): a hook gets
+        // none of it, only what a shell needs and the variables that describe the backup, so its output (logged) cannot
+        // carry them either.
+        Map<String, String> inherited = builder.environment();
+        Map<String, String> minimal = new java.util.HashMap<>();
+        minimal.put("PATH", inherited.getOrDefault("PATH", DEFAULT_PATH));
+        for (String variable : PASSED_ON) {
+            if (inherited.containsKey(variable)) {
+                minimal.put(variable, inherited.get(variable));
+            }
+        }
+        inherited.clear();
+        inherited.putAll(minimal);
+        inherited.putAll(env);
         Duration timeout = config.hooks().timeout();
         LOG.infof("running %s hook", name);
         ExternalCommand hook = ExternalCommand.of(name + " hook", builder).timeout(timeout)

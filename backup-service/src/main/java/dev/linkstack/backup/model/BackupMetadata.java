@@ -31,13 +31,20 @@ public record BackupMetadata(
         /** "age-x25519" when the dump file is encrypted (and ends in .age); null for plain files. */
         String encryption,
         /** Outcome of the newest verify (on demand or scheduled); null until verified. */
-        Verification lastVerification) {
+        Verification lastVerification,
+        /** HMAC-SHA256 by the service's signing key over what identifies the dump (see BackupSignatures); null unsigned. */
+        String signature) {
 
     public static final String SUCCEEDED = "succeeded";
 
     public BackupMetadata withVerification(Verification verification) {
         return new BackupMetadata(id, status, database, host, port, format, file, sizeBytes, sha256, startedAt, finishedAt, durationMillis,
-                pgDumpVersion, serverVersion, trigger, tableRows, encryption, verification);
+                pgDumpVersion, serverVersion, trigger, tableRows, encryption, verification, signature);
+    }
+
+    public BackupMetadata withSignature(String signature) {
+        return new BackupMetadata(id, status, database, host, port, format, file, sizeBytes, sha256, startedAt, finishedAt, durationMillis,
+                pgDumpVersion, serverVersion, trigger, tableRows, encryption, lastVerification, signature);
     }
 
     /** When and how a backup was last proven to restore. */

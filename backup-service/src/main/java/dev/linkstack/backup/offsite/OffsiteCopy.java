@@ -2,12 +2,13 @@ package dev.linkstack.backup.offsite;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.linkstack.backup.config.BackupConfig;
+import dev.linkstack.backup.files.AtomicFiles;
 import dev.linkstack.backup.files.DigestingOutputStream;
 import dev.linkstack.backup.files.StoreJson;
 import dev.linkstack.backup.model.BackupId;
 import dev.linkstack.backup.model.BackupMetadata;
 import dev.linkstack.backup.retention.RetentionPolicy;
-import dev.linkstack.backup.retention.RetentionRules;
+import dev.linkstack.backup.retention.RetentionService;
 import dev.linkstack.backup.store.BackupStore;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -19,7 +20,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,7 +46,7 @@ public class OffsiteCopy {
     public OffsiteCopy(BackupConfig config, BackupStore local, Clock clock) {
         this.config = config.offsite();
         this.local = local;
-        this.retention = new RetentionPolicy(new RetentionRules(this.config.retentionDays(), this.config.keepLast(), 0, 0, 0), clock);
+        this.retention = new RetentionPolicy(RetentionService.offsiteRules(this.config), clock);
     }
 
     public boolean enabled() {
@@ -121,7 +121,7 @@ public class OffsiteCopy {
         try {
             DigestingOutputStream digest;
             try (InputStream in = store().get(key(copy.file()));
-                 OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                 OutputStream out = AtomicFiles.createPrivate(partial);
                  DigestingOutputStream digesting = new DigestingOutputStream(out)) {
                 digest = digesting;
                 in.transferTo(digesting);

@@ -144,7 +144,7 @@ public class TargetDatabase {
         config.db().password().filter(p -> !p.isEmpty()).ifPresent(p -> properties.setProperty("password", p));
         properties.setProperty("ApplicationName", PostgresTools.APPLICATION_NAME);
         properties.setProperty("connectTimeout", "10");
-        return DriverManager.getConnection("jdbc:postgresql://" + host() + ":" + port() + "/" + database, properties);
+        return DriverManager.getConnection("jdbc:postgresql://" + host() + ":" + port() + "/" + DatabaseName.inJdbcUrl(database), properties);
     }
 
     public record ServerVersion(int major, String text) {

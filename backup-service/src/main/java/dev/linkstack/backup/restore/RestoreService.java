@@ -2,6 +2,7 @@ package dev.linkstack.backup.restore;
 
 import dev.linkstack.backup.config.BackupConfig;
 import dev.linkstack.backup.encryption.AgeEncryption;
+import dev.linkstack.backup.encryption.BackupSignatures;
 import dev.linkstack.backup.files.Checksums;
 import dev.linkstack.backup.model.BackupMetadata;
 import dev.linkstack.backup.model.TableRows;
@@ -39,10 +40,12 @@ public class RestoreService {
     private final PostgresTools tools;
     private final TargetDatabase target;
     private final Duration timeout;
+    private final BackupSignatures signatures;
     private final SecureRandom random = new SecureRandom();
 
     @Inject
-    public RestoreService(BackupStore store, PostgresTools tools, TargetDatabase target, BackupConfig config) {
+    public RestoreService(BackupStore store, PostgresTools tools, TargetDatabase target, BackupConfig config, BackupSignatures signatures) {
+        this.signatures = signatures;
         this.store = store;
         this.tools = tools;
         this.target = target;
@@ -52,6 +55,10 @@ public class RestoreService {
     /** Only the checksum of the file as stored (for encrypted backups when no private key is at hand). */
     public VerifyReport checksumOnly(BackupMetadata backup) {
         long started = System.nanoTime();
+        Optional<String> forged = signatures.problem(backup);
+        if (forged.isPresent()) {
+            return new VerifyReport(backup.id(), false, false, forged.get(), null, null, null, millisSince(started));
+        }
         String problem = checksumProblem(backup, store.dumpFile(backup));
         return new VerifyReport(backup.id(), problem == null, problem == null, problem, null, null, null, millisSince(started));
     }
@@ -63,6 +70,10 @@ public class RestoreService {
     public VerifyReport verify(BackupMetadata backup, Optional<String> identity) throws DatabaseUnavailableException, MissingKeyException {
         long started = System.nanoTime();
         Path file = store.dumpFile(backup);
+        Optional<String> forged = signatures.problem(backup);
+        if (forged.isPresent()) {
+            return new VerifyReport(backup.id(), false, false, forged.get(), null, null, null, millisSince(started));
+        }
         String checksumProblem = checksumProblem(backup, file);
         if (checksumProblem != null) {
             return new VerifyReport(backup.id(), false, false, checksumProblem, null, null, null, millisSince(started));
@@ -107,11 +118,16 @@ public class RestoreService {
      */
     public RestoreResult restore(BackupMetadata backup, String database, Optional<String> identity)
             throws RestoreFailedException, DatabaseUnavailableException, MissingKeyException {
-        if (!DatabaseName.isValid(database)) {
+        // API and command line accept plain identifiers only; a run restores each database under its own name.
+        if (!DatabaseName.isPostgresName(database)) {
             throw new IllegalArgumentException("invalid database name");
         }
         long started = System.nanoTime();
         Path file = store.dumpFile(backup);
+        Optional<String> forged = signatures.problem(backup);
+        if (forged.isPresent()) {
+            throw new RestoreFailedException(forged.get());
+        }
         String checksumProblem = checksumProblem(backup, file);
         if (checksumProblem != null) {
             throw new RestoreFailedException("refusing to restore a damaged backup: " + checksumProblem);
@@ -152,7 +168,7 @@ public class RestoreService {
 
     private void load(BackupMetadata backup, Path file, String database, Optional<String> identity) throws RestoreFailedException {
         List<String> pgRestore = new ArrayList<>(List.of("--no-password", "--exit-on-error", "--single-transaction",
-                "--clean", "--if-exists", "--dbname=" + database));
+                "--clean", "--if-exists", "--dbname=" + DatabaseName.asConninfo(database)));
         if (!backup.encrypted()) {
             pgRestore.add(file.toString()); // otherwise the decrypted archive arrives on stdin
         }

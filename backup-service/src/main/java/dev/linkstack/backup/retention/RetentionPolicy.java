@@ -56,9 +56,33 @@ public final class RetentionPolicy {
         }, "weekly", keptBecause);
         keepNewestPerPeriod(newestFirst, rules.keepMonthly(), b -> YearMonth.from(LocalDate.ofInstant(b.startedAt(), zone)), "monthly", keptBecause);
 
+        keepProvenGood(newestFirst, keptBecause);
+
         List<BackupMetadata> delete = newestFirst.stream().filter(b -> !keptBecause.containsKey(b.id())).toList();
         List<BackupMetadata> keep = newestFirst.stream().filter(b -> keptBecause.containsKey(b.id())).toList();
         return new Decision(keep, delete, keptBecause);
+    }
+
+    /**
+     * Whatever the rules say, the newest backup that passed its restore test stays, and so does at least one backup not
+     * known to fail it: a month of failing restore tests must not take the last backup that restores with it.
+     */
+    private static void keepProvenGood(List<BackupMetadata> newestFirst, Map<String, String> keptBecause) {
+        newestFirst.stream().filter(RetentionPolicy::passedRestoreTest).findFirst()
+                .ifPresent(b -> keptBecause.putIfAbsent(b.id(), "the newest backup that passed its restore test"));
+        boolean keepsAGoodOne = newestFirst.stream().anyMatch(b -> keptBecause.containsKey(b.id()) && !failedRestoreTest(b));
+        if (!keepsAGoodOne) {
+            newestFirst.stream().filter(b -> !failedRestoreTest(b)).findFirst()
+                    .ifPresent(b -> keptBecause.putIfAbsent(b.id(), "the newest backup not known to fail its restore test"));
+        }
+    }
+
+    private static boolean passedRestoreTest(BackupMetadata backup) {
+        return backup.lastVerification() != null && backup.lastVerification().ok();
+    }
+
+    private static boolean failedRestoreTest(BackupMetadata backup) {
+        return backup.lastVerification() != null && !backup.lastVerification().ok();
     }
 
     /** Keeps the newest backup in each of the {@code count} most recent periods that have a backup. */

@@ -2,6 +2,8 @@ package dev.linkstack.backup.retention;
 
 import dev.linkstack.backup.config.BackupConfig;
 
+import java.util.Optional;
+
 /**
  * Which successful backups survive: everything younger than {@code maxAgeDays}, the newest {@code keepLast} whatever
  * their age, and, with grandfather-father-son, the newest backup of each of the last N days, ISO weeks and months.
@@ -16,6 +18,17 @@ public record RetentionRules(int maxAgeDays, int keepLast, int keepDaily, int ke
 
     public static RetentionRules from(BackupConfig.Retention config) {
         return new RetentionRules(config.days(), config.keepLast(), config.keepDaily(), config.keepWeekly(), config.keepMonthly());
+    }
+
+    /**
+     * Why these rules would keep nothing, or empty when they keep something: with every count 0 and an age of 0 days
+     * retention would delete the backup it runs after.
+     */
+    public Optional<String> keepsNothing(String settings) {
+        if (maxAgeDays == 0 && keepLast == 0 && !grandfatherFatherSon()) {
+            return Optional.of(settings + " keep nothing (days=0 and keep-last=0, no daily/weekly/monthly): set keep-last to 1 or more");
+        }
+        return Optional.empty();
     }
 
     public boolean grandfatherFatherSon() {

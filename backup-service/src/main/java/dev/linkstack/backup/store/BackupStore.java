@@ -99,7 +99,7 @@ public class BackupStore {
 
     /** Creates the directory if needed and proves it takes a durable write. */
     public void ensureWritable() throws IOException {
-        Files.createDirectories(dir);
+        AtomicFiles.createPrivateDirectories(dir);
         Path probe = Files.createTempFile(dir, ".write-probe-", PARTIAL_SUFFIX);
         try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.WRITE)) {
             channel.write(ByteBuffer.wrap(new byte[] {1}));

@@ -69,7 +69,7 @@ public class RunStore {
 
     /** Writes the manifest atomically; the run is listed from then on. */
     public void publish(RunManifest manifest) throws IOException {
-        Files.createDirectories(dir);
+        AtomicFiles.createPrivateDirectories(dir);
         AtomicFiles.write(dir.resolve(manifest.runId() + ".json"), json.writeValueAsBytes(manifest));
     }
 

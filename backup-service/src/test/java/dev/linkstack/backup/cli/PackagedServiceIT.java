@@ -39,6 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PackagedServiceIT {
     private static final PackagedService SERVICE = PackagedService.of(Path.of("."));
+    private static final String SIGNING_KEY = "jar-test-signing-key-0123456789abcdef";
     private static TestPostgres postgres;
 
     @BeforeAll
@@ -128,6 +129,8 @@ class PackagedServiceIT {
                     "BACKUP_OFFSITE_ENDPOINT", s3.endpoint(), "BACKUP_OFFSITE_BUCKET", "packaged-offsite",
                     "BACKUP_OFFSITE_ACCESS_KEY", S3ProxyServer.ACCESS_KEY, "BACKUP_OFFSITE_SECRET_KEY", S3ProxyServer.SECRET_KEY));
             env.put("BACKUP_DIR", dir.toString());
+            // Required in prod with a recipient: the service signs what it encrypts.
+            env.put("BACKUP_SIGNING_KEY", SIGNING_KEY);
             Process service = start(List.of(), env);
             try {
                 Processes.waitForPort(port, Duration.ofSeconds(60));
@@ -162,7 +165,7 @@ class PackagedServiceIT {
                 service.waitFor(30, TimeUnit.SECONDS);
             }
 
-            Map<String, String> sameDir = Map.of("BACKUP_DIR", dir.toString());
+            Map<String, String> sameDir = Map.of("BACKUP_DIR", dir.toString(), "BACKUP_SIGNING_KEY", SIGNING_KEY);
             Run list = run(List.of("list"), "", sameDir);
             String id = list.out.lines().filter(line -> line.contains("zstd")).map(line -> line.trim().split("\\s+")[0]).findFirst()
                     .orElseThrow(() -> new AssertionError(list.out));

@@ -28,4 +28,14 @@ class RequiredSecretsTest {
     void aPassfileReplacesThePasswordAndNoApiNeedsNoToken() {
         assertEquals(List.of(), RequiredSecrets.problems(BackupConfig.requiredSecrets(backupConfig(Map.of("backup.api.enabled", "false", "backup.db.passfile", "/run/secrets/pgpass")))));
     }
+
+    @Test
+    void encryptionNeedsASigningKey() {
+        Map<String, String> encrypted = Map.of("backup.api.enabled", "false", "backup.db.password", "pw",
+                "backup.encryption.recipient", "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p");
+        assertEquals(List.of("BACKUP_SIGNING_KEY is not set"), RequiredSecrets.problems(BackupConfig.requiredSecrets(backupConfig(encrypted))));
+        Map<String, String> signed = new java.util.HashMap<>(encrypted);
+        signed.put("backup.encryption.signing-key", "0123456789abcdef0123456789abcdef");
+        assertEquals(List.of(), RequiredSecrets.problems(BackupConfig.requiredSecrets(backupConfig(signed))));
+    }
 }

@@ -27,7 +27,16 @@ class IdsAndFormatsTest {
     void slugsAreShortAndFileNameSafe() {
         assertEquals("db", BackupId.slug(""));
         assertEquals(40, BackupId.slug("x".repeat(80)).length());
-        assertEquals("a_b_c", BackupId.slug("A.b/C"));
+        assertTrue(BackupId.slug("A.b/C").matches("a_b_c_[0-9a-f]{8}"), BackupId.slug("A.b/C"));
+        assertEquals("shop", BackupId.slug("shop"), "a file-name-safe name is its own slug");
+    }
+
+    @Test
+    void namesThatLookAlikeGetDistinctSlugs() {
+        for (String[] pair : new String[][] {{"Shop", "shop"}, {"a-b", "a_b"}, {"a b", "a-b"}, {"x".repeat(41), "x".repeat(42)}}) {
+            assertFalse(BackupId.slug(pair[0]).equals(BackupId.slug(pair[1])), String.join(" / ", pair));
+            assertTrue(BackupId.isValid(BackupId.create(pair[0], AT)) && BackupId.isValid(BackupId.create(pair[1], AT)));
+        }
     }
 
     @Test

@@ -62,6 +62,10 @@ class OffsiteCopyTest {
         authorized().get("/api/backups/" + id).then().statusCode(404);
         authorized().post("/api/backups/offsite/" + id + "/fetch").then().statusCode(200).body("id", equalTo(id));
         assertArrayEquals(local, Files.readAllBytes(postgres.backupDir().resolve(file)), "fetched back intact");
+        for (String fetched : List.of(file, id + ".json")) {
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(postgres.backupDir().resolve(fetched))), fetched + " is private to the service");
+        }
         authorized().post("/api/backups/" + id + "/verify").then().statusCode(200).body("ok", equalTo(true));
         authorized().post("/api/backups/offsite/shop-20200101T000000000Z/fetch").then().statusCode(404);
         authorized().post("/api/backups/offsite/..%2Fx/fetch").then().statusCode(400);

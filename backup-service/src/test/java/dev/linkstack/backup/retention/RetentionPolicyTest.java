@@ -108,6 +108,54 @@ class RetentionPolicyTest {
         assertThrows(IllegalArgumentException.class, () -> new RetentionRules(30, -3, 0, 0, 0));
     }
 
+    @Test
+    void aMonthOfFailedRestoreTestsKeepsTheNewestBackupThatPassed() {
+        List<BackupMetadata> backups = new ArrayList<>();
+        for (int day = 1; day <= 30; day++) {
+            backups.add(verified(NOW.minus(Duration.ofDays(day)), false));
+        }
+        BackupMetadata lastGood = verified(NOW.minus(Duration.ofDays(31)), true);
+        BackupMetadata olderGood = verified(NOW.minus(Duration.ofDays(32)), true);
+        backups.add(lastGood);
+        backups.add(olderGood);
+
+        RetentionPolicy.Decision decision = new RetentionPolicy(new RetentionRules(30, 3, 0, 0, 0), CLOCK).decide(shuffled(backups));
+
+        assertTrue(decision.keep().contains(lastGood), "the newest backup that restores stays");
+        assertEquals("the newest backup that passed its restore test", decision.keptBecause().get(lastGood.id()));
+        assertEquals(List.of(olderGood), decision.delete(), "an older good one may go: a newer good one stays");
+    }
+
+    @Test
+    void withNoPassedRestoreTestTheNewestUntestedBackupStays() {
+        List<BackupMetadata> backups = new ArrayList<>(List.of(
+                verified(NOW.minus(Duration.ofDays(40)), false),
+                verified(NOW.minus(Duration.ofDays(41)), false)));
+        BackupMetadata untested = Backups.metadata("shop", NOW.minus(Duration.ofDays(42)));
+        backups.add(untested);
+        backups.add(Backups.metadata("shop", NOW.minus(Duration.ofDays(43))));
+
+        RetentionPolicy.Decision decision = new RetentionPolicy(new RetentionRules(30, 2, 0, 0, 0), CLOCK).decide(shuffled(backups));
+
+        assertEquals(3, decision.keep().size());
+        assertEquals("the newest backup not known to fail its restore test", decision.keptBecause().get(untested.id()));
+    }
+
+    @Test
+    void rulesThatKeepNothingAreNamed() {
+        assertTrue(new RetentionRules(0, 0, 0, 0, 0).keepsNothing("BACKUP_RETENTION_DAYS and BACKUP_KEEP_LAST").orElseThrow()
+                .startsWith("BACKUP_RETENTION_DAYS and BACKUP_KEEP_LAST keep nothing"));
+        assertTrue(new RetentionRules(0, 1, 0, 0, 0).keepsNothing("x").isEmpty());
+        assertTrue(new RetentionRules(1, 0, 0, 0, 0).keepsNothing("x").isEmpty());
+        assertTrue(new RetentionRules(0, 0, 1, 0, 0).keepsNothing("x").isEmpty());
+        assertTrue(new RetentionRules(0, 0, 0, 0, 1).keepsNothing("x").isEmpty());
+    }
+
+    private static BackupMetadata verified(Instant startedAt, boolean ok) {
+        return Backups.metadata("shop", startedAt)
+                .withVerification(new BackupMetadata.Verification(startedAt.plusSeconds(60), ok, "schedule", ok ? null : "restore failed", 10));
+    }
+
     private static List<BackupMetadata> daysAgo(int... days) {
         List<BackupMetadata> backups = new ArrayList<>();
         for (int d : days) {

@@ -3,6 +3,7 @@ package dev.linkstack.backup.retention;
 import dev.linkstack.backup.model.BackupMetadata;
 import dev.linkstack.backup.store.BackupStore;
 import dev.linkstack.backup.testing.Backups;
+import dev.linkstack.platform.errors.ApiException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Retention against a real directory: exactly the expired backups go, nothing else is touched. */
 class RetentionServiceTest {
@@ -92,6 +95,21 @@ class RetentionServiceTest {
         List<String> wouldDelete = preview.delete().stream().map(RetentionPreview.Entry::id).toList();
         assertEquals(3, wouldDelete.size());
         assertEquals(wouldDelete, retention.apply("shop"), "the preview is exactly what the next run deletes");
+    }
+
+    @Test
+    void rulesThatKeepNothingDeleteNothingAndThePreviewSaysWhy() throws IOException {
+        BackupStore store = new BackupStore(dir);
+        Backups.write(store, "shop", NOW.minus(Duration.ofDays(1)));
+        Backups.write(store, "shop", NOW.minus(Duration.ofDays(2)));
+        RetentionService retention = new RetentionService(store, new RetentionPolicy(new RetentionRules(0, 0, 0, 0, 0), Clock.fixed(NOW, ZoneOffset.UTC)));
+        List<String> filesBefore = files();
+
+        ApiException refused = assertThrows(ApiException.class, () -> retention.preview("shop"));
+        assertEquals(409, refused.status());
+        assertTrue(refused.getMessage().contains("keep nothing"), refused.getMessage());
+        assertEquals(List.of(), retention.apply("shop"));
+        assertEquals(filesBefore, files());
     }
 
     private List<String> files() throws IOException {

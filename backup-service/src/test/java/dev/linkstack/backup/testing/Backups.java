@@ -18,7 +18,7 @@ public final class Backups {
     public static BackupMetadata metadata(String database, Instant startedAt) {
         String id = BackupId.create(database, startedAt);
         return new BackupMetadata(id, BackupMetadata.SUCCEEDED, database, "127.0.0.1", 5432, BackupFormat.GZIP, id + ".sql.gz", 3,
-                "00", startedAt, startedAt.plusSeconds(5), 5000, "pg_dump (PostgreSQL) 15", "15", "test", null, null, null);
+                "00", startedAt, startedAt.plusSeconds(5), 5000, "pg_dump (PostgreSQL) 15", "15", "test", null, null, null, null);
     }
 
     /** Writes a fake dump plus its metadata into the store, as the service would have. */
