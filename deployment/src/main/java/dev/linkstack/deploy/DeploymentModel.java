@@ -49,6 +49,7 @@ public final class DeploymentModel {
     static final EnvVar BACKUP_ALERT_WEBHOOK_URL = EnvVar.serviceDefault("BACKUP_ALERT_WEBHOOK_URL", ServiceDefaults.BACKUP, "Optional: receives a JSON event when a backup or restore test fails (keep it private if it carries a token). Needs a route out of the backend network.");
     static final EnvVar BACKUP_ALERT_PING_URL = EnvVar.serviceDefault("BACKUP_ALERT_PING_URL", ServiceDefaults.BACKUP, "Optional dead man's switch (e.g. https://hc-ping.com/<uuid>): pinged after each successful backup, <url>/fail after a failed one.");
     static final EnvVar BACKUP_ENCRYPTION_RECIPIENT = EnvVar.setting("BACKUP_ENCRYPTION_RECIPIENT", "", "Optional age public key (age1..., from age-keygen): backups are encrypted for it; keep the private key elsewhere.");
+    static final EnvVar BACKUP_SIGNING_KEY = EnvVar.setting("BACKUP_SIGNING_KEY", "", "Required with BACKUP_ENCRYPTION_RECIPIENT: signs every backup so a forged one is refused (openssl rand -hex 32); keep it with the age private key.");
     static final EnvVar BACKUP_DATABASES = EnvVar.setting("BACKUP_DATABASES", "", "Optional: comma-separated databases to back up in each run, or * for all (default: DB_NAME only).");
     static final EnvVar BACKUP_GLOBALS = EnvVar.setting("BACKUP_GLOBALS", "false", "Also back up roles and tablespaces (pg_dumpall --globals-only) with each run.");
     static final EnvVar BACKUP_OFFSITE_ENDPOINT = EnvVar.setting("BACKUP_OFFSITE_ENDPOINT", "", "Optional S3-compatible endpoint for off-site copies (e.g. https://s3.eu-central-1.amazonaws.com). Needs a route out of the backend network.");
@@ -60,7 +61,7 @@ public final class DeploymentModel {
     public static List<EnvVar> productionEnv() {
         return List.of(VERSION, HTTP_PORT, PUBLIC_BASE_URL, DB_NAME, DB_USER, DB_PASSWORD, REDIS_PASSWORD, REDIS_MAXMEMORY,
                 REGISTRATION_ENABLED, LINKS_BLOCKED_DOMAINS, SESSION_COOKIE_SECURE, BACKUP_API_TOKEN, BACKUP_CRON, BACKUP_RETENTION_DAYS, BACKUP_KEEP_LAST,
-                BACKUP_COMPRESSION, BACKUP_VERIFY_CRON, BACKUP_ALERT_WEBHOOK_URL, BACKUP_ALERT_PING_URL, BACKUP_ENCRYPTION_RECIPIENT, BACKUP_DATABASES, BACKUP_GLOBALS, BACKUP_OFFSITE_ENDPOINT, BACKUP_OFFSITE_BUCKET,
+                BACKUP_COMPRESSION, BACKUP_VERIFY_CRON, BACKUP_ALERT_WEBHOOK_URL, BACKUP_ALERT_PING_URL, BACKUP_ENCRYPTION_RECIPIENT, BACKUP_SIGNING_KEY, BACKUP_DATABASES, BACKUP_GLOBALS, BACKUP_OFFSITE_ENDPOINT, BACKUP_OFFSITE_BUCKET,
                 BACKUP_OFFSITE_ACCESS_KEY, BACKUP_OFFSITE_SECRET_KEY, BACKUP_HOST_DIR);
     }
 
@@ -164,6 +165,7 @@ public final class DeploymentModel {
                 .env("BACKUP_ALERT_WEBHOOK_URL", BACKUP_ALERT_WEBHOOK_URL.reference())
                 .env("BACKUP_ALERT_PING_URL", BACKUP_ALERT_PING_URL.reference())
                 .env("BACKUP_ENCRYPTION_RECIPIENT", BACKUP_ENCRYPTION_RECIPIENT.reference())
+                .env("BACKUP_SIGNING_KEY", BACKUP_SIGNING_KEY.reference())
                 .env("BACKUP_DATABASES", BACKUP_DATABASES.reference())
                 .env("BACKUP_GLOBALS", BACKUP_GLOBALS.reference())
                 .env("BACKUP_OFFSITE_ENDPOINT", BACKUP_OFFSITE_ENDPOINT.reference())

@@ -86,7 +86,8 @@ public final class KubernetesManifests {
             files.put(DIR + "overlays/" + overlay + "/kustomization.yaml", yaml(header, overlay(overlay)));
             files.put(DIR + "overlays/" + overlay + "/namespace.yaml", documents(header, List.of(namespaceObject(namespace(overlay)))));
             files.put(DIR + "overlays/" + overlay + "/secrets.env.example", envFile(header
-                    + "# Copy to secrets.env (never committed) and replace every placeholder.\n",
+                    + "# Copy to secrets.env (never committed) and replace every placeholder.\n"
+                    + "# With BACKUP_ENCRYPTION_RECIPIENT set, add " + DeploymentModel.BACKUP_SIGNING_KEY.name() + "=<openssl rand -hex 32> too.\n",
                     secretsExample()));
         }
         return files;
@@ -211,7 +212,8 @@ public final class KubernetesManifests {
                 .withName(BACKUP)
                 .withImage("linkstack/backup-service-native:latest")
                 .addNewEnvFrom().withNewConfigMapRef().withName("backup-config").endConfigMapRef().endEnvFrom()
-                .withEnv(secretEnv("BACKUP_DB_PASSWORD", "DB_PASSWORD"), secretEnv("BACKUP_API_TOKEN", "BACKUP_API_TOKEN"))
+                .withEnv(secretEnv("BACKUP_DB_PASSWORD", "DB_PASSWORD"), secretEnv("BACKUP_API_TOKEN", "BACKUP_API_TOKEN"),
+                        optionalSecretEnv("BACKUP_SIGNING_KEY", "BACKUP_SIGNING_KEY"))
                 .addNewPort().withName("http").withContainerPort(8080).endPort()
                 .withStartupProbe(httpProbe("/q/health/started", 2, 60))
                 .withReadinessProbe(httpProbe("/q/health/ready", 10, 3))
@@ -417,6 +419,12 @@ public final class KubernetesManifests {
     private static io.fabric8.kubernetes.api.model.EnvVar secretEnv(String name, String key) {
         return new EnvVarBuilder().withName(name).withNewValueFrom().withNewSecretKeyRef().withName(SECRET).withKey(key).endSecretKeyRef()
                 .endValueFrom().build();
+    }
+
+    /** Only needed with some settings (the signing key with encryption): the pod starts without it in the secret. */
+    private static io.fabric8.kubernetes.api.model.EnvVar optionalSecretEnv(String name, String key) {
+        return new EnvVarBuilder().withName(name).withNewValueFrom().withNewSecretKeyRef().withName(SECRET).withKey(key).withOptional(true)
+                .endSecretKeyRef().endValueFrom().build();
     }
 
     private static io.fabric8.kubernetes.api.model.EnvVar configEnv(String name, String key) {

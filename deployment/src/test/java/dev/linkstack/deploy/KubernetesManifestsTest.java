@@ -154,7 +154,7 @@ class KubernetesManifestsTest {
                 continue;
             }
             for (Container container : template.getSpec().getContainers()) {
-                container.getEnv().stream().filter(e -> e.getName().matches(".*(PASSWORD|TOKEN).*")).forEach(e -> {
+                container.getEnv().stream().filter(e -> e.getName().matches(".*(PASSWORD|TOKEN|SIGNING_KEY).*")).forEach(e -> {
                     assertTrue(e.getValue() == null && e.getValueFrom().getSecretKeyRef() != null, e.getName() + " must come from the secret");
                     assertEquals(KubernetesManifests.SECRET, e.getValueFrom().getSecretKeyRef().getName());
                 });
