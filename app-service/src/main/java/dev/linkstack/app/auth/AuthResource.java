@@ -49,15 +49,15 @@ public class AuthResource {
 
     @POST
     @Path("/register")
-    public Response register(@Valid @NotNull(message = CREDENTIALS_SHAPE) Credentials body) {
-        User user = auth.register(body.username(), body.password());
+    public Response register(@Valid @NotNull(message = CREDENTIALS_SHAPE) Credentials body, @Context HttpServerRequest request) {
+        User user = auth.register(body.username(), body.password(), CredentialThrottle.clientAddress(request));
         return Response.created(URI.create("/api/auth/me")).entity(UserView.of(user)).build();
     }
 
     @POST
     @Path("/login")
     public Response login(@Valid @NotNull(message = CREDENTIALS_SHAPE) Credentials body, HttpHeaders headers, @Context HttpServerRequest request) {
-        SignIn.Started started = signIn.withPassword(body.username(), body.password(), LoginThrottle.clientAddress(request), headers);
+        SignIn.Started started = signIn.withPassword(body.username(), body.password(), CredentialThrottle.clientAddress(request), headers);
         return Response.ok(UserView.of(started.user())).header(HttpHeaders.SET_COOKIE, signIn.cookie(started)).build();
     }
 

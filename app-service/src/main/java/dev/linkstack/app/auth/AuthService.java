@@ -19,17 +19,23 @@ public class AuthService {
 
     private final AppConfig config;
     private final Clock clock;
+    private final CredentialThrottle throttle;
 
-    AuthService(AppConfig config, Clock clock) {
+    AuthService(AppConfig config, Clock clock, CredentialThrottle throttle) {
         this.config = config;
         this.clock = clock;
+        this.throttle = throttle;
     }
 
-    /** Creates an account; the very first account becomes admin. */
-    public User register(String rawUsername, String password) {
+    /**
+     * Creates an account; the very first account becomes admin. Every attempt from the address counts against its
+     * registration limit ({@link CredentialThrottle.TooManyAttempts}), whether it succeeds or not.
+     */
+    public User register(String rawUsername, String password, String address) {
         if (!config.registration().enabled()) {
             throw new NotAllowed("Registration is disabled on this server");
         }
+        throttle.reserveRegistration(address);
         String username = normalise(rawUsername);
         if (!USERNAME.matcher(username).matches()) {
             throw new InvalidInput("username", "Username must be 3-32 characters: letters, digits, '_', '.', '-'");

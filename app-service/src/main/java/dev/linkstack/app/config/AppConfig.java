@@ -41,6 +41,11 @@ public interface AppConfig {
 
     interface Registration {
         boolean enabled();
+
+        /** Registration attempts (each costs a bcrypt hash) from one client address within the window; then 429. */
+        int maxAttemptsPerAddress();
+
+        Duration attemptWindow();
     }
 
     interface Session {

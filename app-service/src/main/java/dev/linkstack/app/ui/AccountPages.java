@@ -12,7 +12,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import dev.linkstack.app.auth.LoginThrottle;
+import dev.linkstack.app.auth.CredentialThrottle;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -54,14 +54,12 @@ public class AccountPages {
     public Response login(@RestForm String username, @RestForm String password, HttpHeaders headers, @Context HttpServerRequest request) {
         Map<String, String> values = Map.of("username", nullToEmpty(username));
         try {
-            return toDashboard(signIn.withPassword(username, password, LoginThrottle.clientAddress(request), headers));
+            return toDashboard(signIn.withPassword(username, password, CredentialThrottle.clientAddress(request), headers));
         } catch (InvalidCredentials e) {
             FieldError error = FieldError.of(e);
             return page(error.status(), Pages.login(error.form(values), registrationEnabled, null));
-        } catch (LoginThrottle.TooManyAttempts e) {
-            Pages.Form form = new Pages.Form(values, Map.of("password", e.getMessage()));
-            return Response.fromResponse(page(429, Pages.login(form, registrationEnabled, null)))
-                    .header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds()).build();
+        } catch (CredentialThrottle.TooManyAttempts e) {
+            return tooMany(e, Pages.login(new Pages.Form(values, Map.of("password", e.getMessage())), registrationEnabled, null));
         }
     }
 
@@ -77,14 +75,21 @@ public class AccountPages {
     @POST
     @Path("/register")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response register(@RestForm String username, @RestForm String password, HttpHeaders headers) {
+    public Response register(@RestForm String username, @RestForm String password, HttpHeaders headers, @Context HttpServerRequest request) {
+        Map<String, String> values = Map.of("username", nullToEmpty(username));
         try {
-            User user = auth.register(username, password);
+            User user = auth.register(username, password, CredentialThrottle.clientAddress(request));
             return toDashboard(signIn.start(user, headers));
         } catch (DomainError e) {
             FieldError error = FieldError.of(e);
-            return page(error.status(), Pages.register(error.form(Map.of("username", nullToEmpty(username)))));
+            return page(error.status(), Pages.register(error.form(values)));
+        } catch (CredentialThrottle.TooManyAttempts e) {
+            return tooMany(e, Pages.register(new Pages.Form(values, Map.of("username", e.getMessage()))));
         }
+    }
+
+    private static Response tooMany(CredentialThrottle.TooManyAttempts e, TemplateInstance page) {
+        return Response.fromResponse(page(429, page)).header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds()).build();
     }
 
     @POST
