@@ -53,7 +53,7 @@ public class AuthService {
                 User user = new User();
                 user.username = username;
                 user.passwordHash = hash;
-                user.role = User.count() == 0 ? User.ROLE_ADMIN : User.ROLE_USER;
+                user.role = claimFirstAdmin() ? User.ROLE_ADMIN : User.ROLE_USER;
                 user.createdAt = clock.instant();
                 user.persistAndFlush();
                 return user;
@@ -77,6 +77,12 @@ public class AuthService {
             return Optional.empty();
         }
         return Passwords.matches(password, user.get().passwordHash) ? user : Optional.empty();
+    }
+
+    /** True for the one registration that makes the first admin (V2__first_admin_claim.sql); in the caller's transaction. */
+    private static boolean claimFirstAdmin() {
+        return User.getEntityManager().createNativeQuery("INSERT INTO first_admin_claim (id) VALUES (1) ON CONFLICT DO NOTHING")
+                .executeUpdate() == 1;
     }
 
     public List<User> listUsers() {
