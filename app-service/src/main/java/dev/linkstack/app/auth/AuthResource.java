@@ -28,9 +28,9 @@ public class AuthResource {
     public record Credentials(@NotNull(message = CREDENTIALS_SHAPE) String username, @NotNull(message = CREDENTIALS_SHAPE) String password) {
     }
 
-    public record UserView(long id, String username, String role, Instant createdAt) {
+    public record UserView(long id, String username, String role, Instant createdAt, boolean disabled) {
         public static UserView of(User user) {
-            return new UserView(user.id, user.username, user.role, user.createdAt);
+            return new UserView(user.id, user.username, user.role, user.createdAt, user.disabled());
         }
     }
 

@@ -4,6 +4,7 @@ import dev.linkstack.app.config.AppConfig;
 import dev.linkstack.app.errors.UniqueViolation;
 import dev.linkstack.app.errors.InvalidInput;
 import dev.linkstack.app.errors.NotAllowed;
+import dev.linkstack.app.errors.NotFound;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -76,13 +77,25 @@ public class AuthService {
             Passwords.burnTime(password);
             return Optional.empty();
         }
-        return Passwords.matches(password, user.get().passwordHash) ? user : Optional.empty();
+        // A disabled account answers like a wrong password: nothing tells a guesser which of the two it met.
+        return Passwords.matches(password, user.get().passwordHash) && !user.get().disabled() ? user : Optional.empty();
     }
 
     /** True for the one registration that makes the first admin (V2__first_admin_claim.sql); in the caller's transaction. */
     private static boolean claimFirstAdmin() {
         return User.getEntityManager().createNativeQuery("INSERT INTO first_admin_claim (id) VALUES (1) ON CONFLICT DO NOTHING")
                 .executeUpdate() == 1;
+    }
+
+    /** Disables or enables an account by name; the caller ends its sessions. */
+    public User setDisabled(String rawUsername, boolean disabled) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            User user = User.findByUsername(normalise(rawUsername)).orElseThrow(() -> new NotFound("No such account"));
+            if (disabled != user.disabled()) {
+                user.disabledAt = disabled ? clock.instant() : null;
+            }
+            return user;
+        });
     }
 
     public List<User> listUsers() {
