@@ -14,7 +14,10 @@ import java.util.Map;
 
 import static org.hamcrest.Matchers.equalTo;
 
-/** The admin (the first account) can disable an account: its sessions and API tokens stop working at once. */
+/**
+ * The admin (the first account) can disable an account (its sessions and API tokens stop working at once) and delete
+ * anyone's link (its redirect stops at once, on every cache tier).
+ */
 @QuarkusTest
 @QuarkusTestResource(RealServers.class)
 class AdminToolsTest {
@@ -61,6 +64,23 @@ class AdminToolsTest {
                 .body("error", equalTo("conflict"));
         admin.request().put("/api/admin/users/no-such-user-here/disabled").then().statusCode(404).contentType(ContentType.JSON);
         admin.request().get("/api/auth/me").then().statusCode(200);
+    }
+
+    @Test
+    void theAdminDeletesAnyonesLinkAndItsRedirectStopsAtOnce() {
+        Api.Client admin = admin();
+        Api.Client owner = Api.newUser();
+        String code = Api.createLink(owner, "https://example.org/phishing-" + owner.username());
+        for (int i = 0; i < 3; i++) {
+            Api.redirect(code).then().statusCode(302); // now in every cache tier
+        }
+        owner.request().delete("/api/admin/links/" + code).then().statusCode(403);
+        admin.request().delete("/api/admin/links/" + code).then().statusCode(204);
+        Api.redirect(code).then().statusCode(404);
+        owner.request().get("/api/links/" + code).then().statusCode(404);
+        admin.request().delete("/api/admin/links/" + code).then().statusCode(404).contentType(ContentType.JSON);
+        ReliabilityReport.record("admin deletes a cached link of another user", "1 redirect right after deleting",
+                "0 redirects to the deleted target", "n/a");
     }
 
     private static io.restassured.specification.RequestSpecification bearer(String token) {
