@@ -42,6 +42,13 @@ public class AccountAdmin {
         return user;
     }
 
+    /** A single-use invite code for invite-only registration; the log names no code. */
+    public String createInvite(String admin, long adminId) {
+        String code = auth.createInvite(adminId);
+        LOG.infof("admin %s: created an invite code", admin);
+        return code;
+    }
+
     public User enable(String admin, String username) {
         User user = auth.setDisabled(username, false);
         LOG.infof("admin %s: enabled account %s", admin, user.username);

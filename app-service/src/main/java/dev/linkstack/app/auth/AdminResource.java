@@ -3,7 +3,10 @@ package dev.linkstack.app.auth;
 import dev.linkstack.app.auth.AuthResource.UserView;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -28,6 +31,11 @@ public class AdminResource {
         this.currentUser = currentUser;
     }
 
+    /** A single-use invite code: in this response only (only its SHA-256 is stored). */
+    @RegisterForReflection
+    public record Invite(String invite) {
+    }
+
     @GET
     @Path("/users")
     public List<UserView> users() {
@@ -39,6 +47,13 @@ public class AdminResource {
     @Path("/users/{username}/disabled")
     public UserView disable(@PathParam("username") String username) {
         return UserView.of(accounts.disable(currentUser.username(), username));
+    }
+
+    /** Creates a single-use invite code for registration on an invite-only server (201). */
+    @POST
+    @Path("/invites")
+    public Response createInvite() {
+        return Response.status(201).entity(new Invite(accounts.createInvite(currentUser.username(), currentUser.id()))).build();
     }
 
     @DELETE

@@ -28,6 +28,10 @@ public class AuthResource {
     public record Credentials(@NotNull(message = CREDENTIALS_SHAPE) String username, @NotNull(message = CREDENTIALS_SHAPE) String password) {
     }
 
+    /** A registration; {@code invite} only where registration is invite-only. */
+    public record NewAccount(@NotNull(message = CREDENTIALS_SHAPE) String username, @NotNull(message = CREDENTIALS_SHAPE) String password, String invite) {
+    }
+
     public record UserView(long id, String username, String role, Instant createdAt, boolean disabled) {
         public static UserView of(User user) {
             return new UserView(user.id, user.username, user.role, user.createdAt, user.disabled());
@@ -49,8 +53,8 @@ public class AuthResource {
 
     @POST
     @Path("/register")
-    public Response register(@Valid @NotNull(message = CREDENTIALS_SHAPE) Credentials body, @Context HttpServerRequest request) {
-        User user = auth.register(body.username(), body.password(), CredentialThrottle.clientAddress(request));
+    public Response register(@Valid @NotNull(message = CREDENTIALS_SHAPE) NewAccount body, @Context HttpServerRequest request) {
+        User user = auth.register(body.username(), body.password(), body.invite(), CredentialThrottle.clientAddress(request));
         return Response.created(URI.create("/api/auth/me")).entity(UserView.of(user)).build();
     }
 

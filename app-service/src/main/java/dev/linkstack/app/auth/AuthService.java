@@ -33,6 +33,11 @@ public class AuthService {
      * registration limit ({@link CredentialThrottle.TooManyAttempts}), whether it succeeds or not.
      */
     public User register(String rawUsername, String password, String address) {
+        return register(rawUsername, password, null, address);
+    }
+
+    /** As {@link #register(String, String, String)}, with the invite code an invite-only server asks for. */
+    public User register(String rawUsername, String password, String invite, String address) {
         if (!config.registration().enabled()) {
             throw new NotAllowed("Registration is disabled on this server");
         }
@@ -55,6 +60,9 @@ public class AuthService {
                 user.username = username;
                 user.passwordHash = hash;
                 user.role = claimFirstAdmin() ? User.ROLE_ADMIN : User.ROLE_USER;
+                if (config.registration().inviteOnly() && User.ROLE_USER.equals(user.role) && !Invites.use(invite)) {
+                    throw new NotAllowed("Registration on this server needs an invite code from its admin (each works once)");
+                }
                 user.createdAt = clock.instant();
                 user.persistAndFlush();
                 return user;
@@ -96,6 +104,11 @@ public class AuthService {
             }
             return user;
         });
+    }
+
+    /** A new single-use invite code, shown once to the admin who asked for it. */
+    public String createInvite(long adminId) {
+        return QuarkusTransaction.requiringNew().call(() -> Invites.create(adminId, clock.instant()));
     }
 
     public List<User> listUsers() {

@@ -31,12 +31,14 @@ public class AccountPages {
     private final SignIn signIn;
     private final SignedIn signedIn;
     private final boolean registrationEnabled;
+    private final boolean inviteOnly;
 
     AccountPages(AuthService auth, SignIn signIn, SignedIn signedIn, AppConfig config) {
         this.auth = auth;
         this.signIn = signIn;
         this.signedIn = signedIn;
         this.registrationEnabled = config.registration().enabled();
+        this.inviteOnly = config.registration().inviteOnly();
     }
 
     @GET
@@ -69,22 +71,23 @@ public class AccountPages {
         if (!registrationEnabled) {
             return page(403, Pages.login(Pages.Form.empty(), false, "Registration is disabled on this server."));
         }
-        return Pages.register(Pages.Form.empty());
+        return Pages.register(Pages.Form.empty(), inviteOnly);
     }
 
     @POST
     @Path("/register")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response register(@RestForm String username, @RestForm String password, HttpHeaders headers, @Context HttpServerRequest request) {
+    public Response register(@RestForm String username, @RestForm String password, @RestForm String invite, HttpHeaders headers,
+                             @Context HttpServerRequest request) {
         Map<String, String> values = Map.of("username", nullToEmpty(username));
         try {
-            User user = auth.register(username, password, CredentialThrottle.clientAddress(request));
+            User user = auth.register(username, password, invite, CredentialThrottle.clientAddress(request));
             return toDashboard(signIn.start(user, headers));
         } catch (DomainError e) {
             FieldError error = FieldError.of(e);
-            return page(error.status(), Pages.register(error.form(values)));
+            return page(error.status(), Pages.register(error.form(values), inviteOnly));
         } catch (CredentialThrottle.TooManyAttempts e) {
-            return tooMany(e, Pages.register(new Pages.Form(values, Map.of("username", e.getMessage()))));
+            return tooMany(e, Pages.register(new Pages.Form(values, Map.of("username", e.getMessage())), inviteOnly));
         }
     }
 

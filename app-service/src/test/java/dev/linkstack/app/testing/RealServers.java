@@ -75,7 +75,7 @@ public class RealServers implements QuarkusTestResourceLifecycleManager {
         Map<String, String> env = productionEnvironment();
         String jdbcUrl = env.get("DB_URL");
         if (freshDatabase) {
-            postgres.execute("postgres", "DROP DATABASE IF EXISTS " + FRESH_DB_NAME, "CREATE DATABASE " + FRESH_DB_NAME + " OWNER " + DB_USER);
+            postgres.execute("postgres", "DROP DATABASE IF EXISTS " + FRESH_DB_NAME + " WITH (FORCE)", "CREATE DATABASE " + FRESH_DB_NAME + " OWNER " + DB_USER);
             jdbcUrl = postgres.jdbcUrl(FRESH_DB_NAME);
         }
         return Map.of(
