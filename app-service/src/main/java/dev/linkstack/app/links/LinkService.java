@@ -122,6 +122,19 @@ public class LinkService {
         return delete(code, () -> Link.findByCode(code).orElseThrow(() -> new LinkNotFound(code)));
     }
 
+    /** Blocks or unblocks anyone's link; a blocked one is dropped from every cache tier and redirects no more. */
+    public Link setBlocked(String code, boolean blocked) {
+        Link changed = QuarkusTransaction.requiringNew().call(() -> {
+            Link link = Link.findByCode(code).orElseThrow(() -> new LinkNotFound(code));
+            if (blocked != (link.blockedAt != null)) {
+                link.blockedAt = blocked ? clock.instant() : null;
+            }
+            return link;
+        });
+        changes.fire(new LinkChanged(code));
+        return changed;
+    }
+
     private Link delete(String code, java.util.function.Supplier<Link> find) {
         Link deleted = QuarkusTransaction.requiringNew().call(() -> {
             Link link = find.get();

@@ -83,6 +83,25 @@ class AdminToolsTest {
                 "0 redirects to the deleted target", "n/a");
     }
 
+    @Test
+    void aBlockedLinkStopsRedirectingAtOnceUntilUnblocked() {
+        Api.Client admin = admin();
+        Api.Client owner = Api.newUser();
+        String code = Api.createLink(owner, "https://example.org/blocked-" + owner.username());
+        for (int i = 0; i < 3; i++) {
+            Api.redirect(code).then().statusCode(302); // now in every cache tier
+        }
+        owner.request().put("/api/admin/links/" + code + "/blocked").then().statusCode(403);
+        admin.request().put("/api/admin/links/" + code + "/blocked").then().statusCode(204);
+        Api.redirect(code).then().statusCode(404);
+        owner.request().get("/api/links/" + code).then().statusCode(200); // the owner still sees it
+        admin.request().delete("/api/admin/links/" + code + "/blocked").then().statusCode(204);
+        Api.redirect(code).then().statusCode(302);
+        admin.request().put("/api/admin/links/no-such-code-here/blocked").then().statusCode(404).contentType(ContentType.JSON);
+        ReliabilityReport.record("admin blocks a cached link of another user", "1 redirect right after blocking",
+                "0 redirects to the blocked target", "n/a");
+    }
+
     private static io.restassured.specification.RequestSpecification bearer(String token) {
         return RestAssured.given().header("Authorization", "Bearer " + token);
     }
