@@ -2,9 +2,9 @@ package dev.linkstack.backup.alerts;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.linkstack.backup.backup.BackupJob;
-import dev.linkstack.backup.backup.BackupMetadata;
 import dev.linkstack.backup.config.BackupConfig;
+import dev.linkstack.backup.model.BackupJob;
+import dev.linkstack.backup.model.BackupMetadata;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;

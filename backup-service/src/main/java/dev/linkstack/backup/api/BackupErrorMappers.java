@@ -1,12 +1,12 @@
 package dev.linkstack.backup.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.linkstack.backup.backup.BackupAlreadyRunningException;
-import dev.linkstack.backup.backup.BackupJob;
-import dev.linkstack.backup.backup.BackupStore;
+import dev.linkstack.backup.model.BackupAlreadyRunningException;
+import dev.linkstack.backup.model.BackupJob;
 import dev.linkstack.backup.restore.DatabaseUnavailableException;
 import dev.linkstack.backup.restore.MissingKeyException;
 import dev.linkstack.backup.restore.RestoreFailedException;
+import dev.linkstack.backup.store.BackupStore;
 import dev.linkstack.platform.errors.ApiError;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.core.MediaType;

@@ -1,8 +1,7 @@
 package dev.linkstack.backup.api;
 
-import dev.linkstack.platform.errors.ApiError;
-import dev.linkstack.platform.errors.ApiException;
 import dev.linkstack.backup.config.BackupConfig;
+import dev.linkstack.platform.errors.ApiError;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;

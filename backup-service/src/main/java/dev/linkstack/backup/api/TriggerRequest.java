@@ -1,9 +1,9 @@
 package dev.linkstack.backup.api;
 
-import dev.linkstack.backup.backup.BackupFormat;
+import dev.linkstack.backup.model.BackupFormat;
 
 /** Optional body of POST /api/backups; without it the configured format is used. */
-// Parsed by hand from the optional body, so no REST build step registers it (the native image then cannot build it).
+// BackupFormat is read through its @JsonCreator, which the REST build steps do not register for reflection.
 @io.quarkus.runtime.annotations.RegisterForReflection(targets = {TriggerRequest.class, BackupFormat.class})
 public record TriggerRequest(BackupFormat format) {
 }

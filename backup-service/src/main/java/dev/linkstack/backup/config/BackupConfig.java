@@ -1,6 +1,6 @@
 package dev.linkstack.backup.config;
 
-import dev.linkstack.backup.backup.BackupFormat;
+import dev.linkstack.backup.model.BackupFormat;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -10,7 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** Everything the backup-service is told from outside; see application.properties for the env variables. */
+/**
+ * Everything the backup-service is told from outside. A default is written once: here when the environment variable is
+ * the setting's own name in upper case, in application.properties when it has another name or a libpq fallback.
+ */
 @ConfigMapping(prefix = "backup")
 public interface BackupConfig {
 
@@ -32,6 +35,7 @@ public interface BackupConfig {
     String cron();
 
     /** Directory that holds the dumps and their metadata files. */
+    @WithDefault("/backups")
     Path dir();
 
     /** Default format of a backup: gzip (plain SQL), zstd (plain SQL) or custom (pg_dump -Fc). */
@@ -65,16 +69,12 @@ public interface BackupConfig {
     Api api();
 
     interface Database {
-        @WithDefault("localhost")
         String host();
 
-        @WithDefault("5432")
         int port();
 
-        @WithDefault("postgres")
         String name();
 
-        @WithDefault("postgres")
         String user();
 
         /** Reaches pg_dump/psql as PGPASSWORD in their environment, never on the command line. */
@@ -90,17 +90,13 @@ public interface BackupConfig {
         int days();
 
         /** The newest this many successful backups are always kept, whatever their age. */
-        @WithDefault("3")
         int keepLast();
 
         /** Grandfather-father-son: the newest backup of each of the last N days/weeks/months is kept. */
-        @WithDefault("0")
         int keepDaily();
 
-        @WithDefault("0")
         int keepWeekly();
 
-        @WithDefault("0")
         int keepMonthly();
     }
 
@@ -129,22 +125,18 @@ public interface BackupConfig {
         Optional<java.net.URI> webhookUrl();
 
         /** Also send the event when a backup or verification succeeds. */
-        @WithDefault("false")
         boolean onSuccess();
 
         /** Dead man's switch (healthchecks.io style): pinged after each successful backup, "<url>/fail" after a failed one. */
         Optional<java.net.URI> pingUrl();
 
         /** Delivery attempts per event (the first included). */
-        @WithDefault("4")
         int attempts();
 
         /** Wait before the second attempt; doubled for each further one. */
-        @WithDefault("PT5S")
         Duration backoff();
 
         /** Time limit of one delivery attempt. */
-        @WithDefault("PT10S")
         Duration timeout();
     }
 
@@ -210,7 +202,6 @@ public interface BackupConfig {
         Optional<String> post();
 
         /** A hook running longer is killed (and a pre-hook then fails the backup). */
-        @WithDefault("PT5M")
         Duration timeout();
     }
 

@@ -1,6 +1,6 @@
 package dev.linkstack.backup.health;
 
-import dev.linkstack.backup.backup.BackupStore;
+import dev.linkstack.backup.store.BackupStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;

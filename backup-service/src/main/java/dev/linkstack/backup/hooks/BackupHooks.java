@@ -1,24 +1,18 @@
 package dev.linkstack.backup.hooks;
 
-import dev.linkstack.backup.backup.BackupFailedException;
-import dev.linkstack.backup.backup.BackupJob;
 import dev.linkstack.backup.config.BackupConfig;
+import dev.linkstack.backup.model.BackupFailedException;
+import dev.linkstack.backup.model.BackupJob;
+import dev.linkstack.backup.process.ExternalCommand;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Operator commands around each backup (e.g. pause a writer, flush a cache, copy the dump elsewhere), run with
@@ -84,8 +78,7 @@ public class BackupHooks {
     }
 
     private Outcome run(String name, String command, Map<String, String> env) {
-        ProcessBuilder builder = new ProcessBuilder(List.of("/bin/sh", "-c", command)).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        ProcessBuilder builder = new ProcessBuilder(List.of("/bin/sh", "-c", command));
         // Hooks get no database password: they are operator scripts, not database clients.
         builder.environment().remove("BACKUP_DB_PASSWORD");
         builder.environment().remove("PGPASSWORD");
@@ -93,53 +86,20 @@ public class BackupHooks {
         builder.environment().putAll(env);
         Duration timeout = config.hooks().timeout();
         LOG.infof("running %s hook", name);
-        Process process;
-        try {
-            process = builder.start();
+        ExternalCommand hook = ExternalCommand.of(name + " hook", builder).timeout(timeout)
+                .mergedOutputLines(TAIL_LINES, line -> LOG.infof("[%s hook] %s", name, line));
+        try (ExternalCommand.Running running = hook.start()) {
+            ExternalCommand.Exit exit = running.await();
+            if (exit.timedOut()) {
+                return new Outcome(false, "did not finish within " + timeout + " and was stopped", exit.output());
+            }
+            LOG.infof("%s hook exited with %d", name, exit.code());
+            return new Outcome(exit.code() == 0, "exit code " + exit.code(), exit.output());
         } catch (IOException e) {
             return new Outcome(false, "cannot start /bin/sh: " + e.getMessage(), "");
-        }
-        Deque<String> tail = new ArrayDeque<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    LOG.infof("[%s hook] %s", name, line);
-                    synchronized (tail) {
-                        tail.addLast(line);
-                        if (tail.size() > TAIL_LINES) {
-                            tail.removeFirst();
-                        }
-                    }
-                }
-            } catch (IOException ignored) {
-                // the hook was killed
-            }
-        }, name + "-hook-output");
-        reader.setDaemon(true);
-        reader.start();
-        try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-                reader.join(2000);
-                return new Outcome(false, "did not finish within " + timeout + " and was stopped", tailText(tail));
-            }
-            reader.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            process.destroyForcibly();
-            return new Outcome(false, "interrupted", tailText(tail));
-        }
-        int exit = process.exitValue();
-        LOG.infof("%s hook exited with %d", name, exit);
-        return new Outcome(exit == 0, "exit code " + exit, tailText(tail));
-    }
-
-    private static String tailText(Deque<String> tail) {
-        synchronized (tail) {
-            return String.join("\n", tail).strip();
+            return new Outcome(false, "interrupted", "");
         }
     }
 

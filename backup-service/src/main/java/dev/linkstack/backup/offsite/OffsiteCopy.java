@@ -1,16 +1,14 @@
 package dev.linkstack.backup.offsite;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.linkstack.backup.backup.BackupId;
-import dev.linkstack.backup.backup.BackupMetadata;
-import dev.linkstack.backup.backup.BackupStore;
-import dev.linkstack.backup.backup.DigestingOutputStream;
 import dev.linkstack.backup.config.BackupConfig;
+import dev.linkstack.backup.files.DigestingOutputStream;
+import dev.linkstack.backup.files.StoreJson;
+import dev.linkstack.backup.model.BackupId;
+import dev.linkstack.backup.model.BackupMetadata;
 import dev.linkstack.backup.retention.RetentionPolicy;
 import dev.linkstack.backup.retention.RetentionRules;
+import dev.linkstack.backup.store.BackupStore;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -41,8 +39,7 @@ public class OffsiteCopy {
     private final BackupConfig.Offsite config;
     private final BackupStore local;
     private final RetentionPolicy retention;
-    private final ObjectMapper json = JsonMapper.builder().addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
+    private final ObjectMapper json = StoreJson.MAPPER;
     private OffsiteStore store; // guarded by this
 
     @Inject

@@ -2,12 +2,12 @@ package dev.linkstack.backup.postgres;
 
 import dev.linkstack.backup.config.BackupConfig;
 import dev.linkstack.backup.postgres.PostgresTools.ToolVersion;
+import dev.linkstack.backup.process.ExternalCommand;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +17,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -140,16 +139,8 @@ public class PgClients {
 
     private static Optional<ToolVersion> version(String pgDump) {
         try {
-            Process process = new ProcessBuilder(pgDump, "--version").redirectErrorStream(true).start();
-            String out;
-            try (var stdout = process.getInputStream()) {
-                out = new String(stdout.readAllBytes(), StandardCharsets.UTF_8).strip();
-            }
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return Optional.empty();
-            }
-            return process.exitValue() == 0 ? ToolVersion.parse(out) : Optional.empty();
+            ExternalCommand.Exit exit = PostgresTools.askVersion(pgDump);
+            return exit.ok() ? ToolVersion.parse(exit.output()) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         } catch (InterruptedException e) {

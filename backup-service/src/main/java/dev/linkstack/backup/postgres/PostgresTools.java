@@ -1,17 +1,17 @@
 package dev.linkstack.backup.postgres;
 
 import dev.linkstack.backup.config.BackupConfig;
+import dev.linkstack.backup.process.ExternalCommand;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
 @Singleton
 public class PostgresTools {
     public static final String APPLICATION_NAME = "backup-service";
+    private static final Duration VERSION_TIMEOUT = Duration.ofSeconds(30);
+    private static final int VERSION_LINES = 20;
     private static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\)\\s+(\\d+)(?:\\.(\\d+))?");
 
     private final BackupConfig config;
@@ -95,16 +97,12 @@ public class PostgresTools {
     public ToolVersion pgDumpVersion() {
         String tool = executable("pg_dump");
         try {
-            Process process = new ProcessBuilder(tool, "--version").redirectErrorStream(true).start();
-            String out;
-            try (var stdout = process.getInputStream()) {
-                out = new String(stdout.readAllBytes(), StandardCharsets.UTF_8).strip();
-            }
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+            ExternalCommand.Exit exit = askVersion(tool);
+            String out = exit.output();
+            if (exit.timedOut()) {
                 throw new ToolException(tool + " --version did not answer within 30s");
             }
-            if (process.exitValue() != 0) {
+            if (exit.code() != 0) {
                 throw new ToolException(tool + " --version failed: " + out);
             }
             return ToolVersion.parse(out).orElseThrow(() -> new ToolException("cannot read a version from '" + out + "'"));
@@ -113,6 +111,15 @@ public class PostgresTools {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ToolException("interrupted while asking pg_dump for its version", e);
+        }
+    }
+
+    /** Runs {@code <tool> --version}; its output (stdout and stderr) is in the exit report. */
+    static ExternalCommand.Exit askVersion(String tool) throws IOException, InterruptedException {
+        ExternalCommand version = ExternalCommand.of(tool + " --version", new ProcessBuilder(tool, "--version"))
+                .timeout(VERSION_TIMEOUT).mergedOutputLines(VERSION_LINES, line -> { });
+        try (ExternalCommand.Running running = version.start()) {
+            return running.await();
         }
     }
 

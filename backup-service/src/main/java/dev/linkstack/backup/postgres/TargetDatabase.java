@@ -1,6 +1,7 @@
 package dev.linkstack.backup.postgres;
 
 import dev.linkstack.backup.config.BackupConfig;
+import dev.linkstack.backup.model.TableRows;
 import io.agroal.api.AgroalDataSource;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -147,8 +148,5 @@ public class TargetDatabase {
     }
 
     public record ServerVersion(int major, String text) {
-    }
-
-    public record TableRows(String schema, String table, long rows) {
     }
 }

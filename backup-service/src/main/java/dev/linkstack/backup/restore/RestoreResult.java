@@ -1,6 +1,6 @@
 package dev.linkstack.backup.restore;
 
-import dev.linkstack.backup.postgres.TargetDatabase.TableRows;
+import dev.linkstack.backup.model.TableRows;
 
 import java.util.List;
 

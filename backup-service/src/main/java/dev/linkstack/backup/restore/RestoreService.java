@@ -1,32 +1,30 @@
 package dev.linkstack.backup.restore;
 
-import dev.linkstack.backup.backup.BackupMetadata;
-import dev.linkstack.backup.backup.BackupStore;
-import dev.linkstack.backup.backup.Checksums;
 import dev.linkstack.backup.config.BackupConfig;
 import dev.linkstack.backup.encryption.AgeEncryption;
+import dev.linkstack.backup.files.Checksums;
+import dev.linkstack.backup.model.BackupMetadata;
+import dev.linkstack.backup.model.TableRows;
 import dev.linkstack.backup.postgres.DatabaseName;
 import dev.linkstack.backup.postgres.PostgresTools;
-import dev.linkstack.backup.postgres.StreamTail;
 import dev.linkstack.backup.postgres.TargetDatabase;
-import dev.linkstack.backup.postgres.TargetDatabase.TableRows;
+import dev.linkstack.backup.process.ExternalCommand;
+import dev.linkstack.backup.store.BackupStore;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Loads backups into databases on the target server. Every load runs in a single transaction and stops at the first
@@ -56,10 +54,6 @@ public class RestoreService {
         long started = System.nanoTime();
         String problem = checksumProblem(backup, store.dumpFile(backup));
         return new VerifyReport(backup.id(), problem == null, problem == null, problem, null, null, null, millisSince(started));
-    }
-
-    public VerifyReport verify(BackupMetadata backup) throws DatabaseUnavailableException, MissingKeyException {
-        return verify(backup, Optional.empty());
     }
 
     /**
@@ -111,10 +105,6 @@ public class RestoreService {
      * Restores into {@code database}, creating it when it does not exist. Objects in the dump replace their
      * namesakes (plain dumps carry DROP ... IF EXISTS); objects the dump does not know stay.
      */
-    public RestoreResult restore(BackupMetadata backup, String database) throws RestoreFailedException, DatabaseUnavailableException, MissingKeyException {
-        return restore(backup, database, Optional.empty());
-    }
-
     public RestoreResult restore(BackupMetadata backup, String database, Optional<String> identity)
             throws RestoreFailedException, DatabaseUnavailableException, MissingKeyException {
         if (!DatabaseName.isValid(database)) {
@@ -161,95 +151,40 @@ public class RestoreService {
     }
 
     private void load(BackupMetadata backup, Path file, String database, Optional<String> identity) throws RestoreFailedException {
-        List<String> pgRestore = new java.util.ArrayList<>(List.of("--no-password", "--exit-on-error", "--single-transaction",
+        List<String> pgRestore = new ArrayList<>(List.of("--no-password", "--exit-on-error", "--single-transaction",
                 "--clean", "--if-exists", "--dbname=" + database));
         if (!backup.encrypted()) {
             pgRestore.add(file.toString()); // otherwise the decrypted archive arrives on stdin
         }
-        ProcessBuilder builder = backup.format().isPlainSql()
+        boolean plain = backup.format().isPlainSql();
+        String tool = plain ? "psql" : "pg_restore";
+        ProcessBuilder builder = plain
                 ? tools.command("psql", database, List.of("--no-psqlrc", "--no-password", "--quiet", "--set", "ON_ERROR_STOP=1",
                         "--single-transaction", "--file=-"))
                 : tools.command("pg_restore", database, pgRestore);
-        builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        String tool = backup.format().isPlainSql() ? "psql" : "pg_restore";
-        Process process;
+        // psql reads the decompressed SQL from stdin; pg_restore reads an unencrypted archive file itself.
+        FedCommand.Source source = !plain && !backup.encrypted() ? null : () -> backup.format().decompressing(backup.encrypted()
+                ? AgeEncryption.decrypting(Files.newInputStream(file), identity.orElseThrow())
+                : Files.newInputStream(file));
+        FedCommand.Outcome outcome;
         try {
-            process = builder.start();
+            outcome = FedCommand.run(tool, builder, timeout, source);
         } catch (IOException e) {
             throw new RestoreFailedException("cannot start " + tool + " (" + builder.command().get(0) + "): " + e.getMessage(), e);
-        }
-        StreamTail stderr = StreamTail.start(process.getErrorStream(), tool + "-stderr");
-        AtomicReference<IOException> feedError = new AtomicReference<>();
-        Thread feeder = new Thread(() -> feed(backup, file, identity, process, feedError), tool + "-feeder");
-        feeder.setDaemon(true);
-        feeder.start();
-        try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                throw new RestoreFailedException(tool + " did not finish within " + timeout + " and was stopped; the transaction was rolled back");
-            }
-            feeder.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            process.destroyForcibly();
             throw new RestoreFailedException("interrupted while restoring; the transaction was rolled back", e);
         }
-        String errors = stderr.text();
-        if (feedError.get() != null) {
-            throw new RestoreFailedException("cannot read backup " + backup.id() + " to its end, nothing was changed: " + feedError.get().getMessage(), feedError.get());
+        ExternalCommand.Exit exit = outcome.exit();
+        if (exit.timedOut()) {
+            throw new RestoreFailedException(exit.timeoutMessage() + "; the transaction was rolled back");
         }
-        if (process.exitValue() != 0) {
-            throw new RestoreFailedException(tool + " stopped at the first error (exit code " + process.exitValue() + "), nothing was changed"
-                    + (errors.isEmpty() ? "" : ": " + errors));
+        if (outcome.feedError() != null) {
+            throw new RestoreFailedException("cannot read backup " + backup.id() + " to its end, nothing was changed: " + outcome.feedError().getMessage(),
+                    outcome.feedError());
         }
-    }
-
-    /**
-     * psql reads the decompressed SQL from stdin; pg_restore reads the archive file itself. If the file cannot be
-     * read to its end, psql is killed before its stdin closes: at end of input it would commit a partial restore.
-     */
-    private static void feed(BackupMetadata backup, Path file, Optional<String> identity, Process process, AtomicReference<IOException> error) {
-        OutputStream stdin = process.getOutputStream();
-        try {
-            if (!backup.format().isPlainSql() && !backup.encrypted()) {
-                return;
-            }
-            try (InputStream sql = backup.format().decompressing(backup.encrypted()
-                    ? AgeEncryption.decrypting(Files.newInputStream(file), identity.orElseThrow())
-                    : Files.newInputStream(file))) {
-                byte[] buffer = new byte[64 * 1024];
-                int read;
-                while ((read = sql.read(buffer)) >= 0) {
-                    if (!writeTo(stdin, buffer, read)) {
-                        return; // psql stopped at an error and closed its stdin; its exit code tells why
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                // Kill psql before its stdin closes: at end of input it would commit what it got so far.
-                process.destroyForcibly();
-                try {
-                    process.waitFor(10, TimeUnit.SECONDS);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-                error.set(e instanceof IOException io ? io : new IOException(e.getMessage(), e));
-            }
-        } finally {
-            try {
-                stdin.close();
-            } catch (IOException ignored) {
-                // psql is already gone
-            }
-        }
-    }
-
-    private static boolean writeTo(OutputStream stdin, byte[] buffer, int length) {
-        try {
-            stdin.write(buffer, 0, length);
-            return true;
-        } catch (IOException e) {
-            return false;
+        if (exit.code() != 0) {
+            throw new RestoreFailedException(tool + " stopped at the first error (" + exit.describeCode() + "), nothing was changed" + exit.outputSuffix());
         }
     }
 
@@ -276,12 +211,7 @@ public class RestoreService {
     }
 
     private static String checksumProblem(BackupMetadata backup, Path file) {
-        try {
-            String actual = Checksums.sha256(file);
-            return actual.equalsIgnoreCase(backup.sha256()) ? null : "checksum mismatch: metadata says " + backup.sha256() + ", file has " + actual;
-        } catch (IOException e) {
-            return "cannot read " + file.getFileName() + ": " + e.getMessage();
-        }
+        return Checksums.problem(file, backup.sha256()).orElse(null);
     }
 
     private void dropQuietly(String database) {

@@ -1,7 +1,7 @@
 package dev.linkstack.backup.restore;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.linkstack.backup.postgres.TargetDatabase.TableRows;
+import dev.linkstack.backup.model.TableRows;
 
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package dev.linkstack.backup.retention;
 
-import dev.linkstack.backup.backup.BackupMetadata;
-import dev.linkstack.backup.backup.BackupStore;
 import dev.linkstack.backup.config.BackupConfig;
+import dev.linkstack.backup.model.BackupMetadata;
+import dev.linkstack.backup.store.BackupStore;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;

@@ -1,19 +1,21 @@
 package dev.linkstack.backup.ui;
 
 import dev.linkstack.backup.api.ApiTokenCheck;
-import dev.linkstack.backup.api.BackupResource;
-import dev.linkstack.backup.backup.BackupAlreadyRunningException;
-import dev.linkstack.backup.backup.BackupId;
-import dev.linkstack.backup.backup.BackupJob;
-import dev.linkstack.backup.backup.BackupJobs;
-import dev.linkstack.backup.backup.BackupMetadata;
-import dev.linkstack.backup.backup.BackupStore;
+import dev.linkstack.backup.api.Downloads;
 import dev.linkstack.backup.config.BackupConfig;
 import dev.linkstack.backup.health.BackupFreshnessCheck;
+import dev.linkstack.backup.jobs.BackupJobs;
+import dev.linkstack.backup.model.BackupAlreadyRunningException;
+import dev.linkstack.backup.model.BackupId;
+import dev.linkstack.backup.model.BackupJob;
+import dev.linkstack.backup.model.BackupMetadata;
+import dev.linkstack.backup.restore.BackupVerification;
 import dev.linkstack.backup.restore.DatabaseUnavailableException;
-import dev.linkstack.backup.restore.RestoreService;
+import dev.linkstack.backup.restore.MissingKeyException;
 import dev.linkstack.backup.restore.VerifyReport;
+import dev.linkstack.backup.store.BackupStore;
 import io.quarkus.qute.TemplateInstance;
+import io.smallrye.health.api.Wellness;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.GET;
@@ -25,7 +27,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.health.HealthCheckResponse;
-import io.smallrye.health.api.Wellness;
 import org.jboss.resteasy.reactive.RestForm;
 
 import java.net.URI;
@@ -47,14 +48,14 @@ import java.util.Optional;
 public class BackupPages {
     private final BackupStore store;
     private final BackupJobs jobs;
-    private final dev.linkstack.backup.verification.BackupVerification verification;
+    private final BackupVerification verification;
     private final BackupConfig config;
     private final ApiTokenCheck token;
     private final PageSessions sessions;
     private final BackupFreshnessCheck freshness;
     private final Clock clock;
 
-    BackupPages(BackupStore store, BackupJobs jobs, dev.linkstack.backup.verification.BackupVerification verification, BackupConfig config, ApiTokenCheck token,
+    BackupPages(BackupStore store, BackupJobs jobs, BackupVerification verification, BackupConfig config, ApiTokenCheck token,
                 PageSessions sessions, @Wellness BackupFreshnessCheck freshness, Clock clock) {
         this.store = store;
         this.jobs = jobs;
@@ -128,7 +129,7 @@ public class BackupPages {
         try {
             VerifyReport report = verification.verify(backup, "ui");
             return html(report.ok() ? 200 : 422, backupsPage(signedIn, null, report));
-        } catch (dev.linkstack.backup.restore.MissingKeyException e) {
+        } catch (MissingKeyException e) {
             // The page never asks for a private key; encrypted backups are verified with the CLI or the API.
             return html(400, backupsPage(signedIn, e.getMessage(), null));
         } catch (DatabaseUnavailableException e) {
@@ -145,7 +146,7 @@ public class BackupPages {
             return toLogin();
         }
         BackupMetadata backup = find(id);
-        return backup == null ? html(404, backupsPage(signedIn.get(), "No backup " + id, null)) : BackupResource.downloadResponse(store, backup);
+        return backup == null ? html(404, backupsPage(signedIn.get(), "No backup " + id, null)) : Downloads.dump(store, backup);
     }
 
     private TemplateInstance backupsPage(PageSessions.Session session, String notice, VerifyReport report) {

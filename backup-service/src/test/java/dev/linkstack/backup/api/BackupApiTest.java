@@ -1,14 +1,13 @@
 package dev.linkstack.backup.api;
 
-import dev.linkstack.testing.Processes;
-
-import dev.linkstack.backup.backup.BackupMetadata;
-import dev.linkstack.backup.backup.BackupStore;
+import dev.linkstack.backup.model.BackupMetadata;
+import dev.linkstack.backup.store.BackupStore;
 import dev.linkstack.backup.testing.Api;
 import dev.linkstack.backup.testing.Backups;
 import dev.linkstack.backup.testing.InjectPostgres;
 import dev.linkstack.backup.testing.PostgresResource;
 import dev.linkstack.backup.testing.TestPostgres;
+import dev.linkstack.testing.Processes;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;

@@ -1,11 +1,11 @@
 package dev.linkstack.backup.cli;
 
-import dev.linkstack.platform.startup.RequiredSecrets;
 import dev.linkstack.backup.testing.TestPostgres;
-import dev.linkstack.testing.PostgresServer;
+import dev.linkstack.platform.startup.RequiredSecrets;
 import dev.linkstack.testing.PackagedService;
-import dev.linkstack.testing.ServiceProcess;
+import dev.linkstack.testing.PostgresServer;
 import dev.linkstack.testing.ReliabilityReport;
+import dev.linkstack.testing.ServiceProcess;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package dev.linkstack.backup.encryption;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.linkstack.backup.backup.Checksums;
+import dev.linkstack.backup.files.Checksums;
 import dev.linkstack.backup.testing.Api;
 import dev.linkstack.backup.testing.EncryptionKeyResource;
 import dev.linkstack.backup.testing.InjectPostgres;

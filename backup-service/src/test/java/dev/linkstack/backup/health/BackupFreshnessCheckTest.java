@@ -1,7 +1,7 @@
 package dev.linkstack.backup.health;
 
-import dev.linkstack.backup.backup.BackupStore;
 import dev.linkstack.backup.config.TestConfigs;
+import dev.linkstack.backup.store.BackupStore;
 import dev.linkstack.backup.testing.Backups;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;

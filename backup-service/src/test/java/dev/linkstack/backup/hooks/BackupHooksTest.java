@@ -1,9 +1,9 @@
 package dev.linkstack.backup.hooks;
 
-import dev.linkstack.backup.backup.BackupFailedException;
-import dev.linkstack.backup.backup.BackupFormat;
-import dev.linkstack.backup.backup.BackupJob;
 import dev.linkstack.backup.config.TestConfigs;
+import dev.linkstack.backup.model.BackupFailedException;
+import dev.linkstack.backup.model.BackupFormat;
+import dev.linkstack.backup.model.BackupJob;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

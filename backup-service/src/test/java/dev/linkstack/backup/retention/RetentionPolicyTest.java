@@ -1,6 +1,6 @@
 package dev.linkstack.backup.retention;
 
-import dev.linkstack.backup.backup.BackupMetadata;
+import dev.linkstack.backup.model.BackupMetadata;
 import dev.linkstack.backup.testing.Backups;
 import org.junit.jupiter.api.Test;
 

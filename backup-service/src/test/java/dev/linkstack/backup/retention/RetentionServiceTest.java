@@ -1,7 +1,7 @@
 package dev.linkstack.backup.retention;
 
-import dev.linkstack.backup.backup.BackupMetadata;
-import dev.linkstack.backup.backup.BackupStore;
+import dev.linkstack.backup.model.BackupMetadata;
+import dev.linkstack.backup.store.BackupStore;
 import dev.linkstack.backup.testing.Backups;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,7 +1,6 @@
 package dev.linkstack.backup.testing;
 
 import dev.linkstack.testing.Processes;
-
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;

@@ -31,7 +31,12 @@ public class BackupFaultsResource implements QuarkusTestResourceLifecycleManager
         config.put("backup.pg-bin-dir", toolDir.toString());
         // Only these links count: the installed clients elsewhere would stand in for a removed pg_dump.
         config.put("backup.pg-search-dirs", toolDir.toString());
+        configure(toolDir, config);
         return config;
+    }
+
+    /** For resources built on this one: more tools or settings. */
+    protected void configure(Path toolDir, Map<String, String> config) {
     }
 
     /** (Re)creates the symlink of one client program in the tool directory. */

@@ -1,9 +1,9 @@
 package dev.linkstack.backup.testing;
 
-import dev.linkstack.backup.backup.BackupFormat;
-import dev.linkstack.backup.backup.BackupId;
-import dev.linkstack.backup.backup.BackupMetadata;
-import dev.linkstack.backup.backup.BackupStore;
+import dev.linkstack.backup.model.BackupFormat;
+import dev.linkstack.backup.model.BackupId;
+import dev.linkstack.backup.model.BackupMetadata;
+import dev.linkstack.backup.store.BackupStore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

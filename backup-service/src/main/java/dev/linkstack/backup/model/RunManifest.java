@@ -1,0 +1,26 @@
+package dev.linkstack.backup.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One backup run over several databases (and optionally the cluster's roles and tablespaces): the backups it made,
+ * one per database, and the globals file. Written last, so a listed run is complete.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@RegisterForReflection
+public record RunManifest(
+        String runId,
+        Instant startedAt,
+        Instant finishedAt,
+        List<String> databases,
+        List<String> backupIds,
+        String globalsFile,
+        String globalsSha256,
+        /** false when the role could not read role passwords (not a superuser): restored roles then have none. */
+        Boolean rolePasswords,
+        String encryption) {
+}
