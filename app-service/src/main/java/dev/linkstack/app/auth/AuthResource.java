@@ -28,9 +28,13 @@ public class AuthResource {
     public record Credentials(@NotNull(message = CREDENTIALS_SHAPE) String username, @NotNull(message = CREDENTIALS_SHAPE) String password) {
     }
 
-    public record UserView(long id, String username, String role, Instant createdAt) {
+    /** A registration; {@code invite} only where registration is invite-only. */
+    public record NewAccount(@NotNull(message = CREDENTIALS_SHAPE) String username, @NotNull(message = CREDENTIALS_SHAPE) String password, String invite) {
+    }
+
+    public record UserView(long id, String username, String role, Instant createdAt, boolean disabled) {
         public static UserView of(User user) {
-            return new UserView(user.id, user.username, user.role, user.createdAt);
+            return new UserView(user.id, user.username, user.role, user.createdAt, user.disabled());
         }
     }
 
@@ -49,15 +53,15 @@ public class AuthResource {
 
     @POST
     @Path("/register")
-    public Response register(@Valid @NotNull(message = CREDENTIALS_SHAPE) Credentials body) {
-        User user = auth.register(body.username(), body.password());
+    public Response register(@Valid @NotNull(message = CREDENTIALS_SHAPE) NewAccount body, @Context HttpServerRequest request) {
+        User user = auth.register(body.username(), body.password(), body.invite(), CredentialThrottle.clientAddress(request));
         return Response.created(URI.create("/api/auth/me")).entity(UserView.of(user)).build();
     }
 
     @POST
     @Path("/login")
     public Response login(@Valid @NotNull(message = CREDENTIALS_SHAPE) Credentials body, HttpHeaders headers, @Context HttpServerRequest request) {
-        SignIn.Started started = signIn.withPassword(body.username(), body.password(), LoginThrottle.clientAddress(request), headers);
+        SignIn.Started started = signIn.withPassword(body.username(), body.password(), CredentialThrottle.clientAddress(request), headers);
         return Response.ok(UserView.of(started.user())).header(HttpHeaders.SET_COOKIE, signIn.cookie(started)).build();
     }
 

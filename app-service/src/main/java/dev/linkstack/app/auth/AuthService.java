@@ -4,6 +4,7 @@ import dev.linkstack.app.config.AppConfig;
 import dev.linkstack.app.errors.UniqueViolation;
 import dev.linkstack.app.errors.InvalidInput;
 import dev.linkstack.app.errors.NotAllowed;
+import dev.linkstack.app.errors.NotFound;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -19,17 +20,28 @@ public class AuthService {
 
     private final AppConfig config;
     private final Clock clock;
+    private final CredentialThrottle throttle;
 
-    AuthService(AppConfig config, Clock clock) {
+    AuthService(AppConfig config, Clock clock, CredentialThrottle throttle) {
         this.config = config;
         this.clock = clock;
+        this.throttle = throttle;
     }
 
-    /** Creates an account; the very first account becomes admin. */
-    public User register(String rawUsername, String password) {
+    /**
+     * Creates an account; the very first account becomes admin. Every attempt from the address counts against its
+     * registration limit ({@link CredentialThrottle.TooManyAttempts}), whether it succeeds or not.
+     */
+    public User register(String rawUsername, String password, String address) {
+        return register(rawUsername, password, null, address);
+    }
+
+    /** As {@link #register(String, String, String)}, with the invite code an invite-only server asks for. */
+    public User register(String rawUsername, String password, String invite, String address) {
         if (!config.registration().enabled()) {
             throw new NotAllowed("Registration is disabled on this server");
         }
+        throttle.reserveRegistration(address);
         String username = normalise(rawUsername);
         if (!USERNAME.matcher(username).matches()) {
             throw new InvalidInput("username", "Username must be 3-32 characters: letters, digits, '_', '.', '-'");
@@ -47,7 +59,10 @@ public class AuthService {
                 User user = new User();
                 user.username = username;
                 user.passwordHash = hash;
-                user.role = User.count() == 0 ? User.ROLE_ADMIN : User.ROLE_USER;
+                user.role = claimFirstAdmin() ? User.ROLE_ADMIN : User.ROLE_USER;
+                if (config.registration().inviteOnly() && User.ROLE_USER.equals(user.role) && !Invites.use(invite)) {
+                    throw new NotAllowed("Registration on this server needs an invite code from its admin (each works once)");
+                }
                 user.createdAt = clock.instant();
                 user.persistAndFlush();
                 return user;
@@ -70,7 +85,30 @@ public class AuthService {
             Passwords.burnTime(password);
             return Optional.empty();
         }
-        return Passwords.matches(password, user.get().passwordHash) ? user : Optional.empty();
+        // A disabled account answers like a wrong password: nothing tells a guesser which of the two it met.
+        return Passwords.matches(password, user.get().passwordHash) && !user.get().disabled() ? user : Optional.empty();
+    }
+
+    /** True for the one registration that makes the first admin (V2__first_admin_claim.sql); in the caller's transaction. */
+    private static boolean claimFirstAdmin() {
+        return User.getEntityManager().createNativeQuery("INSERT INTO first_admin_claim (id) VALUES (1) ON CONFLICT DO NOTHING")
+                .executeUpdate() == 1;
+    }
+
+    /** Disables or enables an account by name; the caller ends its sessions. */
+    public User setDisabled(String rawUsername, boolean disabled) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            User user = User.findByUsername(normalise(rawUsername)).orElseThrow(() -> new NotFound("No such account"));
+            if (disabled != user.disabled()) {
+                user.disabledAt = disabled ? clock.instant() : null;
+            }
+            return user;
+        });
+    }
+
+    /** A new single-use invite code, shown once to the admin who asked for it. */
+    public String createInvite(long adminId) {
+        return QuarkusTransaction.requiringNew().call(() -> Invites.create(adminId, clock.instant()));
     }
 
     public List<User> listUsers() {

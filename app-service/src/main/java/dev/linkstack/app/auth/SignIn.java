@@ -24,9 +24,9 @@ public class SignIn {
 
     private final AuthService auth;
     private final SessionManager sessions;
-    private final LoginThrottle throttle;
+    private final CredentialThrottle throttle;
 
-    SignIn(AuthService auth, SessionManager sessions, LoginThrottle throttle) {
+    SignIn(AuthService auth, SessionManager sessions, CredentialThrottle throttle) {
         this.auth = auth;
         this.sessions = sessions;
         this.throttle = throttle;
@@ -34,16 +34,22 @@ public class SignIn {
 
     /**
      * Checks the password and starts a session. Throws {@link InvalidCredentials} for an unknown user or a wrong
-     * password, {@link LoginThrottle.TooManyAttempts} when the account or the address has used up its failures.
+     * password, {@link CredentialThrottle.TooManyAttempts} when the account or the address has used up its failures
+     * (the attempt is counted before the password is checked).
      */
     public Started withPassword(String username, String password, String address, HttpHeaders request) {
-        throttle.check(username, address);
-        Optional<User> user = auth.verify(username, password);
+        throttle.reserveSignIn(username, address);
+        Optional<User> user;
+        try {
+            user = auth.verify(username, password);
+        } catch (RuntimeException e) {
+            throttle.signInNotChecked(username, address);
+            throw e;
+        }
         if (user.isEmpty()) {
-            throttle.failed(username, address);
             throw new InvalidCredentials();
         }
-        throttle.succeeded(username);
+        throttle.signedIn(username, address);
         return start(user.get(), request);
     }
 

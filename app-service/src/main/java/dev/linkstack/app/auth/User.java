@@ -34,6 +34,14 @@ public class User extends PanacheEntityBase {
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 
+    /** Set while an admin has disabled the account: no sign-in, no session, no API token. */
+    @Column(name = "disabled_at")
+    public Instant disabledAt;
+
+    public boolean disabled() {
+        return disabledAt != null;
+    }
+
     public static Optional<User> findByUsername(String username) {
         // PostgreSQL text cannot hold NUL, so no row can match (and the query would fail).
         if (username == null || username.indexOf('\0') >= 0) {

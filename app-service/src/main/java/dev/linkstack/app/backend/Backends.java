@@ -1,7 +1,7 @@
 package dev.linkstack.app.backend;
 
-import dev.linkstack.app.auth.LoginFailureCounters;
-import dev.linkstack.app.auth.MemoryLoginFailures;
+import dev.linkstack.app.auth.AttemptCounters;
+import dev.linkstack.app.auth.MemoryAttemptCounters;
 import dev.linkstack.app.clicks.SharedClickCounters;
 import dev.linkstack.app.config.AppConfig;
 import dev.linkstack.app.redirect.SharedLinkCache;
@@ -33,8 +33,8 @@ public class Backends {
 
     @Produces
     @ApplicationScoped
-    LoginFailureCounters loginFailures(Instance<ReactiveRedisDataSource> client) {
-        return redis ? new RedisLoginFailures(client.get()) : new MemoryLoginFailures();
+    AttemptCounters credentialAttempts(Instance<ReactiveRedisDataSource> client) {
+        return redis ? new RedisAttemptCounters(client.get()) : new MemoryAttemptCounters();
     }
 
     @Produces

@@ -41,6 +41,14 @@ public interface AppConfig {
 
     interface Registration {
         boolean enabled();
+
+        /** Only with a single-use invite code from the admin (the very first account, the admin, needs none). */
+        boolean inviteOnly();
+
+        /** Registration attempts (each costs a bcrypt hash) from one client address within the window; then 429. */
+        int maxAttemptsPerAddress();
+
+        Duration attemptWindow();
     }
 
     interface Session {

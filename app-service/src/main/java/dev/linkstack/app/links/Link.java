@@ -36,6 +36,10 @@ public class Link extends PanacheEntityBase {
     @Column(name = "expires_at")
     public Instant expiresAt;
 
+    /** Set while an admin has blocked the link: its redirect answers 404, as for a missing code. */
+    @Column(name = "blocked_at")
+    public Instant blockedAt;
+
     /** Clicks already written to the database; counts still buffered arrive with the next flush. */
     @Column(name = "click_count", nullable = false)
     public long clickCount;

@@ -114,12 +114,36 @@ public class LinkService {
     }
 
     public void delete(long ownerId, String code) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            Link link = owned(ownerId, code);
-            DailyClicks.delete("linkId", link.id);
-            link.delete();
+        delete(code, () -> owned(ownerId, code));
+    }
+
+    /** Deletes anyone's link (the admin removing e.g. a phishing link); every cache tier forgets it at once. */
+    public Link deleteAny(String code) {
+        return delete(code, () -> Link.findByCode(code).orElseThrow(() -> new LinkNotFound(code)));
+    }
+
+    /** Blocks or unblocks anyone's link; a blocked one is dropped from every cache tier and redirects no more. */
+    public Link setBlocked(String code, boolean blocked) {
+        Link changed = QuarkusTransaction.requiringNew().call(() -> {
+            Link link = Link.findByCode(code).orElseThrow(() -> new LinkNotFound(code));
+            if (blocked != (link.blockedAt != null)) {
+                link.blockedAt = blocked ? clock.instant() : null;
+            }
+            return link;
         });
         changes.fire(new LinkChanged(code));
+        return changed;
+    }
+
+    private Link delete(String code, java.util.function.Supplier<Link> find) {
+        Link deleted = QuarkusTransaction.requiringNew().call(() -> {
+            Link link = find.get();
+            DailyClicks.delete("linkId", link.id);
+            link.delete();
+            return link;
+        });
+        changes.fire(new LinkChanged(code));
+        return deleted;
     }
 
     public Stats stats(long ownerId, String code, int days) {

@@ -23,7 +23,7 @@ public class StoredTargets {
         databaseLookups.increment();
         return QuarkusTransaction.requiringNew().call(() -> {
             List<?> rows = Panache.getEntityManager()
-                    .createQuery("select l.id, l.targetUrl, l.expiresAt from Link l where l.code = :code")
+                    .createQuery("select l.id, l.targetUrl, l.expiresAt from Link l where l.code = :code and l.blockedAt is null")
                     .setParameter("code", code).getResultList();
             if (rows.isEmpty()) {
                 return CachedLink.MISSING;

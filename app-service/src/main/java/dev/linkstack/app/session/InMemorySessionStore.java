@@ -15,7 +15,7 @@ public class InMemorySessionStore implements SessionStore {
     private final Map<String, Entry> sessions = new ConcurrentHashMap<>();
 
     @Override
-    public Uni<Void> save(String key, Session session, Duration idleTimeout) {
+    public Uni<Void> save(String key, Session session, Duration idleTimeout, Duration lifetime) {
         sessions.put(key, new Entry(session, System.nanoTime() + idleTimeout.toNanos()));
         return Uni.createFrom().voidItem();
     }
@@ -26,6 +26,13 @@ public class InMemorySessionStore implements SessionStore {
         Entry renewed = sessions.computeIfPresent(key, (k, entry) ->
                 entry.expiresAtNanos() - now <= 0 ? null : new Entry(entry.session(), now + idleTimeout.toNanos()));
         return Uni.createFrom().item(Optional.ofNullable(renewed).map(Entry::session));
+    }
+
+    @Override
+    public Uni<Integer> deleteAllOf(long userId) {
+        int before = sessions.size();
+        sessions.values().removeIf(entry -> entry.session().userId() == userId);
+        return Uni.createFrom().item(Math.max(0, before - sessions.size()));
     }
 
     @Override

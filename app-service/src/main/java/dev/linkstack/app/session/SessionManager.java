@@ -31,7 +31,7 @@ public class SessionManager {
     public Uni<String> start(long userId, String role, String username) {
         String sessionId = Secrets.random(32);
         Session session = new Session(userId, role, clock.instant(), username);
-        return store.save(storeKey(sessionId), session, config.idleTimeout()).replaceWith(sessionId);
+        return store.save(storeKey(sessionId), session, config.idleTimeout(), config.absoluteTimeout()).replaceWith(sessionId);
     }
 
     public Uni<Optional<Session>> resolve(String sessionId) {
@@ -45,6 +45,11 @@ public class SessionManager {
             }
             return Uni.createFrom().item(found);
         });
+    }
+
+    /** Ends every session of the user, on every instance. */
+    public Uni<Integer> endAllOf(long userId) {
+        return store.deleteAllOf(userId);
     }
 
     public Uni<Void> end(String sessionId) {

@@ -85,7 +85,7 @@ public class TokenService {
             if (token.lastUsedAt == null || token.lastUsedAt.plus(LAST_USED_RESOLUTION).isBefore(now)) {
                 token.lastUsedAt = now;
             }
-            return User.<User>findByIdOptional(token.userId);
+            return User.<User>findByIdOptional(token.userId).filter(owner -> !owner.disabled());
         });
     }
 }

@@ -12,7 +12,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import dev.linkstack.app.auth.LoginThrottle;
+import dev.linkstack.app.auth.CredentialThrottle;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -31,12 +31,14 @@ public class AccountPages {
     private final SignIn signIn;
     private final SignedIn signedIn;
     private final boolean registrationEnabled;
+    private final boolean inviteOnly;
 
     AccountPages(AuthService auth, SignIn signIn, SignedIn signedIn, AppConfig config) {
         this.auth = auth;
         this.signIn = signIn;
         this.signedIn = signedIn;
         this.registrationEnabled = config.registration().enabled();
+        this.inviteOnly = config.registration().inviteOnly();
     }
 
     @GET
@@ -54,14 +56,12 @@ public class AccountPages {
     public Response login(@RestForm String username, @RestForm String password, HttpHeaders headers, @Context HttpServerRequest request) {
         Map<String, String> values = Map.of("username", nullToEmpty(username));
         try {
-            return toDashboard(signIn.withPassword(username, password, LoginThrottle.clientAddress(request), headers));
+            return toDashboard(signIn.withPassword(username, password, CredentialThrottle.clientAddress(request), headers));
         } catch (InvalidCredentials e) {
             FieldError error = FieldError.of(e);
             return page(error.status(), Pages.login(error.form(values), registrationEnabled, null));
-        } catch (LoginThrottle.TooManyAttempts e) {
-            Pages.Form form = new Pages.Form(values, Map.of("password", e.getMessage()));
-            return Response.fromResponse(page(429, Pages.login(form, registrationEnabled, null)))
-                    .header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds()).build();
+        } catch (CredentialThrottle.TooManyAttempts e) {
+            return tooMany(e, Pages.login(new Pages.Form(values, Map.of("password", e.getMessage())), registrationEnabled, null));
         }
     }
 
@@ -71,20 +71,28 @@ public class AccountPages {
         if (!registrationEnabled) {
             return page(403, Pages.login(Pages.Form.empty(), false, "Registration is disabled on this server."));
         }
-        return Pages.register(Pages.Form.empty());
+        return Pages.register(Pages.Form.empty(), inviteOnly);
     }
 
     @POST
     @Path("/register")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response register(@RestForm String username, @RestForm String password, HttpHeaders headers) {
+    public Response register(@RestForm String username, @RestForm String password, @RestForm String invite, HttpHeaders headers,
+                             @Context HttpServerRequest request) {
+        Map<String, String> values = Map.of("username", nullToEmpty(username));
         try {
-            User user = auth.register(username, password);
+            User user = auth.register(username, password, invite, CredentialThrottle.clientAddress(request));
             return toDashboard(signIn.start(user, headers));
         } catch (DomainError e) {
             FieldError error = FieldError.of(e);
-            return page(error.status(), Pages.register(error.form(Map.of("username", nullToEmpty(username)))));
+            return page(error.status(), Pages.register(error.form(values), inviteOnly));
+        } catch (CredentialThrottle.TooManyAttempts e) {
+            return tooMany(e, Pages.register(new Pages.Form(values, Map.of("username", e.getMessage())), inviteOnly));
         }
+    }
+
+    private static Response tooMany(CredentialThrottle.TooManyAttempts e, TemplateInstance page) {
+        return Response.fromResponse(page(429, page)).header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds()).build();
     }
 
     @POST

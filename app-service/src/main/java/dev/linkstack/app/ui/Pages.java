@@ -59,7 +59,7 @@ public class Pages {
 
     public static native TemplateInstance login(Form form, boolean registrationEnabled, String notice);
 
-    public static native TemplateInstance register(Form form);
+    public static native TemplateInstance register(Form form, boolean inviteOnly);
 
     public static native TemplateInstance dashboard(SignedIn.Account account, List<LinkRow> links, Paging paging, Form form);
 

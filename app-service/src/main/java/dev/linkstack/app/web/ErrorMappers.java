@@ -1,6 +1,6 @@
 package dev.linkstack.app.web;
 
-import dev.linkstack.app.auth.LoginThrottle;
+import dev.linkstack.app.auth.CredentialThrottle;
 import dev.linkstack.app.errors.BackendUnavailableException;
 import dev.linkstack.platform.errors.ApiError;
 import dev.linkstack.platform.errors.KnownFailures;
@@ -21,7 +21,7 @@ import java.util.Optional;
 public class ErrorMappers implements KnownFailures {
 
     @ServerExceptionMapper
-    public Response tooManySignIns(LoginThrottle.TooManyAttempts e) {
+    public Response tooManyAttempts(CredentialThrottle.TooManyAttempts e) {
         return Response.fromResponse(ApiError.response(429, "too_many_attempts", e.getMessage()))
                 .header("Retry-After", e.retryAfterSeconds()).build();
     }

@@ -60,6 +60,42 @@ class LoginThrottleTest {
     }
 
     @Test
+    void aWaveOfConcurrentGuessesGetsNoMorePasswordChecksThanTheLimit() throws Exception {
+        // Each guess is reserved in the counter before its password is checked: of 3 x limit simultaneous wrong
+        // guesses (from as many addresses) exactly the limit reach the bcrypt check (401), the rest are refused.
+        String name = Api.uniqueName("waved");
+        Api.register(name, Api.PASSWORD).then().statusCode(201);
+        int guesses = 3 * PER_ACCOUNT;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(guesses);
+        try {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            java.util.List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < guesses; i++) {
+                String guess = "wrong-" + i;
+                String from = address();
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return login(name, guess, from).statusCode();
+                }));
+            }
+            start.countDown();
+            Map<Integer, Integer> byStatus = new java.util.TreeMap<>();
+            for (java.util.concurrent.Future<Integer> answer : answers) {
+                byStatus.merge(answer.get(60, java.util.concurrent.TimeUnit.SECONDS), 1, Integer::sum);
+            }
+            int checked = byStatus.getOrDefault(401, 0);
+            ReliabilityReport.record("login brute force, one account: " + guesses + " concurrent wrong guesses",
+                    guesses + " concurrent attempts", (checked - PER_ACCOUNT) + " password checks past the limit of "
+                            + PER_ACCOUNT + " " + byStatus, "n/a");
+            assertEquals(Map.of(401, PER_ACCOUNT, 429, guesses - PER_ACCOUNT), byStatus,
+                    "exactly the limit of guesses reach the password check");
+        } finally {
+            pool.shutdownNow();
+        }
+        login(name, Api.PASSWORD, address()).then().statusCode(429);
+    }
+
+    @Test
     void oneAddressIsLockedAfterFiftyFailuresAcrossAccounts() {
         String address = address();
         int answered = 0;

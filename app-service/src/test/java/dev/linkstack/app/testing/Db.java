@@ -15,7 +15,12 @@ public final class Db {
 
     /** First column of every row, as text. */
     public static List<String> column(String sql, Object... params) {
-        try (Connection connection = DriverManager.getConnection(RealServers.postgres().jdbcUrl(RealServers.DB_NAME), RealServers.DB_USER, RealServers.DB_PASSWORD);
+        return columnIn(RealServers.DB_NAME, sql, params);
+    }
+
+    /** First column of every row of a query on the given database of the test server. */
+    public static List<String> columnIn(String database, String sql, Object... params) {
+        try (Connection connection = DriverManager.getConnection(RealServers.postgres().jdbcUrl(database), RealServers.DB_USER, RealServers.DB_PASSWORD);
              PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 statement.setObject(i + 1, params[i]);

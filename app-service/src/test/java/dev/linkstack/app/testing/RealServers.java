@@ -50,11 +50,16 @@ public class RealServers implements QuarkusTestResourceLifecycleManager {
         return Map.copyOf(ServiceEnvironment.app(postgres, DB_NAME, DB_USER, DB_PASSWORD, redis).toMap());
     }
 
+    /** The database of test profiles named "...FreshDatabase": created empty, for what only a new server shows. */
+    public static final String FRESH_DB_NAME = "linkstack_fresh";
+
     private boolean devProfile;
+    private boolean freshDatabase;
 
     @Override
     public void setContext(Context context) {
         devProfile = context.testProfile() != null && context.testProfile().contains("DevProfile");
+        freshDatabase = context.testProfile() != null && context.testProfile().contains("FreshDatabase");
     }
 
     /** The same settings as {@link #productionEnvironment()}, by the property names they stand for. */
@@ -64,8 +69,13 @@ public class RealServers implements QuarkusTestResourceLifecycleManager {
             return Map.of();
         }
         Map<String, String> env = productionEnvironment();
+        String jdbcUrl = env.get("DB_URL");
+        if (freshDatabase) {
+            postgres.execute("postgres", "DROP DATABASE IF EXISTS " + FRESH_DB_NAME + " WITH (FORCE)", "CREATE DATABASE " + FRESH_DB_NAME + " OWNER " + DB_USER);
+            jdbcUrl = postgres.jdbcUrl(FRESH_DB_NAME);
+        }
         return Map.of(
-                "quarkus.datasource.jdbc.url", env.get("DB_URL"),
+                "quarkus.datasource.jdbc.url", jdbcUrl,
                 "quarkus.datasource.username", env.get("DB_USER"),
                 "quarkus.datasource.password", env.get("DB_PASSWORD"),
                 "quarkus.redis.hosts", env.get("REDIS_URL"),
