@@ -38,6 +38,7 @@ public final class DeploymentModel {
     static final EnvVar REDIS_PASSWORD = EnvVar.secret("REDIS_PASSWORD", "Redis requirepass, used by every app instance. Generate one: openssl rand -base64 32");
     static final EnvVar REDIS_MAXMEMORY = EnvVar.setting("REDIS_MAXMEMORY", "256mb", "Redis memory limit; keys with a TTL (cache, sessions) are evicted first, click counters never.");
     static final EnvVar REGISTRATION_ENABLED = EnvVar.serviceDefault("REGISTRATION_ENABLED", ServiceDefaults.APP, "Whether anyone can register; the first account becomes admin. Set to false once your accounts exist.");
+    static final EnvVar REGISTRATION_INVITE_ONLY = EnvVar.serviceDefault("REGISTRATION_INVITE_ONLY", ServiceDefaults.APP, "With registration open: only people with a single-use invite code from an admin (POST /api/admin/invites) can register.");
     static final EnvVar LINKS_BLOCKED_DOMAINS = EnvVar.serviceDefault("LINKS_BLOCKED_DOMAINS", ServiceDefaults.APP, "Comma-separated domains no link may point to (subdomains included), e.g. known phishing hosts.");
     static final EnvVar SESSION_COOKIE_SECURE = EnvVar.serviceDefault("SESSION_COOKIE_SECURE", ServiceDefaults.APP, "Secure flag of the session cookie; keep true behind HTTPS.");
     static final EnvVar BACKUP_API_TOKEN = EnvVar.secret("BACKUP_API_TOKEN", "Bearer token of the backup-service API. Generate one: openssl rand -hex 32");
@@ -60,7 +61,7 @@ public final class DeploymentModel {
 
     public static List<EnvVar> productionEnv() {
         return List.of(VERSION, HTTP_PORT, PUBLIC_BASE_URL, DB_NAME, DB_USER, DB_PASSWORD, REDIS_PASSWORD, REDIS_MAXMEMORY,
-                REGISTRATION_ENABLED, LINKS_BLOCKED_DOMAINS, SESSION_COOKIE_SECURE, BACKUP_API_TOKEN, BACKUP_CRON, BACKUP_RETENTION_DAYS, BACKUP_KEEP_LAST,
+                REGISTRATION_ENABLED, REGISTRATION_INVITE_ONLY, LINKS_BLOCKED_DOMAINS, SESSION_COOKIE_SECURE, BACKUP_API_TOKEN, BACKUP_CRON, BACKUP_RETENTION_DAYS, BACKUP_KEEP_LAST,
                 BACKUP_COMPRESSION, BACKUP_VERIFY_CRON, BACKUP_ALERT_WEBHOOK_URL, BACKUP_ALERT_PING_URL, BACKUP_ENCRYPTION_RECIPIENT, BACKUP_SIGNING_KEY, BACKUP_DATABASES, BACKUP_GLOBALS, BACKUP_OFFSITE_ENDPOINT, BACKUP_OFFSITE_BUCKET,
                 BACKUP_OFFSITE_ACCESS_KEY, BACKUP_OFFSITE_SECRET_KEY, BACKUP_HOST_DIR);
     }
@@ -125,6 +126,7 @@ public final class DeploymentModel {
                     .env("REDIS_PASSWORD", REDIS_PASSWORD.reference())
                     .env("PUBLIC_BASE_URL", PUBLIC_BASE_URL.reference())
                     .env("REGISTRATION_ENABLED", REGISTRATION_ENABLED.reference())
+                    .env("REGISTRATION_INVITE_ONLY", REGISTRATION_INVITE_ONLY.reference())
                     .env("LINKS_BLOCKED_DOMAINS", LINKS_BLOCKED_DOMAINS.reference())
                     .env("SESSION_COOKIE_SECURE", SESSION_COOKIE_SECURE.reference())
                     .tmpfs("/tmp")

@@ -107,6 +107,7 @@ public final class KubernetesManifests {
         config.put("REDIS_URL", "redis://" + REDIS + ":6379");
         config.put(DeploymentModel.PUBLIC_BASE_URL.name(), DeploymentModel.PUBLIC_BASE_URL.example());
         config.put(DeploymentModel.REGISTRATION_ENABLED.name(), DeploymentModel.REGISTRATION_ENABLED.example());
+        config.put(DeploymentModel.REGISTRATION_INVITE_ONLY.name(), DeploymentModel.REGISTRATION_INVITE_ONLY.example());
         config.put(DeploymentModel.LINKS_BLOCKED_DOMAINS.name(), DeploymentModel.LINKS_BLOCKED_DOMAINS.example());
         config.put(DeploymentModel.SESSION_COOKIE_SECURE.name(), DeploymentModel.SESSION_COOKIE_SECURE.example());
         return config;
