@@ -5,21 +5,14 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The main code's packages depend on each other one way only, and no file grows past a readable size. */
 class PackageDependenciesTest {
-    private final SourceLayout layout = SourceLayout.read(Path.of("src/main/java"), "dev.linkstack.backup");
 
     @Test
-    void noPackagesUseEachOther() {
-        assertEquals(List.of(), layout.cycles(), () -> "package uses: " + layout.packageUses());
-    }
-
-    @Test
-    void noMainFileOver400Lines() {
-        assertEquals(Map.of(), layout.filesLongerThan(400));
+    void packagesUseEachOtherOneWayAndNoMainFileIsOver400Lines() {
+        assertEquals(List.of(), SourceLayout.read(Path.of("src/main/java"), "dev.linkstack.backup").problems(400));
     }
 }

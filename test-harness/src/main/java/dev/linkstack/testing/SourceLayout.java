@@ -96,4 +96,15 @@ public final class SourceLayout {
         });
         return longer;
     }
+
+    /**
+     * What breaks "dependencies point one way, files stay readable": each cycle and each file over {@code maxLines},
+     * one line each, with the package uses for context; empty when the layout holds.
+     */
+    public List<String> problems(int maxLines) {
+        List<String> problems = new ArrayList<>();
+        cycles().forEach(cycle -> problems.add("packages use each other: " + String.join(" -> ", cycle) + " (uses: " + uses + ")"));
+        filesLongerThan(maxLines).forEach((file, count) -> problems.add(file + " has " + count + " lines (at most " + maxLines + ")"));
+        return problems;
+    }
 }

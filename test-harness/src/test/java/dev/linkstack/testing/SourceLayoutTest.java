@@ -24,6 +24,7 @@ class SourceLayoutTest {
         assertEquals(Map.of("a", Set.of("b"), "b", Set.of("c"), "c", Set.of("a"), "d", Set.of("a")), layout.packageUses());
         assertEquals(List.of(List.of("a", "b", "c", "a")), layout.cycles());
         assertEquals(Map.of(Path.of("x/c/C.java"), 4), layout.filesLongerThan(3));
+        assertEquals(2, layout.problems(3).size(), () -> String.valueOf(layout.problems(3)));
     }
 
     @Test
@@ -32,6 +33,7 @@ class SourceLayoutTest {
         write(root, "b/B.java", "package x.b;\nimport x.c.C;\nclass B {}\n");
         write(root, "c/C.java", "package x.c;\nclass C {}\n");
         assertEquals(List.of(), SourceLayout.read(root, "x").cycles());
+        assertEquals(List.of(), SourceLayout.read(root, "x").problems(400));
     }
 
     private static void write(Path root, String file, String text) throws IOException {
