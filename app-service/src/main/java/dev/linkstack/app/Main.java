@@ -16,7 +16,7 @@ public class Main {
 
     public static void main(String... args) {
         ContainerHealthCheck.runIfAsked(args);
-        RequiredSecrets.refuseToStartWithout(builder -> { }, Main::requiredSecrets);
+        RequiredSecrets.refuseToStartWithout(Main::requiredSecrets);
         Quarkus.run(args);
     }
 

@@ -45,14 +45,17 @@ public class BackupServiceMain implements QuarkusApplication {
             System.setProperty("quarkus.log.console.stderr", "true");
             System.setProperty("quarkus.log.level", System.getProperty("quarkus.log.level", "WARN"));
         }
-        // After the settings above: a command needs no API token.
-        RequiredSecrets.refuseToStartWithout(builder -> builder.withMapping(BackupConfig.class),
-                config -> BackupConfig.requiredSecrets(config.getConfigMapping(BackupConfig.class)));
         Quarkus.run(BackupServiceMain.class, args);
     }
 
     @Override
     public int run(String... args) {
+        // Nothing at boot touched the database or the API, so the check can wait for the config mapping; a command
+        // runs with the API off (set in main), so it needs no API token.
+        Optional<Integer> missingSecret = RequiredSecrets.refusal(BackupConfig.requiredSecrets(config));
+        if (missingSecret.isPresent()) {
+            return missingSecret.get();
+        }
         if (args.length == 0) {
             List<String> keepsNothing = RetentionService.refusals(config);
             if (!keepsNothing.isEmpty()) {

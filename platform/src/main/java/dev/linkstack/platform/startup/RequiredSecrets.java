@@ -1,6 +1,7 @@
 package dev.linkstack.platform.startup;
 
 import io.quarkus.runtime.ApplicationLifecycleManager;
+import io.quarkus.runtime.configuration.ConfigUtils;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -13,13 +14,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
  * In production a service refuses to start when a secret is missing or still the placeholder copied from an
- * {@code .env.*.example} file, with a one-line reason and exit code 78. Each service's {@code main} runs it before
- * Quarkus boots, so the reason comes before anything tries the database (Flyway would fail first, at length).
+ * {@code .env.*.example} file, with a one-line reason and exit code 78. Where Quarkus' boot already uses the
+ * database (the app's Flyway would fail first, at length), {@code main} checks before the boot
+ * ({@link #refuseToStartWithout}); otherwise the started application checks with its own config mapping
+ * ({@link #refusal}), which also holds in a native executable, where no mapping can be built before the boot.
  */
 public final class RequiredSecrets {
     /** Every placeholder in the env examples contains this marker. */
@@ -32,25 +34,34 @@ public final class RequiredSecrets {
 
     /**
      * Exits with {@link #EXIT_CODE} when the production launch lacks a secret. {@code secrets} names each required
-     * secret (by the environment variable an operator sets) with its configured value; {@code mappings} registers
-     * the config mappings it reads.
+     * secret (by the environment variable an operator sets) with its configured value.
      */
-    public static void refuseToStartWithout(Consumer<SmallRyeConfigBuilder> mappings, Function<SmallRyeConfig, Map<String, Optional<String>>> secrets) {
-        List<String> problems = problemsAtLaunch(mappings, secrets);
+    public static void refuseToStartWithout(Function<SmallRyeConfig, Map<String, Optional<String>>> secrets) {
+        List<String> problems = problemsAtLaunch(secrets);
         if (!problems.isEmpty()) {
             System.err.println("Refusing to start: " + String.join("; ", problems));
             System.exit(EXIT_CODE);
         }
     }
 
-    static List<String> problemsAtLaunch(Consumer<SmallRyeConfigBuilder> mappings, Function<SmallRyeConfig, Map<String, Optional<String>>> secrets) {
+    /** In a started application: the exit code to stop with when production lacks a secret, empty to go on. */
+    public static Optional<Integer> refusal(Map<String, Optional<String>> secretsByEnvName) {
+        List<String> problems = ConfigUtils.getProfiles().contains("prod") ? problems(secretsByEnvName) : List.of();
+        if (problems.isEmpty()) {
+            return Optional.empty();
+        }
+        System.err.println("Refusing to start: " + String.join("; ", problems));
+        return Optional.of(EXIT_CODE);
+    }
+
+    static List<String> problemsAtLaunch(Function<SmallRyeConfig, Map<String, Optional<String>>> secrets) {
         // The build records the AppCDS archive with a run that stops after static init and never serves.
         if (launchedByDevOrTestTooling() || ApplicationLifecycleManager.isAppCDSGeneration()) {
             return List.of();
         }
         SmallRyeConfig config;
         try {
-            config = launchConfig(mappings);
+            config = launchConfig();
         } catch (RuntimeException invalid) {
             return List.of(); // a malformed setting: Quarkus reports it, with the setting's name, as it boots
         }
@@ -79,7 +90,7 @@ public final class RequiredSecrets {
     }
 
     /** The same sources Quarkus reads at run time: system properties, environment, application.properties. */
-    private static SmallRyeConfig launchConfig(Consumer<SmallRyeConfigBuilder> mappings) {
+    private static SmallRyeConfig launchConfig() {
         String profile = System.getProperty("quarkus.profile", Optional.ofNullable(System.getenv("QUARKUS_PROFILE")).orElse("prod"));
         SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder()
                 .withProfile(profile)
@@ -94,7 +105,6 @@ public final class RequiredSecrets {
                 throw new UncheckedIOException(e);
             }
         }
-        mappings.accept(builder);
         return builder.build();
     }
 }
