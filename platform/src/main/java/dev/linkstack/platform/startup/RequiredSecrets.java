@@ -59,12 +59,7 @@ public final class RequiredSecrets {
         if (launchedByDevOrTestTooling() || ApplicationLifecycleManager.isAppCDSGeneration()) {
             return List.of();
         }
-        SmallRyeConfig config;
-        try {
-            config = launchConfig();
-        } catch (RuntimeException invalid) {
-            return List.of(); // a malformed setting: Quarkus reports it, with the setting's name, as it boots
-        }
+        SmallRyeConfig config = launchConfig();
         return config.getProfiles().contains("prod") ? problems(secrets.apply(config)) : List.of();
     }
 
