@@ -50,8 +50,8 @@ public class BackupServiceMain implements QuarkusApplication {
 
     @Override
     public int run(String... args) {
-        // Nothing at boot touched the database or the API, so the check can wait for the config mapping; a command
-        // runs with the API off (set in main), so it needs no API token.
+        // Nothing at boot needs a secret, so the check waits for the config mapping, native executable included; a
+        // command runs with the API off (set in main), so it needs no API token.
         Optional<Integer> missingSecret = RequiredSecrets.refusal(BackupConfig.requiredSecrets(config));
         if (missingSecret.isPresent()) {
             return missingSecret.get();

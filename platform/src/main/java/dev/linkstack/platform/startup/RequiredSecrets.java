@@ -21,7 +21,7 @@ import java.util.function.Function;
  * {@code .env.*.example} file, with a one-line reason and exit code 78. Where Quarkus' boot already uses the
  * database (the app's Flyway would fail first, at length), {@code main} checks before the boot
  * ({@link #refuseToStartWithout}); otherwise the started application checks with its own config mapping
- * ({@link #refusal}), which also holds in a native executable, where no mapping can be built before the boot.
+ * ({@link #refusal}); a mapping built before the boot was not there in the native executable.
  */
 public final class RequiredSecrets {
     /** Every placeholder in the env examples contains this marker. */
