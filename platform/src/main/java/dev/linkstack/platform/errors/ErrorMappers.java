@@ -100,6 +100,10 @@ public class ErrorMappers {
         if (cause instanceof IllegalArgumentException && cause.getMessage() != null && cause.getMessage().startsWith("Failed to decode")) {
             return Optional.of(ApiError.response(400, "bad_request", "Malformed percent-encoding in the URL or form"));
         }
+        // A Content-Type header that is no media type at all fails while the REST layer picks a method.
+        if (cause instanceof IllegalArgumentException && cause.getMessage() != null && cause.getMessage().startsWith("Failed to parse media type")) {
+            return Optional.of(ApiError.response(415, "unsupported_media_type", "The Content-Type header is not a media type"));
+        }
         for (KnownFailures failures : knownFailures) {
             Optional<Response> answer = failures.answer(cause);
             if (answer.isPresent()) {
