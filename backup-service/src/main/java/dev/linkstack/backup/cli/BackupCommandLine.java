@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
  */
 @Singleton
 @Command(name = "backup-service", subcommands = {BackupNowCommand.class, ListCommand.class, VerifyCommand.class, RestoreCommand.class,
-        HelpCommand.class})
+        SignExistingCommand.class, HelpCommand.class})
 public class BackupCommandLine implements Callable<Integer> {
     public static final int OK = 0;
     public static final int FAILED = 1;
@@ -48,6 +48,8 @@ public class BackupCommandLine implements Callable<Integer> {
                                                  restore into database DB (created if missing) in one transaction;
                                                  asks to type DB again unless --yes is given
               (encrypted backups: F holds the age private key; BACKUP_IDENTITY_FILE is the default)
+              sign-existing [--yes]              sign the backups made before BACKUP_SIGNING_KEY was set (checksums
+                                                 must match); asks to type yes unless --yes is given
               help                               show this text""";
 
     private final CommandLine.IFactory factory;
@@ -65,7 +67,8 @@ public class BackupCommandLine implements Callable<Integer> {
             "backup", "backup takes only --format gzip|zstd|custom",
             "list", "list takes no arguments",
             "verify", "verify takes exactly one backup id (and optionally --identity-file F)",
-            "restore", "restore needs a backup id and --to DB");
+            "restore", "restore needs a backup id and --to DB",
+            "sign-existing", "sign-existing takes only --yes");
 
     // The streams of the running command; the command line runs one command at a time.
     PrintStream out;

@@ -3,6 +3,7 @@ package dev.linkstack.backup.jobs;
 import dev.linkstack.backup.config.BackupConfig;
 import dev.linkstack.backup.dump.DumpRunner;
 import dev.linkstack.backup.encryption.AgeEncryption;
+import dev.linkstack.backup.encryption.BackupSignatures;
 import dev.linkstack.backup.model.BackupFailedException;
 import dev.linkstack.backup.model.BackupFormat;
 import dev.linkstack.backup.model.BackupId;
@@ -38,10 +39,12 @@ public class BackupRuns {
     private final TargetDatabase target;
     private final RunStore runs;
     private final Clock clock;
+    private final BackupSignatures signatures;
 
     @Inject
-    public BackupRuns(BackupConfig config, DumpRunner runner, TargetDatabase target, RunStore runs, Clock clock) {
+    public BackupRuns(BackupConfig config, DumpRunner runner, TargetDatabase target, RunStore runs, Clock clock, BackupSignatures signatures) {
         this.config = config;
+        this.signatures = signatures;
         this.runner = runner;
         this.target = target;
         this.runs = runs;
@@ -96,8 +99,9 @@ public class BackupRuns {
             globalsFile = globals.file().getFileName().toString();
             globalsSha256 = globals.sha256();
         }
-        RunManifest manifest = new RunManifest(runId, startedAt, clock.instant(), databases, made.stream().map(BackupMetadata::id).toList(),
-                globalsFile, globalsSha256, rolePasswords, config.encryption().recipient().filter(r -> !r.isBlank()).isPresent() ? AgeEncryption.SCHEME : null);
+        RunManifest manifest = signatures.sign(new RunManifest(runId, startedAt, clock.instant(), databases,
+                made.stream().map(BackupMetadata::id).toList(), globalsFile, globalsSha256, rolePasswords,
+                config.encryption().recipient().filter(r -> !r.isBlank()).isPresent() ? AgeEncryption.SCHEME : null, null));
         try {
             runs.publish(manifest);
         } catch (IOException e) {

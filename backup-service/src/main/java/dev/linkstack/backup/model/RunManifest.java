@@ -22,5 +22,11 @@ public record RunManifest(
         String globalsSha256,
         /** false when the role could not read role passwords (not a superuser): restored roles then have none. */
         Boolean rolePasswords,
-        String encryption) {
+        String encryption,
+        /** HMAC-SHA256 by the service's signing key over the manifest, the globals' checksum included; null unsigned. */
+        String signature) {
+
+    public RunManifest withSignature(String signature) {
+        return new RunManifest(runId, startedAt, finishedAt, databases, backupIds, globalsFile, globalsSha256, rolePasswords, encryption, signature);
+    }
 }

@@ -2,6 +2,7 @@ package dev.linkstack.backup.restore;
 
 import dev.linkstack.backup.config.BackupConfig;
 import dev.linkstack.backup.encryption.AgeEncryption;
+import dev.linkstack.backup.encryption.BackupSignatures;
 import dev.linkstack.backup.files.Checksums;
 import dev.linkstack.backup.model.BackupFormat;
 import dev.linkstack.backup.model.BackupMetadata;
@@ -39,10 +40,13 @@ public class RunRestore {
     private final PostgresTools tools;
     private final TargetDatabase target;
     private final Duration timeout;
+    private final BackupSignatures signatures;
 
     @Inject
-    public RunRestore(RunStore runs, BackupStore store, RestoreService restores, PostgresTools tools, TargetDatabase target, BackupConfig config) {
+    public RunRestore(RunStore runs, BackupStore store, RestoreService restores, PostgresTools tools, TargetDatabase target, BackupConfig config,
+                      BackupSignatures signatures) {
         this.runs = runs;
+        this.signatures = signatures;
         this.store = store;
         this.restores = restores;
         this.tools = tools;
@@ -57,6 +61,11 @@ public class RunRestore {
 
     public Result restore(RunManifest run, Optional<String> identity)
             throws RestoreFailedException, DatabaseUnavailableException, MissingKeyException {
+        // Before anything runs: the globals are SQL executed as the restoring role, and only the manifest vouches for them.
+        Optional<String> forged = signatures.problem(run);
+        if (forged.isPresent()) {
+            throw new RestoreFailedException(forged.get());
+        }
         Optional<String> key = identity.filter(i -> !i.isBlank());
         if (run.encryption() != null && key.isEmpty()) {
             throw new MissingKeyException("run " + run.runId() + " is encrypted (" + run.encryption()

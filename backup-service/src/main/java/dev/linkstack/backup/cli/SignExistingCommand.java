@@ -1,0 +1,60 @@
+package dev.linkstack.backup.cli;
+
+import dev.linkstack.backup.store.SigningAdoption;
+import jakarta.inject.Inject;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.util.concurrent.Callable;
+
+/** {@code sign-existing [--yes]}: signs the backups and runs made before BACKUP_SIGNING_KEY was set. */
+@Command(name = "sign-existing")
+class SignExistingCommand implements Callable<Integer> {
+    @ParentCommand
+    BackupCommandLine cli;
+
+    @Option(names = "--yes")
+    boolean confirmed;
+
+    @Inject
+    SigningAdoption adoption;
+
+    @Override
+    public Integer call() {
+        if (!adoption.keyConfigured()) {
+            cli.err.println("error: no BACKUP_SIGNING_KEY is set: there is nothing to sign with");
+            return BackupCommandLine.FAILED;
+        }
+        if (!confirmed && !confirmInteractively()) {
+            return BackupCommandLine.FAILED;
+        }
+        SigningAdoption.Outcome outcome;
+        try {
+            outcome = adoption.signUnsigned();
+        } catch (IOException e) {
+            cli.err.println("error: " + e.getMessage());
+            return BackupCommandLine.FAILED;
+        }
+        outcome.leftUnsigned().forEach(reason -> cli.err.println("left unsigned: " + reason));
+        cli.out.printf("signed %d backup(s) and %d run(s)%n", outcome.signedBackups().size(), outcome.signedRuns().size());
+        return outcome.leftUnsigned().isEmpty() ? BackupCommandLine.OK : BackupCommandLine.FAILED;
+    }
+
+    private boolean confirmInteractively() {
+        cli.out.print("Signing vouches for every unsigned backup in the folder as made by this service. Type yes if nobody else"
+                + " could have written to it: ");
+        cli.out.flush();
+        try {
+            String answer = cli.in == null ? null : cli.in.readLine();
+            if (answer != null && answer.trim().equals("yes")) {
+                return true;
+            }
+        } catch (IOException e) {
+            // treated as no confirmation
+        }
+        cli.err.println("not confirmed; nothing was signed (use --yes in scripts)");
+        return false;
+    }
+}
