@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -148,8 +149,11 @@ public final class ExternalCommand {
 
         /** Kills the program and everything it started. */
         public void kill() {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            // The root first: killed after its children, a shell could still run its next line (and write output)
+            // in between. Its children are known from before, so they are found after they are orphaned too.
+            List<ProcessHandle> children = process.descendants().toList();
             process.destroyForcibly();
+            children.forEach(ProcessHandle::destroyForcibly);
         }
 
         /** Waits for the program to end (the watchdog bounds the wait) and reports how it ended. */
