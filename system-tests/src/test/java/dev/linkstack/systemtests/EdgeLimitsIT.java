@@ -137,7 +137,7 @@ class EdgeLimitsIT {
         }
         long passed = posts.stream().filter(reply -> reply.status() != 429).count();
         ReliabilityReport.record("edge limit on the sign-in form's POSTs through Nginx, one address", "10 rapid POSTs after 10 GETs",
-                passed + " reached the app (Nginx allows 1 + burst 5)", "n/a");
+                Math.max(0, passed - 6) + " POSTs past Nginx's 1 + burst 5", "n/a");
         for (int i = 0; i < 6; i++) {
             assertTrue(posts.get(i).status() != 429, "POST " + i + " within the burst: " + posts.get(i).status());
         }

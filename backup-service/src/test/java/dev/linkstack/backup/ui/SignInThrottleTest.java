@@ -56,6 +56,7 @@ class SignInThrottleTest {
         long retryAfter = Long.parseLong(refused.header("Retry-After"));
         assertTrue(retryAfter >= 1 && retryAfter <= 3, "Retry-After " + retryAfter);
         assertTrue(refused.body().contains("Too many wrong tokens from your address; try again in " + retryAfter + " seconds"), refused.body());
+        assertEquals(429, signIn(guesser, Api.TOKEN, "X-Forwarded-For: 198.51.100.7\r\n").status(), "a forwarded header names no other address");
         assertEquals(303, signIn("127.0.0.12", Api.TOKEN).status(), "another address is not held back");
 
         Thread.sleep(retryAfter * 1000 + 200);
@@ -97,8 +98,12 @@ class SignInThrottleTest {
 
     /** The sign-in form posted over a connection of its own from the given loopback address. */
     private static Reply signIn(String from, String token) {
+        return signIn(from, token, "");
+    }
+
+    private static Reply signIn(String from, String token, String moreHeaders) {
         byte[] body = ("token=" + token).getBytes(StandardCharsets.US_ASCII);
-        String request = "POST /ui/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        String request = "POST /ui/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n" + moreHeaders
                 + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
         try (Socket socket = new Socket()) {
             socket.bind(new InetSocketAddress(from, 0));
