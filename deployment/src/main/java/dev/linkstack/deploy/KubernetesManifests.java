@@ -182,11 +182,16 @@ public final class KubernetesManifests {
         return List.of(
                 ingress("linkstack", Map.of("nginx.ingress.kubernetes.io/proxy-body-size", NginxConfig.MAX_BODY),
                         path("/", "Prefix")),
-                // Password guessing: a few attempts per minute and client address, as in the Compose Nginx.
+                // Password guessing: a few attempts per minute and client address on the API and the forms, as in the
+                // Compose Nginx. Annotations cannot tell POST from GET, so here opening a form counts too. No snippet
+                // annotations anywhere: with none, ingress-nginx's own defaults (use-forwarded-headers and
+                // compute-full-forwarded-for off) send the address it saw as X-Forwarded-For, replacing the client's.
                 ingress("linkstack-auth", Map.of("nginx.ingress.kubernetes.io/limit-rpm", "10",
                                 "nginx.ingress.kubernetes.io/limit-burst-multiplier", "1",
                                 "nginx.ingress.kubernetes.io/proxy-body-size", NginxConfig.MAX_BODY),
-                        path("/api/auth/login", "Exact"), path("/api/auth/register", "Exact")),
+                        // Prefix: also "/api/auth/login/", which the app answers like "/api/auth/login".
+                        path("/api/auth/login", "Prefix"), path("/api/auth/register", "Prefix"),
+                        path("/account/login", "Prefix"), path("/account/register", "Prefix")),
                 // Health, metrics and OpenAPI of the pods stay inside the cluster: every source address is denied.
                 ingress("linkstack-internal", Map.of("nginx.ingress.kubernetes.io/denylist-source-range", "0.0.0.0/0,::/0"),
                         path("/q", "Prefix")));

@@ -62,8 +62,13 @@ public final class NginxConfig {
                                      'upstream=$upstream_addr upstream_status=$upstream_status upstream_time=$upstream_response_time';
                     access_log %4$s timed;
 
-                    # Password guessing: a few login or register attempts per minute and client address.
-                    limit_req_zone $binary_remote_addr zone=auth:10m rate=10r/m;
+                    # Password guessing: a few sign-in or registration attempts per minute and client address, API and
+                    # forms in one budget. Only POSTs count (an empty key is never limited): opening the form is free.
+                    map $request_method $credential_attempt {
+                        POST    $binary_remote_addr;
+                        default "";
+                    }
+                    limit_req_zone $credential_attempt zone=auth:10m rate=10r/m;
                     limit_req_status 429;
 
                     upstream app {
@@ -87,8 +92,14 @@ public final class NginxConfig {
                         proxy_http_version 1.1;
                         proxy_set_header Connection "";
                         proxy_set_header Host $host;
+                        # Nginx is the edge: the client address is the one it saw, never what the client wrote in its own
+                        # X-Forwarded-For (the app takes the leftmost entry, so appending would let every client pick the
+                        # address the sign-in throttle counts). Forwarded headers Nginx does not set are dropped.
                         proxy_set_header X-Real-IP $remote_addr;
-                        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+                        proxy_set_header X-Forwarded-For $remote_addr;
+                        proxy_set_header Forwarded "";
+                        proxy_set_header X-Forwarded-Prefix "";
+                        proxy_set_header X-Forwarded-Ssl "";
                         proxy_set_header X-Forwarded-Proto $scheme;
                         proxy_set_header X-Forwarded-Host $host;
                         proxy_set_header X-Forwarded-Port $server_port;
@@ -111,7 +122,9 @@ public final class NginxConfig {
                             return 404 '{"status":404,"error":"not_found","message":"Not Found"}';
                         }
 
-                        location ~ ^/api/auth/(login|register)$ {
+                        # Credential endpoints: the JSON API and the pages' forms, also spelt with a trailing slash or
+                        # matrix parameters (";x"), which reach the same resources in the app.
+                        location ~ "^/(api/auth|account)/(login|register)(/|;|$)" {
                             limit_req zone=auth burst=5 nodelay;
                             proxy_pass http://app;
                         }

@@ -200,10 +200,35 @@ class KubernetesManifestsTest {
         assertEquals("0.0.0.0/0,::/0", internal.getMetadata().getAnnotations().get("nginx.ingress.kubernetes.io/denylist-source-range"));
         Ingress auth = (Ingress) object("Ingress", "linkstack-auth");
         assertEquals("10", auth.getMetadata().getAnnotations().get("nginx.ingress.kubernetes.io/limit-rpm"));
-        assertEquals(Set.of("/api/auth/login", "/api/auth/register"),
-                Set.copyOf(auth.getSpec().getRules().get(0).getHttp().getPaths().stream().map(p -> p.getPath()).toList()));
+        assertEquals(Set.of("/api/auth/login Prefix", "/api/auth/register Prefix", "/account/login Prefix", "/account/register Prefix"),
+                Set.copyOf(auth.getSpec().getRules().get(0).getHttp().getPaths().stream().map(p -> p.getPath() + " " + p.getPathType()).toList()),
+                "the API and the forms, with a trailing slash too");
         assertEquals(NginxConfig.MAX_BODY, ((Ingress) object("Ingress", "linkstack")).getMetadata().getAnnotations()
                 .get("nginx.ingress.kubernetes.io/proxy-body-size"));
+    }
+
+    /**
+     * ingress-nginx replaces the client's X-Forwarded-For with the address it saw unless its controller settings
+     * use-forwarded-headers / compute-full-forwarded-for are turned on or a snippet sets the header itself: nothing
+     * here does either, so the app's per-address throttle counts the address the ingress saw.
+     */
+    @Test
+    void theIngressSendsTheAddressItSawNotTheClients() throws IOException {
+        for (HasMetadata object : objects()) {
+            if (object instanceof Ingress ingress) {
+                for (String annotation : ingress.getMetadata().getAnnotations().keySet()) {
+                    assertFalse(annotation.contains("snippet") || annotation.contains("forwarded"), ingress.getMetadata().getName() + ": " + annotation);
+                }
+            }
+        }
+        try (Stream<Path> files = Files.walk(DIR)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String text = Files.readString(file);
+                for (String appending : List.of("compute-full-forwarded-for", "use-forwarded-headers", "proxy_add_x_forwarded_for")) {
+                    assertFalse(text.contains(appending), file + " turns on " + appending);
+                }
+            }
+        }
     }
 
     @Test

@@ -35,11 +35,18 @@ class NginxConfigTest {
     void theEdgeRulesAreInPlace() {
         String config = RepositoryFiles.read(CONFIG);
         assertTrue(config.contains("location ^~ /q/ {") && config.contains("return 404"), "/q/ blocked");
-        assertTrue(config.contains("limit_req_zone") && config.contains("location ~ ^/api/auth/(login|register)$"), "login rate limit");
+        assertTrue(config.contains("limit_req_zone $credential_attempt zone=auth") && config.contains("POST    $binary_remote_addr;")
+                && config.contains("location ~ \"^/(api/auth|account)/(login|register)(/|;|$)\" {"), "credential rate limit on POSTs of the API and forms");
         assertTrue(config.contains("client_max_body_size 64k;"), "body size limit");
         assertTrue(config.contains("keepalive 256;"), "upstream keepalive");
         for (String header : List.of("X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host")) {
             assertTrue(config.contains("proxy_set_header " + header), header);
+        }
+        // The edge owns the client address: it never appends to (or passes on) forwarded headers the client wrote.
+        assertTrue(config.contains("proxy_set_header X-Forwarded-For $remote_addr;"), "X-Forwarded-For is the address Nginx saw");
+        assertTrue(!config.contains("$proxy_add_x_forwarded_for") && !config.contains("$http_x_forwarded_for"), "nothing of the client's header");
+        for (String header : List.of("Forwarded", "X-Forwarded-Prefix", "X-Forwarded-Ssl")) {
+            assertTrue(config.contains("proxy_set_header " + header + " \"\";"), header + " cleared");
         }
         for (String header : List.of("X-Content-Type-Options", "X-Frame-Options", "Content-Security-Policy", "Referrer-Policy")) {
             assertTrue(config.contains("add_header " + header), header);

@@ -219,6 +219,14 @@ public interface BackupConfig {
         /** How long a sign-in to the backups page lasts. */
         @WithDefault("PT8H")
         java.time.Duration sessionTimeout();
+
+        /** Wrong tokens from one client address on the sign-in form before it answers 429, even to the right token. */
+        @WithDefault("10")
+        int loginMaxFailures();
+
+        /** How long those failures count, from the first one. */
+        @WithDefault("PT15M")
+        java.time.Duration loginFailureWindow();
     }
 
     interface Api {

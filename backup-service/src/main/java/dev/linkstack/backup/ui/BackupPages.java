@@ -16,6 +16,7 @@ import dev.linkstack.backup.restore.VerifyReport;
 import dev.linkstack.backup.store.BackupStore;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.health.api.Wellness;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.GET;
@@ -23,6 +24,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -38,6 +40,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The backups page: list with age, size, checksum and status; a freshness badge; buttons to back up now, verify
@@ -52,17 +55,19 @@ public class BackupPages {
     private final BackupConfig config;
     private final ApiTokenCheck token;
     private final PageSessions sessions;
+    private final SignInThrottle throttle;
     private final BackupFreshnessCheck freshness;
     private final Clock clock;
 
     BackupPages(BackupStore store, BackupJobs jobs, BackupVerification verification, BackupConfig config, ApiTokenCheck token,
-                PageSessions sessions, @Wellness BackupFreshnessCheck freshness, Clock clock) {
+                PageSessions sessions, SignInThrottle throttle, @Wellness BackupFreshnessCheck freshness, Clock clock) {
         this.store = store;
         this.jobs = jobs;
         this.verification = verification;
         this.config = config;
         this.token = token;
         this.sessions = sessions;
+        this.throttle = throttle;
         this.freshness = freshness;
         this.clock = clock;
     }
@@ -81,10 +86,17 @@ public class BackupPages {
     @POST
     @Path("/login")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response login(@RestForm("token") String presented) {
+    public Response login(@RestForm("token") String presented, @Context HttpServerRequest request) {
+        String address = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        OptionalLong wait = throttle.reserve(address);
+        if (wait.isPresent()) {
+            return Response.fromResponse(html(429, Pages.login("Too many wrong tokens from your address; try again in " + wait.getAsLong() + " seconds")))
+                    .header(HttpHeaders.RETRY_AFTER, wait.getAsLong()).build();
+        }
         if (!token.accepts(presented)) {
             return html(401, Pages.login(token.configured() ? "That is not the API token of this service" : "No API token is configured (BACKUP_API_TOKEN)"));
         }
+        throttle.giveBack(address);
         return Response.seeOther(URI.create("/ui")).header(HttpHeaders.SET_COOKIE, sessions.cookie(sessions.start())).build();
     }
 
