@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -26,6 +27,14 @@ public final class LogScan {
     public record Result(int files, long lines, List<Leak> leaks) {
     }
 
+    /**
+     * Credentials whose values no test knows: any API token ({@code lsk_} and at least 20 token characters) and any
+     * JSON password field with a value (a logged request body).
+     */
+    public static final Map<String, Pattern> CREDENTIAL_PATTERNS = Map.of(
+            "an API token", Pattern.compile("lsk_[A-Za-z0-9_-]{20,}"),
+            "a password field", Pattern.compile("\"password\"\\s*:\\s*\""));
+
     private LogScan() {
     }
 
@@ -43,7 +52,7 @@ public final class LogScan {
      * @param secrets  name → literal value; values shorter than 6 characters are refused (they would match by chance)
      * @param patterns name → pattern of secrets whose values the caller does not know (e.g. any API token)
      */
-    public static Result scan(Collection<Path> files, java.util.Map<String, String> secrets, java.util.Map<String, Pattern> patterns) {
+    public static Result scan(Collection<Path> files, Map<String, String> secrets, Map<String, Pattern> patterns) {
         secrets.forEach((name, value) -> {
             if (value == null || value.length() < 6) {
                 throw new IllegalArgumentException("secret '" + name + "' is too short to search for");

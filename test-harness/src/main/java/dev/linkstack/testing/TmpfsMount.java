@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * A small tmpfs mounted over a test's directory, to make a disk fill up or turn read-only under a running service.
- * Needs root (or CAP_SYS_ADMIN); {@link #supported()} tells a test whether it can run here. Whatever was in the
+ * Needs root (or CAP_SYS_ADMIN); a test that needs one calls {@link #requireSupport()}. Whatever was in the
  * directory is hidden while the mount is in place and visible again after {@link #close()}.
  */
 public final class TmpfsMount implements AutoCloseable {
@@ -20,12 +20,24 @@ public final class TmpfsMount implements AutoCloseable {
 
     /** Whether this process may mount a tmpfs (tried once on a scratch directory). */
     public static synchronized boolean supported() {
+        return whyUnsupported() == null;
+    }
+
+    /**
+     * For a test that needs a tmpfs: true when mounting works; when it does not, fails with the reason, or answers
+     * false (the test skips) where {@link MachineCapabilities#ALLOW_SKIPS} allows it.
+     */
+    public static boolean requireSupport() {
+        return MachineCapabilities.present("mounting a tmpfs (root or CAP_SYS_ADMIN)", whyUnsupported());
+    }
+
+    private static synchronized String whyUnsupported() {
         Path probe = Processes.openTempDir("tmpfs-probe-");
         try {
             try (TmpfsMount ignored = mount(probe, "64k", false)) {
-                return true;
+                return null;
             } catch (RuntimeException e) {
-                return false;
+                return String.valueOf(e.getMessage()).strip().replace("\n", " ");
             }
         } finally {
             Processes.deleteRecursively(probe);
