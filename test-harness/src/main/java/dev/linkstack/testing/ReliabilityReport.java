@@ -26,6 +26,7 @@ import java.util.List;
 public final class ReliabilityReport {
     /** System property with the id of the current run. */
     public static final String RUN_PROPERTY = "reliability.run";
+    public static final String RUN_VARIABLE = "RELIABILITY_RUN";
     static final String HEADER = "check\tload/attempts\tfailures\tdata lost\trun";
     /** Outside Maven (no {@value #RUN_PROPERTY}), each JVM is a run of its own. */
     private static final String JVM_RUN = "jvm-" + Instant.now();
@@ -50,8 +51,15 @@ public final class ReliabilityReport {
         return Repository.root().resolve("target").resolve("reliability").resolve("report.tsv");
     }
 
-    /** The id of the current run: {@value #RUN_PROPERTY}, or one per JVM when it is not set. */
+    /**
+     * The id of the current run: the environment's {@value #RUN_VARIABLE} (one id across several Maven invocations,
+     * as in .ci/run), else {@value #RUN_PROPERTY} (the root pom sets it per invocation), else one per JVM.
+     */
     public static String run() {
+        String shared = System.getenv(RUN_VARIABLE);
+        if (shared != null && !shared.isBlank()) {
+            return shared.strip();
+        }
         String run = System.getProperty(RUN_PROPERTY);
         return run == null || run.isBlank() ? JVM_RUN : run.strip();
     }
