@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,9 +62,7 @@ class LogHygieneTest {
         secrets.put("Redis password", RealServers.REDIS_PASSWORD);
         List<Path> files = LogScan.files(Path.of("target"), "quarkus-test.log");
         assertTrue(!files.isEmpty(), "the %test log file exists (quarkus.log.file)");
-        LogScan.Result result = LogScan.scan(files, secrets, Map.of(
-                "an API token", Pattern.compile("lsk_[A-Za-z0-9_-]{20,}"),
-                "a password field", Pattern.compile("\"password\"\\s*:\\s*\"")));
+        LogScan.Result result = LogScan.scan(files, secrets, LogScan.CREDENTIAL_PATTERNS);
         ReliabilityReport.record("secrets in the app-service test log (" + secrets.size() + " secrets + 2 patterns)",
                 String.format("%,d log lines", result.lines()), String.valueOf(result.leaks().size()), "n/a");
         assertTrue(result.lines() > 0, "the log has content");
