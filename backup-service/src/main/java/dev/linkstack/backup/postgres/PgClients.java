@@ -47,26 +47,43 @@ public class PgClients {
         }
     }
 
-    /** Every installation found, newest major first; looked up once (installing a client needs a restart anyway). */
+    /**
+     * Every installation found, newest major first. Looked up once while a fitting one is found; a lookup that
+     * found none fitting is repeated (see {@link #choose}), so a client installed or put back counts without a restart.
+     */
     public List<Installed> installed() {
         List<Installed> found = installed;
-        if (found == null) {
-            found = scan();
-            installed = found;
+        return found != null ? found : lookUp();
+    }
+
+    /** The client to use for a server of this major version. */
+    public Installed choose(int serverMajor) {
+        Optional<Installed> fitting = fitting(installed(), serverMajor);
+        if (fitting.isPresent()) {
+            return fitting.get();
+        }
+        List<Installed> again = lookUp();
+        return fitting(again, serverMajor).orElseThrow(() -> new PostgresTools.ToolException(noMatch(serverMajor, again)));
+    }
+
+    /** Forgets the installations found, e.g. when the chosen one's pg_dump is gone: the next use looks again. */
+    public void forget() {
+        installed = null;
+    }
+
+    private List<Installed> lookUp() {
+        List<Installed> found = scan();
+        List<Installed> previous = installed;
+        installed = found;
+        if (!found.equals(previous)) {
             LOG.infof("PostgreSQL clients found: %s", found.stream().map(i -> i.major() + " (" + i.where() + ")").collect(Collectors.joining(", ")));
         }
         return found;
     }
 
-    /** The client to use for a server of this major version. */
-    public Installed choose(int serverMajor) {
-        List<Installed> all = installed();
+    private static Optional<Installed> fitting(List<Installed> all, int serverMajor) {
         Optional<Installed> same = all.stream().filter(i -> i.major() == serverMajor).findFirst();
-        if (same.isPresent()) {
-            return same.get();
-        }
-        return all.stream().filter(i -> i.major() > serverMajor).min(Comparator.comparingInt(Installed::major))
-                .orElseThrow(() -> new PostgresTools.ToolException(noMatch(serverMajor, all)));
+        return same.isPresent() ? same : all.stream().filter(i -> i.major() > serverMajor).min(Comparator.comparingInt(Installed::major));
     }
 
     /** The newest installation, for when the server's version is not known yet. */

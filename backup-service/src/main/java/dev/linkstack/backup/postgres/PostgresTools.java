@@ -42,9 +42,11 @@ public class PostgresTools {
      */
     public ToolVersion selectFor(int serverMajor) {
         PgClients.Installed installed = clients.choose(serverMajor);
-        // Installations are looked up once; one removed since (a broken upgrade, a wiped volume) must show at once.
+        // Installations are kept once found; one removed since (a broken upgrade, a wiped volume) must show at once,
+        // and the next check looks again (another fitting client, or this one put back).
         installed.binDir().map(dir -> dir.resolve("pg_dump")).filter(pgDump -> !java.nio.file.Files.isExecutable(pgDump))
                 .ifPresent(pgDump -> {
+                    clients.forget();
                     throw new ToolException("pg_dump not found: " + pgDump + " is gone; reinstall the PostgreSQL " + installed.major()
                             + " client or set BACKUP_PG_BIN_DIR");
                 });

@@ -115,7 +115,7 @@ class BackupFaultsTest {
     @Test
     @Order(3)
     void aMissingPgDumpMakesTheServiceUnreadyAndBackupsFailWithTheReason() throws Exception {
-        // From a ready service, as after the disk tests: the installed clients are looked up once, on the first check.
+        // From a ready service, so the client is found and kept first: its loss must still show, and its return too.
         RestAssured.get("/q/health/ready").then().statusCode(200);
         Path toolDir = Path.of(ConfigProvider.getConfig().getValue("backup.pg-bin-dir", String.class));
         List<String> listedBefore = Api.listedIds();

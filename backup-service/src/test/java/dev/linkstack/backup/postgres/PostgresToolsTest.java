@@ -57,6 +57,19 @@ class PostgresToolsTest {
     }
 
     @Test
+    void aClientMissingAtTheFirstLookUpCountsOnceItIsInstalledAndAGoneOneIsLookedForAgain(@org.junit.jupiter.api.io.TempDir java.nio.file.Path bin)
+            throws Exception {
+        PostgresTools tools = tools(Map.of("backup.pg-bin-dir", bin.toString(), "backup.pg-search-dirs", bin.toString()));
+        assertThrows(PostgresTools.ToolException.class, () -> tools.selectFor(15), "nothing installed yet");
+        java.nio.file.Files.createSymbolicLink(bin.resolve("pg_dump"), java.nio.file.Path.of("/usr/lib/postgresql/15/bin/pg_dump"));
+        assertEquals(15, tools.selectFor(15).major(), "installed later, found without a restart");
+        java.nio.file.Files.delete(bin.resolve("pg_dump"));
+        assertTrue(assertThrows(PostgresTools.ToolException.class, () -> tools.selectFor(15)).getMessage().contains("is gone"));
+        java.nio.file.Files.createSymbolicLink(bin.resolve("pg_dump"), java.nio.file.Path.of("/usr/lib/postgresql/15/bin/pg_dump"));
+        assertEquals(15, tools.selectFor(15).major(), "put back, found again");
+    }
+
+    @Test
     void searchPatternsExpandOneStarSegment() {
         assertEquals(java.util.List.of(java.nio.file.Path.of("/usr/lib/postgresql/15/bin")), PgClients.expand("/usr/lib/postgresql/*/bin"));
         assertEquals(java.util.List.of(), PgClients.expand("/nonexistent/*/bin"));
