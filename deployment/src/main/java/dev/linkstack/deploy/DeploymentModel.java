@@ -33,8 +33,13 @@ public final class DeploymentModel {
     static final EnvVar HTTP_PORT = EnvVar.setting("HTTP_PORT", "80", "Host port Nginx publishes; the only published port. Put a TLS terminator in front or change to your setup.");
     static final EnvVar PUBLIC_BASE_URL = EnvVar.setting("PUBLIC_BASE_URL", "https://s.example.org/", "Base of the short URLs handed out, with a trailing slash.");
     static final EnvVar DB_NAME = EnvVar.setting("DB_NAME", "linkstack", "PostgreSQL database of the app.");
-    static final EnvVar DB_USER = EnvVar.setting("DB_USER", "linkstack", "PostgreSQL user of the app (owner of the database).");
+    static final EnvVar POSTGRES_PASSWORD = EnvVar.secret("POSTGRES_PASSWORD", "Password of PostgreSQL's superuser (postgres): only the first start uses it, to create the roles below. Generate one: openssl rand -base64 32");
+    static final EnvVar DB_OWNER_USER = EnvVar.setting("DB_OWNER_USER", "linkstack_owner", "PostgreSQL role that owns DB_NAME; only the app's migrations connect as it.");
+    static final EnvVar DB_OWNER_PASSWORD = EnvVar.secret("DB_OWNER_PASSWORD", "PostgreSQL password of DB_OWNER_USER. Generate one: openssl rand -base64 32");
+    static final EnvVar DB_USER = EnvVar.serviceDefault("DB_USER", ServiceDefaults.APP, "PostgreSQL role the app runs as: reads and writes rows of the owner's tables, no DDL.");
     static final EnvVar DB_PASSWORD = EnvVar.secret("DB_PASSWORD", "PostgreSQL password of DB_USER. Generate one: openssl rand -base64 32");
+    static final EnvVar BACKUP_DB_USER = EnvVar.setting("BACKUP_DB_USER", "linkstack_backup", "PostgreSQL role of backup-service: reads every table, creates and drops its scratch databases.");
+    static final EnvVar BACKUP_DB_PASSWORD = EnvVar.secret("BACKUP_DB_PASSWORD", "PostgreSQL password of BACKUP_DB_USER. Generate one: openssl rand -base64 32");
     static final EnvVar REDIS_PASSWORD = EnvVar.secret("REDIS_PASSWORD", "Redis requirepass, used by every app instance. Generate one: openssl rand -base64 32");
     static final EnvVar REDIS_MAXMEMORY = EnvVar.setting("REDIS_MAXMEMORY", "256mb", "Redis memory limit; keys with a TTL (cache, sessions) are evicted first, click counters never.");
     static final EnvVar REGISTRATION_ENABLED = EnvVar.serviceDefault("REGISTRATION_ENABLED", ServiceDefaults.APP, "Whether anyone can register; the first account becomes admin. Set to false once your accounts exist.");
@@ -60,7 +65,8 @@ public final class DeploymentModel {
     static final EnvVar BACKUP_HOST_DIR = EnvVar.setting("BACKUP_HOST_DIR", "../backups", "Host folder receiving the backups (relative to deploy/); keep it on another disk or copy it off-site.");
 
     public static List<EnvVar> productionEnv() {
-        return List.of(VERSION, HTTP_PORT, PUBLIC_BASE_URL, DB_NAME, DB_USER, DB_PASSWORD, REDIS_PASSWORD, REDIS_MAXMEMORY,
+        return List.of(VERSION, HTTP_PORT, PUBLIC_BASE_URL, DB_NAME, POSTGRES_PASSWORD, DB_OWNER_USER, DB_OWNER_PASSWORD, DB_USER, DB_PASSWORD,
+                BACKUP_DB_USER, BACKUP_DB_PASSWORD, REDIS_PASSWORD, REDIS_MAXMEMORY,
                 REGISTRATION_ENABLED, REGISTRATION_INVITE_ONLY, LINKS_BLOCKED_DOMAINS, SESSION_COOKIE_SECURE, BACKUP_API_TOKEN, BACKUP_CRON, BACKUP_RETENTION_DAYS, BACKUP_KEEP_LAST,
                 BACKUP_COMPRESSION, BACKUP_VERIFY_CRON, BACKUP_ALERT_WEBHOOK_URL, BACKUP_ALERT_PING_URL, BACKUP_ENCRYPTION_RECIPIENT, BACKUP_SIGNING_KEY, BACKUP_DATABASES, BACKUP_GLOBALS, BACKUP_OFFSITE_ENDPOINT, BACKUP_OFFSITE_BUCKET,
                 BACKUP_OFFSITE_ACCESS_KEY, BACKUP_OFFSITE_SECRET_KEY, BACKUP_HOST_DIR);
@@ -85,15 +91,24 @@ public final class DeploymentModel {
 
         services.add(new Service("postgres")
                 .image("postgres:16-alpine")
-                .env("POSTGRES_DB", DB_NAME.reference())
-                .env("POSTGRES_USER", DB_USER.reference())
-                .env("POSTGRES_PASSWORD", DB_PASSWORD.reference())
+                // The superuser creates the database and its roles on the first start (the init script), then nobody uses it.
+                .env("POSTGRES_USER", DatabaseRoles.SUPERUSER)
+                .env("POSTGRES_PASSWORD", POSTGRES_PASSWORD.reference())
+                .env("DB_NAME", DB_NAME.reference())
+                .env("DB_OWNER_USER", DB_OWNER_USER.reference())
+                .env("DB_OWNER_PASSWORD", DB_OWNER_PASSWORD.reference())
+                .env("DB_USER", DB_USER.reference())
+                .env("DB_PASSWORD", DB_PASSWORD.reference())
+                .env("BACKUP_DB_USER", BACKUP_DB_USER.reference())
+                .env("BACKUP_DB_PASSWORD", BACKUP_DB_PASSWORD.reference())
                 .volume("postgres-data:/var/lib/postgresql/data")
+                .volume("./postgres/init-roles.sh:" + DatabaseRoles.INIT_DIR + "/" + DatabaseRoles.SCRIPT_NAME + ":ro")
                 .tmpfs("/var/run/postgresql", "/tmp")
                 // The entrypoint prepares the data directory as root, then drops to the postgres user.
                 .capAdd("CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID")
                 .networks(BACKEND_NETWORK)
-                .healthcheck(List.of("CMD-SHELL", "pg_isready -U \"$${POSTGRES_USER}\" -d \"$${POSTGRES_DB}\""), "5s", "3s", 12, "20s")
+                // Over TCP: while the init script runs, the image's temporary server listens on the socket only.
+                .healthcheck(List.of("CMD-SHELL", "pg_isready -h 127.0.0.1 -U \"$${DB_USER}\" -d \"$${DB_NAME}\""), "5s", "3s", 12, "20s")
                 .shmSize("128mb")
                 .stopGracePeriod("30s")
                 .limits("1g", "1.0"));
@@ -122,6 +137,8 @@ public final class DeploymentModel {
                     .env("DB_URL", "jdbc:postgresql://postgres:5432/" + DB_NAME.reference())
                     .env("DB_USER", DB_USER.reference())
                     .env("DB_PASSWORD", DB_PASSWORD.reference())
+                    .env("DB_MIGRATION_USER", DB_OWNER_USER.reference())
+                    .env("DB_MIGRATION_PASSWORD", DB_OWNER_PASSWORD.reference())
                     .env("REDIS_URL", "redis://redis:6379")
                     .env("REDIS_PASSWORD", REDIS_PASSWORD.reference())
                     .env("PUBLIC_BASE_URL", PUBLIC_BASE_URL.reference())
@@ -156,8 +173,8 @@ public final class DeploymentModel {
                 .env("BACKUP_DB_HOST", "postgres")
                 .env("BACKUP_DB_PORT", "5432")
                 .env("BACKUP_DB_NAME", DB_NAME.reference())
-                .env("BACKUP_DB_USER", DB_USER.reference())
-                .env("BACKUP_DB_PASSWORD", DB_PASSWORD.reference())
+                .env("BACKUP_DB_USER", BACKUP_DB_USER.reference())
+                .env("BACKUP_DB_PASSWORD", BACKUP_DB_PASSWORD.reference())
                 .env("BACKUP_API_TOKEN", BACKUP_API_TOKEN.reference())
                 .env("BACKUP_CRON", BACKUP_CRON.reference())
                 .env("BACKUP_RETENTION_DAYS", BACKUP_RETENTION_DAYS.reference())

@@ -27,6 +27,8 @@ public final class Generator {
                 "docker compose -p " + DeploymentModel.production().projectName() + " -f deploy/docker-compose.production.yml --env-file .env.production up -d --build")));
         files.put("deploy/nginx/nginx.conf", NginxConfig.render(NginxConfig.compose(), header("#",
                 "Nginx in front of the app instances of deploy/docker-compose.production.yml.", null)));
+        files.put(DatabaseRoles.SCRIPT_PATH, DatabaseRoles.script(header("#",
+                "The database's roles, from deployment/src/main/resources/postgres/init-roles.sh; run by the postgres container on its first start.", null)));
         files.put(".env.production.example", EnvExample.render(header("#", "Settings of deploy/docker-compose.production.yml.", null),
                 "# Copy to .env.production, replace every change-me placeholder, then:\n"
                         + "#   docker compose -p linkstack -f deploy/docker-compose.production.yml --env-file .env.production up -d --build\n",

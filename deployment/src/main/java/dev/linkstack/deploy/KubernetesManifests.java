@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
@@ -54,6 +55,8 @@ public final class KubernetesManifests {
     static final String BACKUP = "backup-service";
     static final String POSTGRES = "postgres";
     static final String REDIS = "redis";
+    /** The ConfigMap (and volume) holding the roles' init script. */
+    static final String INIT_ROLES = "postgres-init-roles";
     static final String NAME_LABEL = "app.kubernetes.io/name";
     /** Pods with this label may call the backup API (e.g. an operator's one-off pod). */
     public static final String BACKUP_CLIENT_LABEL = "linkstack.dev/backup-client";
@@ -63,6 +66,8 @@ public final class KubernetesManifests {
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
             .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+            // The init script in its ConfigMap stays readable as the script it is.
+            .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
             .build()).configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     private KubernetesManifests() {
@@ -103,6 +108,7 @@ public final class KubernetesManifests {
         Map<String, String> config = new LinkedHashMap<>();
         config.put(DeploymentModel.DB_NAME.name(), DeploymentModel.DB_NAME.example());
         config.put(DeploymentModel.DB_USER.name(), DeploymentModel.DB_USER.example());
+        config.put("DB_MIGRATION_USER", DeploymentModel.DB_OWNER_USER.example());
         config.put("DB_URL", "jdbc:postgresql://" + POSTGRES + ":5432/" + DeploymentModel.DB_NAME.example());
         config.put("REDIS_URL", "redis://" + REDIS + ":6379");
         config.put(DeploymentModel.PUBLIC_BASE_URL.name(), DeploymentModel.PUBLIC_BASE_URL.example());
@@ -118,7 +124,7 @@ public final class KubernetesManifests {
         config.put("BACKUP_DB_HOST", POSTGRES);
         config.put("BACKUP_DB_PORT", "5432");
         config.put("BACKUP_DB_NAME", DeploymentModel.DB_NAME.example());
-        config.put("BACKUP_DB_USER", DeploymentModel.DB_USER.example());
+        config.put(DeploymentModel.BACKUP_DB_USER.name(), DeploymentModel.BACKUP_DB_USER.example());
         config.put("BACKUP_DIR", DeploymentModel.BACKUP_CONTAINER_DIR);
         for (EnvVar setting : List.of(DeploymentModel.BACKUP_CRON, DeploymentModel.BACKUP_RETENTION_DAYS, DeploymentModel.BACKUP_KEEP_LAST,
                 DeploymentModel.BACKUP_COMPRESSION, DeploymentModel.BACKUP_VERIFY_CRON, DeploymentModel.BACKUP_ENCRYPTION_RECIPIENT)) {
@@ -141,7 +147,8 @@ public final class KubernetesManifests {
                 .withName(APP)
                 .withImage("linkstack/app-service-native:latest")
                 .addNewEnvFrom().withNewConfigMapRef().withName("app-config").endConfigMapRef().endEnvFrom()
-                .withEnv(secretEnv("DB_PASSWORD", "DB_PASSWORD"), secretEnv("REDIS_PASSWORD", "REDIS_PASSWORD"))
+                .withEnv(secretEnv("DB_PASSWORD", "DB_PASSWORD"), secretEnv("DB_MIGRATION_PASSWORD", "DB_OWNER_PASSWORD"),
+                        secretEnv("REDIS_PASSWORD", "REDIS_PASSWORD"))
                 .addNewPort().withName("http").withContainerPort(DeploymentModel.APP_PORT).endPort()
                 .withStartupProbe(httpProbe("/q/health/started", 2, 30))
                 .withReadinessProbe(httpProbe("/q/health/ready", 5, 3))
@@ -218,7 +225,7 @@ public final class KubernetesManifests {
                 .withName(BACKUP)
                 .withImage("linkstack/backup-service-native:latest")
                 .addNewEnvFrom().withNewConfigMapRef().withName("backup-config").endConfigMapRef().endEnvFrom()
-                .withEnv(secretEnv("BACKUP_DB_PASSWORD", "DB_PASSWORD"), secretEnv("BACKUP_API_TOKEN", "BACKUP_API_TOKEN"),
+                .withEnv(secretEnv("BACKUP_DB_PASSWORD", "BACKUP_DB_PASSWORD"), secretEnv("BACKUP_API_TOKEN", "BACKUP_API_TOKEN"),
                         optionalSecretEnv("BACKUP_SIGNING_KEY", "BACKUP_SIGNING_KEY"))
                 .addNewPort().withName("http").withContainerPort(8080).endPort()
                 .withStartupProbe(httpProbe("/q/health/started", 2, 60))
@@ -254,23 +261,38 @@ public final class KubernetesManifests {
 
     static List<HasMetadata> postgres() {
         Map<String, String> labels = Map.of(NAME_LABEL, POSTGRES);
+        // Over TCP: while the init script runs, the image's temporary server listens on the socket only.
+        List<String> ready = List.of("sh", "-c", "pg_isready -h 127.0.0.1 -U \"$DB_USER\" -d \"$DB_NAME\"");
         Container container = new ContainerBuilder()
                 .withName(POSTGRES)
                 .withImage("postgres:16-alpine")
-                .withEnv(configEnv("POSTGRES_DB", "DB_NAME"), configEnv("POSTGRES_USER", "DB_USER"), secretEnv("POSTGRES_PASSWORD", "DB_PASSWORD"),
+                // The superuser creates the database and its roles on the first start (the init script), then nobody uses it.
+                .withEnv(new EnvVarBuilder().withName("POSTGRES_USER").withValue(DatabaseRoles.SUPERUSER).build(),
+                        secretEnv("POSTGRES_PASSWORD", "POSTGRES_PASSWORD"),
+                        configEnv("DB_NAME", "app-config", "DB_NAME"),
+                        configEnv("DB_OWNER_USER", "app-config", "DB_MIGRATION_USER"), secretEnv("DB_OWNER_PASSWORD", "DB_OWNER_PASSWORD"),
+                        configEnv("DB_USER", "app-config", "DB_USER"), secretEnv("DB_PASSWORD", "DB_PASSWORD"),
+                        configEnv("BACKUP_DB_USER", "backup-config", "BACKUP_DB_USER"), secretEnv("BACKUP_DB_PASSWORD", "BACKUP_DB_PASSWORD"),
                         // A subdirectory: the volume's root may hold lost+found.
                         new EnvVarBuilder().withName("PGDATA").withValue("/var/lib/postgresql/data/pgdata").build())
                 .addNewPort().withName("postgres").withContainerPort(5432).endPort()
-                .withReadinessProbe(execProbe(List.of("sh", "-c", "pg_isready -U \"$POSTGRES_USER\" -d \"$POSTGRES_DB\""), 5))
-                .withLivenessProbe(execProbe(List.of("sh", "-c", "pg_isready -U \"$POSTGRES_USER\" -d \"$POSTGRES_DB\""), 20))
+                .withReadinessProbe(execProbe(ready, 5))
+                .withLivenessProbe(execProbe(ready, 20))
                 .withResources(resources("250m", "256Mi", "1", "1Gi"))
                 // uid 70 is the postgres user of the alpine image.
                 .withSecurityContext(containerSecurity(70L))
                 .withVolumeMounts(new VolumeMountBuilder().withName("data").withMountPath("/var/lib/postgresql/data").build(),
                         new VolumeMountBuilder().withName("run").withMountPath("/var/run/postgresql").build(),
-                        new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build())
+                        new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build(),
+                        new VolumeMountBuilder().withName(INIT_ROLES).withMountPath(DatabaseRoles.INIT_DIR).withReadOnly(true).build())
                 .build();
-        return statefulSet(POSTGRES, labels, container, 70L, "10Gi", 5432, "postgres");
+        List<HasMetadata> objects = new ArrayList<>();
+        // The same script as deploy/postgres/init-roles.sh, run by the image on the first start of an empty volume.
+        objects.add(new ConfigMapBuilder().withNewMetadata().withName(INIT_ROLES).withLabels(labels).endMetadata()
+                .withData(Map.of(DatabaseRoles.SCRIPT_NAME, DatabaseRoles.script(""))).build());
+        objects.addAll(statefulSet(POSTGRES, labels, container, 70L, "10Gi", 5432, "postgres",
+                List.of(new VolumeBuilder().withName(INIT_ROLES).withNewConfigMap().withName(INIT_ROLES).endConfigMap().build())));
+        return objects;
     }
 
     static List<HasMetadata> redis() {
@@ -289,13 +311,14 @@ public final class KubernetesManifests {
                 .withVolumeMounts(new VolumeMountBuilder().withName("data").withMountPath("/data").build(),
                         new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build())
                 .build();
-        return statefulSet(REDIS, labels, container, 1000L, "1Gi", 6379, "redis");
+        return statefulSet(REDIS, labels, container, 1000L, "1Gi", 6379, "redis", List.of());
     }
 
     private static List<HasMetadata> statefulSet(String name, Map<String, String> labels, Container container, long fsGroup, String storage,
-                                                 int port, String portName) {
-        List<io.fabric8.kubernetes.api.model.Volume> volumes = new ArrayList<>();
+                                                 int port, String portName, List<io.fabric8.kubernetes.api.model.Volume> otherVolumes) {
+        List<io.fabric8.kubernetes.api.model.Volume> volumes = new ArrayList<>(otherVolumes);
         container.getVolumeMounts().stream().filter(mount -> !mount.getName().equals("data"))
+                .filter(mount -> otherVolumes.stream().noneMatch(volume -> volume.getName().equals(mount.getName())))
                 .forEach(mount -> volumes.add(new VolumeBuilder().withName(mount.getName()).withNewEmptyDir().endEmptyDir().build()));
         PodSpec pod = hardenedPod(container, container.getSecurityContext().getRunAsUser())
                 .editSecurityContext().withFsGroup(fsGroup).endSecurityContext()
@@ -433,8 +456,8 @@ public final class KubernetesManifests {
                 .endSecretKeyRef().endValueFrom().build();
     }
 
-    private static io.fabric8.kubernetes.api.model.EnvVar configEnv(String name, String key) {
-        return new EnvVarBuilder().withName(name).withNewValueFrom().withNewConfigMapKeyRef().withName("app-config").withKey(key).endConfigMapKeyRef()
+    private static io.fabric8.kubernetes.api.model.EnvVar configEnv(String name, String configMap, String key) {
+        return new EnvVarBuilder().withName(name).withNewValueFrom().withNewConfigMapKeyRef().withName(configMap).withKey(key).endConfigMapKeyRef()
                 .endValueFrom().build();
     }
 

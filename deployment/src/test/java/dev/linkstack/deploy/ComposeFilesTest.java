@@ -145,6 +145,45 @@ class ComposeFilesTest {
     }
 
     @Test
+    void eachServiceConnectsAsItsOwnDatabaseRoleAndNobodyAsTheSuperuser() {
+        JsonNode services = RepositoryFiles.yaml(PRODUCTION).path("services");
+        JsonNode postgres = services.path("postgres");
+        assertTrue(texts(postgres.path("volumes")).contains("./postgres/init-roles.sh:" + DatabaseRoles.INIT_DIR + "/" + DatabaseRoles.SCRIPT_NAME + ":ro"),
+                "the roles' init script is mounted where the image runs it");
+        assertTrue(Files.isRegularFile(RepositoryFiles.path(DatabaseRoles.SCRIPT_PATH)), DatabaseRoles.SCRIPT_PATH);
+        assertEquals(DatabaseRoles.SUPERUSER, postgres.at("/environment/POSTGRES_USER").asText());
+        assertTrue(postgres.at("/environment/POSTGRES_PASSWORD").asText().startsWith("${POSTGRES_PASSWORD:?"), "the superuser's own password");
+        // Every variable the script requires reaches the container.
+        String script = RepositoryFiles.read(DatabaseRoles.SCRIPT_PATH);
+        String required = script.lines().filter(line -> line.startsWith("for variable in ")).findFirst().orElseThrow()
+                .replace("for variable in ", "").replace("; do", "");
+        for (String variable : required.split(" ")) {
+            assertTrue(postgres.path("environment").has(variable), "postgres gets " + variable);
+        }
+        List<String> connecting = new ArrayList<>();
+        services.fields().forEachRemaining(service -> {
+            if (service.getKey().startsWith("app-")) {
+                JsonNode env = service.getValue().path("environment");
+                assertTrue(env.path("DB_USER").asText().startsWith("${DB_USER:-"), service.getKey());
+                assertTrue(env.path("DB_PASSWORD").asText().startsWith("${DB_PASSWORD:?"), service.getKey());
+                assertTrue(env.path("DB_MIGRATION_USER").asText().startsWith("${DB_OWNER_USER:-"), service.getKey() + " migrates as the owner");
+                assertTrue(env.path("DB_MIGRATION_PASSWORD").asText().startsWith("${DB_OWNER_PASSWORD:?"), service.getKey());
+                connecting.add(service.getKey());
+            }
+        });
+        JsonNode backup = services.at("/backup/environment");
+        assertTrue(backup.path("BACKUP_DB_USER").asText().startsWith("${BACKUP_DB_USER:-"), "backup-service as the backup role");
+        assertTrue(backup.path("BACKUP_DB_PASSWORD").asText().startsWith("${BACKUP_DB_PASSWORD:?"));
+        assertEquals(DeploymentModel.APP_INSTANCES, connecting.size());
+        String everythingButPostgres = services.toString().replace(postgres.toString(), "");
+        assertFalse(everythingButPostgres.contains("POSTGRES_"), "no service but postgres sees the superuser's settings");
+        // Three different roles, none of them the superuser.
+        Set<String> roles = Set.of(DeploymentModel.DB_OWNER_USER.example(), DeploymentModel.DB_USER.example(), DeploymentModel.BACKUP_DB_USER.example());
+        assertEquals(3, roles.size(), roles.toString());
+        assertFalse(roles.contains(DatabaseRoles.SUPERUSER), roles.toString());
+    }
+
+    @Test
     void devRunsTheAppAloneOnSqliteWithAVolume() {
         JsonNode compose = RepositoryFiles.yaml(DEV);
         assertEquals(List.of("app"), StreamSupport.stream(((Iterable<String>) compose.path("services")::fieldNames).spliterator(), false).toList());
@@ -172,7 +211,7 @@ class ComposeFilesTest {
             }
         }
         String production = RepositoryFiles.read(".env.production.example");
-        for (String secret : List.of("DB_PASSWORD", "REDIS_PASSWORD", "BACKUP_API_TOKEN")) {
+        for (String secret : List.of("POSTGRES_PASSWORD", "DB_OWNER_PASSWORD", "DB_PASSWORD", "BACKUP_DB_PASSWORD", "REDIS_PASSWORD", "BACKUP_API_TOKEN")) {
             assertTrue(production.contains(secret + "=" + EnvVar.PLACEHOLDER_MARKER), secret);
         }
     }

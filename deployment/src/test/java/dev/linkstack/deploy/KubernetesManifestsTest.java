@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -53,6 +54,7 @@ class KubernetesManifestsTest {
             "v1/Service", Service.class,
             "v1/PersistentVolumeClaim", PersistentVolumeClaim.class,
             "v1/Namespace", Namespace.class,
+            "v1/ConfigMap", ConfigMap.class,
             "autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class,
             "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
             "networking.k8s.io/v1/Ingress", Ingress.class,
@@ -241,6 +243,42 @@ class KubernetesManifestsTest {
             StatefulSet set = (StatefulSet) object("StatefulSet", data);
             assertFalse(set.getSpec().getVolumeClaimTemplates().isEmpty(), data + " keeps its data on a volume");
         }
+    }
+
+    @Test
+    void theBundledPostgresCreatesTheRolesAndEachPodConnectsAsItsOwn() throws IOException {
+        StatefulSet postgres = (StatefulSet) object("StatefulSet", "postgres");
+        Container server = postgres.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertTrue(server.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals(DatabaseRoles.INIT_DIR) && m.getName().equals(KubernetesManifests.INIT_ROLES)),
+                "the init script is mounted where the image runs it");
+        assertTrue(postgres.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .anyMatch(v -> v.getConfigMap() != null && v.getConfigMap().getName().equals(KubernetesManifests.INIT_ROLES)));
+        ConfigMap script = (ConfigMap) object("ConfigMap", KubernetesManifests.INIT_ROLES);
+        String shipped = Files.readString(RepositoryFiles.path(DatabaseRoles.SCRIPT_PATH));
+        assertTrue(shipped.endsWith(script.getData().get(DatabaseRoles.SCRIPT_NAME)), "the ConfigMap holds the script of " + DatabaseRoles.SCRIPT_PATH);
+        assertEquals("POSTGRES_PASSWORD", secretKey(server, "POSTGRES_PASSWORD"));
+        assertEquals(DatabaseRoles.SUPERUSER, server.getEnv().stream().filter(e -> e.getName().equals("POSTGRES_USER")).findFirst().orElseThrow().getValue());
+
+        Container app = ((Deployment) object("Deployment", "app-service")).getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertEquals("DB_PASSWORD", secretKey(app, "DB_PASSWORD"));
+        assertEquals("DB_OWNER_PASSWORD", secretKey(app, "DB_MIGRATION_PASSWORD"), "the app migrates as the owner");
+        Container backup = ((Deployment) object("Deployment", "backup-service")).getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertEquals("BACKUP_DB_PASSWORD", secretKey(backup, "BACKUP_DB_PASSWORD"), "backup-service as the backup role");
+        for (Container client : List.of(app, backup)) {
+            assertTrue(client.getEnv().stream().noneMatch(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null
+                    && e.getValueFrom().getSecretKeyRef().getKey().equals("POSTGRES_PASSWORD")), client.getName() + " never gets the superuser's password");
+        }
+        assertEquals(DeploymentModel.DB_OWNER_USER.example(), KubernetesManifests.appConfig().get("DB_MIGRATION_USER"));
+        assertEquals(DeploymentModel.BACKUP_DB_USER.example(), KubernetesManifests.backupConfig().get("BACKUP_DB_USER"));
+        String secrets = Files.readString(DIR.resolve("overlays/prod/secrets.env.example"));
+        for (String key : List.of("POSTGRES_PASSWORD", "DB_OWNER_PASSWORD", "DB_PASSWORD", "BACKUP_DB_PASSWORD")) {
+            assertTrue(secrets.contains(key + "=" + EnvVar.PLACEHOLDER_MARKER), key + " in the secrets example");
+        }
+    }
+
+    private static String secretKey(Container container, String env) {
+        return container.getEnv().stream().filter(e -> e.getName().equals(env)).findFirst()
+                .orElseThrow(() -> new AssertionError(container.getName() + " has no " + env)).getValueFrom().getSecretKeyRef().getKey();
     }
 
     private static Set<String> allowedPeers(String target) {

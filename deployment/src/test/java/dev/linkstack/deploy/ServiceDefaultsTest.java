@@ -21,7 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  */
 class ServiceDefaultsTest {
     /** Deployment choices, not defaults: the example is a placeholder the operator replaces. */
-    private static final Set<String> PLACEHOLDERS = Set.of("PUBLIC_BASE_URL");
+    private static final Set<String> PLACEHOLDERS = Set.of("PUBLIC_BASE_URL",
+            // The owner role the init script creates; the app's own empty default means "migrate as DB_USER".
+            "DB_MIGRATION_USER");
     private static final Pattern FALLBACK = Pattern.compile("^\\$\\{([A-Z][A-Z0-9_]*):-([^}]*)}$");
     private static final Defaults APP = new Defaults("app-service", ServiceDefaults.APP);
     private static final Defaults BACKUP = new Defaults("backup-service", ServiceDefaults.BACKUP);

@@ -2,6 +2,7 @@ package dev.linkstack.systemtests;
 
 import dev.linkstack.deploy.DeploymentModel;
 import dev.linkstack.deploy.NginxConfig;
+import dev.linkstack.testing.DatabaseRoles;
 import dev.linkstack.testing.FreePort;
 import dev.linkstack.testing.NginxServer;
 import dev.linkstack.testing.PackagedService;
@@ -25,27 +26,27 @@ import java.util.Map;
  * The production topology as processes on loopback: PostgreSQL (the installed one, so its pg_dump matches), Redis with
  * a password and AOF, {@link DeploymentModel#APP_INSTANCES} packaged app instances (jar, or native executable in a
  * native build) in the prod profile, and Nginx with the generated configuration in front of them. Each instance keeps
- * its port across restarts, as a container keeps its address.
+ * its port across restarts, as a container keeps its address. The database and its roles come from the deployment's
+ * own init script: the instances migrate as the owner and run as the app's role, as in production.
  */
 final class LoopbackTopology implements AutoCloseable {
     static final PackagedService APP = PackagedService.of(Repository.module("app-service"));
     static final String DB = "linkstack";
-    static final String DB_USER = "linkstack";
 
     final PostgresServer postgres;
+    /** The owner, app and backup roles of deploy/postgres/init-roles.sh. */
+    final DatabaseRoles roles;
     final RedisServer redis;
     final NginxServer nginx;
     private final String name;
-    private final String dbPassword;
     private final List<Integer> appPorts = new ArrayList<>();
     private final ServiceProcess[] apps = new ServiceProcess[DeploymentModel.APP_INSTANCES];
 
     /** Starts everything and waits until every instance is ready. */
     LoopbackTopology(String name) {
         this.name = name;
-        this.dbPassword = name + "-db-password";
         postgres = PostgresServer.installed().start();
-        postgres.createDatabase(DB, DB_USER, dbPassword);
+        roles = DatabaseRoles.named(DB, "linkstack").createOn(postgres);
         redis = new RedisServer(name + "-redis-password").start();
         for (int i = 0; i < apps.length; i++) {
             appPorts.add(FreePort.find());
@@ -72,7 +73,7 @@ final class LoopbackTopology implements AutoCloseable {
 
     /** Starts an instance without waiting for it. */
     void launchApp(int index) {
-        Map<String, String> env = ServiceEnvironment.app(postgres, DB, DB_USER, dbPassword, redis)
+        Map<String, String> env = ServiceEnvironment.app(postgres, roles, redis)
                 .with("PORT", String.valueOf(appPorts.get(index)))
                 .with("SESSION_COOKIE_SECURE", "false")
                 .with("CLICK_FLUSH_INTERVAL", "1s")

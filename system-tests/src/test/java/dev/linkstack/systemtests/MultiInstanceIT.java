@@ -1,6 +1,7 @@
 package dev.linkstack.systemtests;
 
 import dev.linkstack.testing.PackagedService;
+import dev.linkstack.testing.DatabaseRoles;
 import dev.linkstack.testing.PostgresServer;
 import dev.linkstack.testing.RedisServer;
 import dev.linkstack.testing.Repository;
@@ -33,9 +34,9 @@ class MultiInstanceIT {
     private static final PackagedService APP = PackagedService.of(Repository.module("app-service"));
     private static final String PASSWORD = "multi-instance-pw";
     private static final String DB = "linkstack";
-    private static final String DB_USER = "linkstack";
-    private static final String DB_PASSWORD = "multi-instance-db-password";
     private static PostgresServer postgres;
+    /** Migrations as the owner, everything else as the app's role: the roles of deploy/postgres/init-roles.sh. */
+    private static DatabaseRoles roles;
     private static RedisServer redis;
     private static ServiceProcess first;
     private static ServiceProcess second;
@@ -43,7 +44,7 @@ class MultiInstanceIT {
     @BeforeAll
     static void startTwoInstances() {
         postgres = PostgresServer.bundled().start();
-        postgres.createDatabase(DB, DB_USER, DB_PASSWORD);
+        roles = DatabaseRoles.named(DB, "linkstack").createOn(postgres);
         redis = new RedisServer("multi-instance-redis-password").start();
         first = start("a", environment("1s"));
         second = start("b", environment("1s"));
@@ -128,13 +129,15 @@ class MultiInstanceIT {
     void productionRefusesToStartWithPlaceholderSecrets() throws InterruptedException {
         Map<String, String> env = environment("1s");
         env.put("DB_PASSWORD", "change-me-db-password");
+        env.put("DB_MIGRATION_PASSWORD", "change-me-db-owner-password");
         env.remove("REDIS_PASSWORD");
         ServiceProcess refused = launch("refused", env);
         try {
             assertTrue(refused.process().waitFor(90, TimeUnit.SECONDS), "must exit by itself");
             assertEquals(78, refused.process().exitValue(), refused.log());
             String reason = refused.log().lines().filter(line -> line.contains("Refusing to start")).findFirst().orElse("");
-            assertTrue(reason.contains("DB_PASSWORD is still the placeholder") && reason.contains("REDIS_PASSWORD is not set"), refused.log());
+            assertTrue(reason.contains("DB_PASSWORD is still the placeholder") && reason.contains("DB_MIGRATION_PASSWORD is still the placeholder")
+                    && reason.contains("REDIS_PASSWORD is not set"), refused.log());
             assertFalse(refused.log().contains("Listening on"), "must not serve traffic");
         } finally {
             refused.close();
@@ -164,7 +167,7 @@ class MultiInstanceIT {
     }
 
     private static Map<String, String> environment(String flushInterval) {
-        return ServiceEnvironment.app(postgres, DB, DB_USER, DB_PASSWORD, redis).with("CLICK_FLUSH_INTERVAL", flushInterval).toMap();
+        return ServiceEnvironment.app(postgres, roles, redis).with("CLICK_FLUSH_INTERVAL", flushInterval).toMap();
     }
 
     private static RequestSpecification on(ServiceProcess instance) {

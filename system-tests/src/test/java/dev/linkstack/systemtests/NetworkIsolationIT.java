@@ -5,6 +5,7 @@ import dev.linkstack.deploy.DeploymentModel;
 import dev.linkstack.deploy.NginxConfig;
 import dev.linkstack.deploy.Service;
 import dev.linkstack.testing.NetworkNamespaces;
+import dev.linkstack.testing.DatabaseRoles;
 import dev.linkstack.testing.PostgresServer;
 import dev.linkstack.testing.Processes;
 import dev.linkstack.testing.PackagedService;
@@ -52,11 +53,13 @@ class NetworkIsolationIT {
     private static final String BACKUP_TOKEN = "isolation-backup-token";
 
     /** The values an operator would put in .env.production. */
-    private static final Map<String, String> ENV_FILE = Map.of(
-            "DB_NAME", "linkstack", "DB_USER", "linkstack", "DB_PASSWORD", "isolation-db-password",
-            "REDIS_PASSWORD", "isolation-redis-password", "BACKUP_API_TOKEN", BACKUP_TOKEN,
-            "SESSION_COOKIE_SECURE", "false", "PUBLIC_BASE_URL", "http://nginx:" + DeploymentModel.NGINX_PORT + "/",
-            "BACKUP_CRON", "off");
+    private static final Map<String, String> ENV_FILE = Map.ofEntries(
+            Map.entry("DB_NAME", "linkstack"), Map.entry("POSTGRES_PASSWORD", "isolation-superuser-password"),
+            Map.entry("DB_OWNER_PASSWORD", "isolation-owner-password"), Map.entry("DB_PASSWORD", "isolation-db-password"),
+            Map.entry("BACKUP_DB_PASSWORD", "isolation-backup-db-password"),
+            Map.entry("REDIS_PASSWORD", "isolation-redis-password"), Map.entry("BACKUP_API_TOKEN", BACKUP_TOKEN),
+            Map.entry("SESSION_COOKIE_SECURE", "false"), Map.entry("PUBLIC_BASE_URL", "http://nginx:" + DeploymentModel.NGINX_PORT + "/"),
+            Map.entry("BACKUP_CRON", "off"));
 
     private static final Deployment MODEL = DeploymentModel.production();
     private static NetworkNamespaces net;
@@ -206,7 +209,10 @@ class NetworkIsolationIT {
     private static void startPostgres() {
         // Initialise on loopback (the harness talks JDBC there), then serve the same cluster inside the namespace.
         postgres = PostgresServer.installed().start();
-        postgres.createDatabase(ENV_FILE.get("DB_NAME"), ENV_FILE.get("DB_USER"), ENV_FILE.get("DB_PASSWORD"));
+        // The roles the postgres container's init script creates, from that container's own environment.
+        Map<String, String> env = resolve(MODEL.service("postgres").environment());
+        new DatabaseRoles(env.get("DB_NAME"), env.get("DB_OWNER_USER"), env.get("DB_OWNER_PASSWORD"), env.get("DB_USER"), env.get("DB_PASSWORD"),
+                env.get("BACKUP_DB_USER"), env.get("BACKUP_DB_PASSWORD")).createOn(postgres);
         postgres.stop();
         postgres.startInside(net.exec("postgres"), "0.0.0.0", POSTGRES_PORT);
     }

@@ -25,6 +25,20 @@ public final class ServiceEnvironment {
                 .with("REDIS_PASSWORD", redis.password());
     }
 
+    /** app-service as a deployment runs it: migrations as the database's owner, everything else as the app's role. */
+    public static ServiceEnvironment app(PostgresServer postgres, DatabaseRoles roles, RedisServer redis) {
+        return app(postgres, roles.database(), roles.app(), roles.appPassword(), redis)
+                .with("DB_MIGRATION_USER", roles.owner())
+                .with("DB_MIGRATION_PASSWORD", roles.ownerPassword());
+    }
+
+    /** backup-service as a deployment runs it: as the backup role (see {@link #backup(PostgresServer, String, String, Path)}). */
+    public static ServiceEnvironment backup(PostgresServer postgres, DatabaseRoles roles, String apiToken, Path backupDir) {
+        return backup(postgres, roles.database(), apiToken, backupDir)
+                .with("BACKUP_DB_USER", roles.backup())
+                .with("BACKUP_DB_PASSWORD", roles.backupPassword());
+    }
+
     /**
      * backup-service backing up {@code database} as the harness's superuser with that server's own pg_dump (it must
      * not be older than the server), into {@code backupDir}; no scheduled backups, only those the caller triggers.

@@ -86,7 +86,7 @@ public class RestoreService {
             throw new DatabaseUnavailableException("cannot create scratch database " + scratch + ": " + e.getMessage(), e);
         }
         try {
-            load(backup, file, scratch, identity);
+            load(backup, file, scratch, identity, true);
             List<TableRows> tables;
             try (java.sql.Connection connection = target.connect(scratch)) {
                 tables = TargetDatabase.countRows(connection);
@@ -143,7 +143,7 @@ public class RestoreService {
             throw new DatabaseUnavailableException("cannot prepare database " + database + ": " + e.getMessage(), e);
         }
         try {
-            load(backup, file, database, identity);
+            load(backup, file, database, identity, false);
         } catch (RestoreFailedException e) {
             if (created) {
                 dropQuietly(database);
@@ -166,9 +166,13 @@ public class RestoreService {
         }
     }
 
-    private void load(BackupMetadata backup, Path file, String database, Optional<String> identity) throws RestoreFailedException {
+    /** {@code scratch}: a restore test's copy, without owners and privileges (see {@link ScratchCopy}). */
+    private void load(BackupMetadata backup, Path file, String database, Optional<String> identity, boolean scratch) throws RestoreFailedException {
         List<String> pgRestore = new ArrayList<>(List.of("--no-password", "--exit-on-error", "--single-transaction",
                 "--clean", "--if-exists", "--dbname=" + DatabaseName.asConninfo(database)));
+        if (scratch) {
+            pgRestore.addAll(ScratchCopy.PG_RESTORE_OPTIONS);
+        }
         if (!backup.encrypted()) {
             pgRestore.add(file.toString()); // otherwise the decrypted archive arrives on stdin
         }
@@ -179,9 +183,11 @@ public class RestoreService {
                         "--single-transaction", "--file=-"))
                 : tools.command("pg_restore", database, pgRestore);
         // psql reads the decompressed SQL from stdin; pg_restore reads an unencrypted archive file itself.
-        FedCommand.Source source = !plain && !backup.encrypted() ? null : () -> backup.format().decompressing(backup.encrypted()
+        FedCommand.Source decompressed = () -> backup.format().decompressing(backup.encrypted()
                 ? AgeEncryption.decrypting(Files.newInputStream(file), identity.orElseThrow())
                 : Files.newInputStream(file));
+        FedCommand.Source source = !plain && !backup.encrypted() ? null
+                : plain && scratch ? () -> ScratchCopy.withoutOwnersAndPrivileges(decompressed.open()) : decompressed;
         FedCommand.Outcome outcome;
         try {
             outcome = FedCommand.run(tool, builder, timeout, source);
