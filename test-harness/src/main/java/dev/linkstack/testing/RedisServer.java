@@ -52,10 +52,51 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code kill -9}: Redis gets no chance to write anything more; {@link #start()} then brings back, on the same port,
+     * what its append-only file holds (with appendfsync everysec, at most about the last second is missing).
+     */
+    public synchronized void kill() {
+        if (process != null) {
+            try {
+                process.destroyForcibly().waitFor(); // SIGKILL on Linux
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process = null;
+        }
+    }
+
+    /**
+     * Freezes the process ({@code SIGSTOP}): connections stay open and commands get no answer, as in a network
+     * partition; {@link #resume()} lets it answer again.
+     */
+    public synchronized void pause() {
+        signal("-STOP");
+    }
+
+    public synchronized void resume() {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException("redis-server is not running");
+        }
+        Processes.run(Duration.ofSeconds(10), List.of("kill", signal, String.valueOf(process.pid())));
+    }
+
     @Override
     public void close() {
+        resumeIfPaused();
         stop();
         Processes.deleteRecursively(root);
+    }
+
+    private void resumeIfPaused() {
+        if (process != null && process.isAlive()) {
+            Processes.run(Duration.ofSeconds(10), List.of("kill", "-CONT", String.valueOf(process.pid())));
+        }
     }
 
     public int port() {

@@ -23,6 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Moves clicks from memory to their durable home: with Redis, memory → Redis every push interval and Redis → database
@@ -49,6 +50,8 @@ public class ClickRelay {
     });
     /** Pushes neither Redis nor the database has acknowledged yet, by push id, oldest first; guarded by this. */
     private final Map<String, Map<ClickKey, Long>> unsent = new LinkedHashMap<>();
+    /** The clicks in {@link #unsent}, readable without its lock (a metrics scrape must not wait for a database call). */
+    private final AtomicLong unsentClicks = new AtomicLong();
     /** Serialises flushes apart from pushes: a slow database write must not delay pushes, which bound what a crash loses. */
     private final Object flushing = new Object();
     private volatile Instant lastFlush;
@@ -66,6 +69,8 @@ public class ClickRelay {
         this.pushInterval = pushInterval;
         this.lastFlush = clock.instant();
         this.flushedClicks = Counter.builder("linkstack.clicks.flushed").description("Clicks written to the database").register(registry);
+        Gauge.builder("linkstack.clicks.pending", this, relay -> relay.counter.buffered() + relay.unsentClicks.get())
+                .description("Clicks in this instance's memory: counted, or pushed and not yet taken by Redis or the database").register(registry);
         Gauge.builder("linkstack.clicks.flush.lag", this, f -> f.flushLagSeconds()).baseUnit("seconds")
                 .description("Seconds since clicks were last written to the database").register(registry);
     }
@@ -147,39 +152,49 @@ public class ClickRelay {
         try {
             flush();
         } catch (RuntimeException e) {
-            LOG.errorf("could not write %d pending clicks on shutdown: %s", counter.buffered() + unsentClicks(), e.toString());
+            LOG.errorf("could not write %d pending clicks on shutdown: %s", counter.buffered() + unsentClicks.get(), e.toString());
         }
     }
 
     /**
      * Memory → Redis, or memory → database when Redis is down. A push Redis did not acknowledge goes to the database
      * under the same id: if Redis got it after all, the database skips it when that copy is flushed, and the other
-     * way round. A push the database did not take either stays for the next round.
+     * way round. A push the database did not take either stays for the next round, and until it is taken nothing more
+     * is drained: new clicks add up in the counter, a number per link, rather than in one more push per round.
      */
     private synchronized void push() {
+        sendUnsent(); // throws while no store takes the oldest push
         Map<ClickKey, Long> drained = counter.drain();
         if (!drained.isEmpty()) {
             unsent.put(UUID.randomUUID().toString(), drained);
-        }
-        for (var pending = unsent.entrySet().iterator(); pending.hasNext(); ) {
-            var push = pending.next();
-            if (shared.inUse() && shared.reachable()) {
-                try {
-                    shared.add(push.getKey(), push.getValue());
-                    pending.remove();
-                    continue;
-                } catch (RuntimeException e) {
-                    // not acknowledged: to the database under the same id
-                }
-            }
-            flushedClicks.increment(store.apply(Map.of(push.getKey(), push.getValue())));
-            pending.remove();
-            lastFlush = clock.instant();
+            unsentClicks.addAndGet(ClickStore.sum(drained));
+            sendUnsent();
         }
     }
 
-    private synchronized long unsentClicks() {
-        return unsent.values().stream().mapToLong(ClickStore::sum).sum();
+    private void sendUnsent() {
+        for (var pending = unsent.entrySet().iterator(); pending.hasNext(); ) {
+            var push = pending.next();
+            if (!sentToRedis(push.getKey(), push.getValue())) {
+                flushedClicks.increment(store.apply(Map.of(push.getKey(), push.getValue())));
+                lastFlush = clock.instant();
+            }
+            pending.remove();
+            unsentClicks.addAndGet(-ClickStore.sum(push.getValue()));
+            counter.release(push.getValue().size());
+        }
+    }
+
+    private boolean sentToRedis(String pushId, Map<ClickKey, Long> counts) {
+        if (shared.inUse() && shared.reachable()) {
+            try {
+                shared.add(pushId, counts);
+                return true;
+            } catch (RuntimeException e) {
+                // not acknowledged: to the database under the same id
+            }
+        }
+        return false;
     }
 
     private double flushLagSeconds() {

@@ -103,6 +103,13 @@ public interface AppConfig {
 
         /** Interval of writing the shared counters into the database in one batch. */
         String flushInterval();
+
+        /**
+         * Most links (per UTC day) whose clicks this instance holds in memory at once, counting both the ones still
+         * being counted and the ones in pushes no store has taken yet; clicks of further links are dropped (and
+         * counted as dropped) until a store takes the pushes.
+         */
+        int maxPendingLinks();
     }
 
     interface Links {

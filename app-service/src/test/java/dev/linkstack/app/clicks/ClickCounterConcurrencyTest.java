@@ -11,15 +11,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Clicks recorded while another thread keeps draining: every click ends up in exactly one drained batch. */
+/**
+ * Clicks recorded while another thread keeps draining: every click ends up in exactly one drained batch, and every
+ * place a link took in memory is given back.
+ */
 class ClickCounterConcurrencyTest {
 
     @Test
     void everyClickIsDrainedExactlyOnce() throws Exception {
-        ClickCounter counter = new ClickCounter(new SimpleMeterRegistry());
         int threads = 3;
         int clicksPerThread = 300_000;
         int links = 7; // few links, so recording threads and the drainer meet on the same counters
+        // Room for every link twice (counting here while its drained batch is not yet given back), and for each thread
+        // creating a link's counter at the same moment as another.
+        ClickCounter counter = new ClickCounter(new SimpleMeterRegistry(), 2 * links + threads);
         CountDownLatch start = new CountDownLatch(1);
         List<Thread> recorders = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
@@ -36,7 +41,9 @@ class ClickCounterConcurrencyTest {
         AtomicBoolean recording = new AtomicBoolean(true);
         Thread drainer = new Thread(() -> {
             while (recording.get()) {
-                addTo(drainedPerLink, counter.drain());
+                Map<ClickKey, Long> drained = counter.drain();
+                addTo(drainedPerLink, drained);
+                counter.release(drained.size()); // taken by a store
             }
         });
         drainer.start();
@@ -46,13 +53,17 @@ class ClickCounterConcurrencyTest {
         }
         recording.set(false);
         drainer.join();
-        addTo(drainedPerLink, counter.drain());
+        Map<ClickKey, Long> rest = counter.drain();
+        addTo(drainedPerLink, rest);
+        counter.release(rest.size());
 
         for (int link = 0; link < links; link++) {
             long expected = (long) threads * (clicksPerThread / links + (link < clicksPerThread % links ? 1 : 0));
             assertEquals(expected, drainedPerLink[link], "clicks of link " + link);
         }
         assertEquals(0, counter.buffered());
+        assertEquals(0, counter.dropped(), "no click dropped while there was room");
+        assertEquals(0, counter.pendingLinks(), "every place given back");
     }
 
     private static void addTo(long[] totals, Map<ClickKey, Long> batch) {

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClickRelayTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final Clock clock = Clock.fixed(Instant.parse("2030-01-01T00:00:00Z"), ZoneOffset.UTC);
-    private final ClickCounter counter = new ClickCounter(registry);
+    private final ClickCounter counter = new ClickCounter(registry, 1000);
     private final Database database = new Database(clock);
     private final Shared shared = new Shared();
 

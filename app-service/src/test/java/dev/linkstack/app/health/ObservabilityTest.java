@@ -34,7 +34,10 @@ class ObservabilityTest {
                 .body(containsString("linkstack_redirect_cache_total{result=\"hit\",tier=\"near\"}"))
                 .body(containsString("linkstack_redirect_cache_total{result=\"miss\",tier=\"all\"}"))
                 .body(containsString("linkstack_clicks_flush_lag_seconds"))
-                .body(containsString("linkstack_clicks_buffered"));
+                .body(containsString("linkstack_clicks_buffered"))
+                .body(containsString("linkstack_clicks_pending "))
+                .body(containsString("linkstack_clicks_pending_links "))
+                .body(containsString("linkstack_clicks_dropped_total "));
     }
 
     @Test
