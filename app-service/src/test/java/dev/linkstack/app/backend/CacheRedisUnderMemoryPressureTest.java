@@ -8,11 +8,13 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -52,6 +54,27 @@ class CacheRedisUnderMemoryPressureTest {
         } finally {
             STATE.cli("CONFIG", "SET", "maxmemory", "0");
             CACHE.cli("CONFIG", "SET", "maxmemory", "0");
+        }
+    }
+
+    /** The cache's Redis is not needed to serve: while it is down the instance stays ready and redirects answer. */
+    @Test
+    void anOutageOfTheCacheRedisLeavesTheInstanceReady() {
+        Api.Client owner = Api.newUser();
+        String code = Api.createLink(owner, "https://example.org/cache-outage");
+        CACHE.stop();
+        try {
+            RestAssured.given().get("/q/health/ready").then().statusCode(200);
+            Api.redirect(code).then().statusCode(302).header("Location", equalTo("https://example.org/cache-outage"));
+            owner.request().get("/api/auth/me").then().statusCode(200);
+        } finally {
+            CACHE.start();
+        }
+        STATE.stop();
+        try {
+            RestAssured.given().get("/q/health/ready").then().statusCode(503); // the control: sessions' Redis is needed
+        } finally {
+            STATE.start();
         }
     }
 }
