@@ -41,7 +41,8 @@ public final class DeploymentModel {
     static final EnvVar BACKUP_DB_USER = EnvVar.setting("BACKUP_DB_USER", "linkstack_backup", "PostgreSQL role of backup-service: reads every table, creates and drops its scratch databases.");
     static final EnvVar BACKUP_DB_PASSWORD = EnvVar.secret("BACKUP_DB_PASSWORD", "PostgreSQL password of BACKUP_DB_USER. Generate one: openssl rand -base64 32");
     static final EnvVar REDIS_PASSWORD = EnvVar.secret("REDIS_PASSWORD", "Redis requirepass, used by every app instance. Generate one: openssl rand -base64 32");
-    static final EnvVar REDIS_MAXMEMORY = EnvVar.setting("REDIS_MAXMEMORY", "256mb", "Redis memory limit; keys with a TTL (cache, sessions) are evicted first, click counters never.");
+    static final EnvVar REDIS_MAXMEMORY = EnvVar.setting("REDIS_MAXMEMORY", "256mb", "Memory limit of the Redis of sessions and counters, which evicts nothing (noeviction): when full, new sessions are refused (503), none is lost.");
+    static final EnvVar REDIS_CACHE_MAXMEMORY = EnvVar.setting("REDIS_CACHE_MAXMEMORY", "128mb", "Memory limit of the redirect cache's own Redis; when full it evicts the least recently used entries (allkeys-lru).");
     static final EnvVar REGISTRATION_ENABLED = EnvVar.serviceDefault("REGISTRATION_ENABLED", ServiceDefaults.APP, "Whether anyone can register; the first account becomes admin. Set to false once your accounts exist.");
     static final EnvVar REGISTRATION_INVITE_ONLY = EnvVar.serviceDefault("REGISTRATION_INVITE_ONLY", ServiceDefaults.APP, "With registration open: only people with a single-use invite code from an admin (POST /api/admin/invites) can register.");
     static final EnvVar LINKS_BLOCKED_DOMAINS = EnvVar.serviceDefault("LINKS_BLOCKED_DOMAINS", ServiceDefaults.APP, "Comma-separated domains no link may point to (subdomains included), e.g. known phishing hosts.");
@@ -66,7 +67,7 @@ public final class DeploymentModel {
 
     public static List<EnvVar> productionEnv() {
         return List.of(VERSION, HTTP_PORT, PUBLIC_BASE_URL, DB_NAME, POSTGRES_PASSWORD, DB_OWNER_USER, DB_OWNER_PASSWORD, DB_USER, DB_PASSWORD,
-                BACKUP_DB_USER, BACKUP_DB_PASSWORD, REDIS_PASSWORD, REDIS_MAXMEMORY,
+                BACKUP_DB_USER, BACKUP_DB_PASSWORD, REDIS_PASSWORD, REDIS_MAXMEMORY, REDIS_CACHE_MAXMEMORY,
                 REGISTRATION_ENABLED, REGISTRATION_INVITE_ONLY, LINKS_BLOCKED_DOMAINS, SESSION_COOKIE_SECURE, BACKUP_API_TOKEN, BACKUP_CRON, BACKUP_RETENTION_DAYS, BACKUP_KEEP_LAST,
                 BACKUP_COMPRESSION, BACKUP_VERIFY_CRON, BACKUP_ALERT_WEBHOOK_URL, BACKUP_ALERT_PING_URL, BACKUP_ENCRYPTION_RECIPIENT, BACKUP_SIGNING_KEY, BACKUP_DATABASES, BACKUP_GLOBALS, BACKUP_OFFSITE_ENDPOINT, BACKUP_OFFSITE_BUCKET,
                 BACKUP_OFFSITE_ACCESS_KEY, BACKUP_OFFSITE_SECRET_KEY, BACKUP_HOST_DIR);
@@ -81,6 +82,27 @@ public final class DeploymentModel {
 
     public static List<EnvVar> dockerEnv() {
         return List.of(DEV_APP_PORT, DEV_PUBLIC_BASE_URL, DEV_REGISTRATION_ENABLED);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Redis: sessions, sign-in and click counters on one that never evicts, the redirect cache on one of its own that
+    // evicts under memory pressure, so the cache can never push state out.
+    // ---------------------------------------------------------------------------------------------------------
+    public static final String STATE_REDIS = "redis";
+    public static final String CACHE_REDIS = "redis-cache";
+    public static final String STATE_REDIS_POLICY = "noeviction";
+    public static final String CACHE_REDIS_POLICY = "allkeys-lru";
+
+    /** The redis-server command line of each; {@code $} marks the shell's variables (Compose doubles it). */
+    static String stateRedisCommand(String maxmemory) {
+        return "exec redis-server --requirepass \"$REDIS_PASSWORD\" --appendonly yes --appendfsync everysec"
+                + " --maxmemory " + maxmemory + " --maxmemory-policy " + STATE_REDIS_POLICY + " --save \"\"";
+    }
+
+    /** Nothing to keep: a restart starts with an empty cache, filled again from the database. */
+    static String cacheRedisCommand(String maxmemory) {
+        return "exec redis-server --requirepass \"$REDIS_PASSWORD\" --appendonly no --save \"\""
+                + " --maxmemory " + maxmemory + " --maxmemory-policy " + CACHE_REDIS_POLICY;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -113,19 +135,29 @@ public final class DeploymentModel {
                 .stopGracePeriod("30s")
                 .limits("1g", "1.0"));
 
-        services.add(new Service("redis")
+        services.add(new Service(STATE_REDIS)
                 .image("redis:7-alpine")
                 .user("999:1000")
                 .env("REDIS_PASSWORD", REDIS_PASSWORD.reference())
                 .env("REDIS_MAXMEMORY", REDIS_MAXMEMORY.reference())
                 // Through a shell so the password comes from the environment, not from the container's command line.
-                .command("sh", "-c", "exec redis-server --requirepass \"$$REDIS_PASSWORD\" --appendonly yes --appendfsync everysec"
-                        + " --maxmemory \"$$REDIS_MAXMEMORY\" --maxmemory-policy volatile-lru --save \"\"")
+                .command("sh", "-c", stateRedisCommand("\"$REDIS_MAXMEMORY\"").replace("$", "$$"))
                 .volume("redis-data:/data")
                 .tmpfs("/tmp")
                 .networks(BACKEND_NETWORK)
                 .healthcheck(List.of("CMD-SHELL", "REDISCLI_AUTH=\"$$REDIS_PASSWORD\" redis-cli ping | grep -q PONG"), "5s", "3s", 12, "10s")
                 .limits("384m", "0.5"));
+
+        services.add(new Service(CACHE_REDIS)
+                .image("redis:7-alpine")
+                .user("999:1000")
+                .env("REDIS_PASSWORD", REDIS_PASSWORD.reference())
+                .env("REDIS_CACHE_MAXMEMORY", REDIS_CACHE_MAXMEMORY.reference())
+                .command("sh", "-c", cacheRedisCommand("\"$REDIS_CACHE_MAXMEMORY\"").replace("$", "$$"))
+                .tmpfs("/data", "/tmp")
+                .networks(BACKEND_NETWORK)
+                .healthcheck(List.of("CMD-SHELL", "REDISCLI_AUTH=\"$$REDIS_PASSWORD\" redis-cli ping | grep -q PONG"), "5s", "3s", 12, "10s")
+                .limits("192m", "0.5"));
 
         String[] appNames = new String[APP_INSTANCES];
         for (int i = 1; i <= APP_INSTANCES; i++) {
@@ -139,7 +171,8 @@ public final class DeploymentModel {
                     .env("DB_PASSWORD", DB_PASSWORD.reference())
                     .env("DB_MIGRATION_USER", DB_OWNER_USER.reference())
                     .env("DB_MIGRATION_PASSWORD", DB_OWNER_PASSWORD.reference())
-                    .env("REDIS_URL", "redis://redis:6379")
+                    .env("REDIS_URL", "redis://" + STATE_REDIS + ":6379")
+                    .env("REDIS_CACHE_URL", "redis://" + CACHE_REDIS + ":6379")
                     .env("REDIS_PASSWORD", REDIS_PASSWORD.reference())
                     .env("PUBLIC_BASE_URL", PUBLIC_BASE_URL.reference())
                     .env("REGISTRATION_ENABLED", REGISTRATION_ENABLED.reference())
@@ -148,7 +181,7 @@ public final class DeploymentModel {
                     .env("SESSION_COOKIE_SECURE", SESSION_COOKIE_SECURE.reference())
                     .tmpfs("/tmp")
                     .networks(BACKEND_NETWORK, FRONTEND_NETWORK)
-                    .dependsOnHealthy("postgres", "redis")
+                    .dependsOnHealthy("postgres", STATE_REDIS, CACHE_REDIS)
                     // The native executable probes its own readiness: the micro base image has no curl.
                     .healthcheck(List.of("CMD", "./application", "healthcheck"), "10s", "3s", 6, "20s")
                     .stopGracePeriod("20s")

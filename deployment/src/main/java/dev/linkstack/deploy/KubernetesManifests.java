@@ -54,7 +54,8 @@ public final class KubernetesManifests {
     static final String APP = "app-service";
     static final String BACKUP = "backup-service";
     static final String POSTGRES = "postgres";
-    static final String REDIS = "redis";
+    static final String REDIS = DeploymentModel.STATE_REDIS;
+    static final String REDIS_CACHE = DeploymentModel.CACHE_REDIS;
     /** The ConfigMap (and volume) holding the roles' init script. */
     static final String INIT_ROLES = "postgres-init-roles";
     static final String NAME_LABEL = "app.kubernetes.io/name";
@@ -86,6 +87,7 @@ public final class KubernetesManifests {
         files.put(DIR + "components/bundled-data/kustomization.yaml", yaml(header, bundledDataComponent()));
         files.put(DIR + "components/bundled-data/postgres.yaml", documents(header, postgres()));
         files.put(DIR + "components/bundled-data/redis.yaml", documents(header, redis()));
+        files.put(DIR + "components/bundled-data/redis-cache.yaml", documents(header, redisCache()));
         files.put(DIR + "components/bundled-data/network-policies.yaml", documents(header, dataPolicies()));
         for (String overlay : List.of("dev", "prod")) {
             files.put(DIR + "overlays/" + overlay + "/kustomization.yaml", yaml(header, overlay(overlay)));
@@ -111,6 +113,7 @@ public final class KubernetesManifests {
         config.put("DB_MIGRATION_USER", DeploymentModel.DB_OWNER_USER.example());
         config.put("DB_URL", "jdbc:postgresql://" + POSTGRES + ":5432/" + DeploymentModel.DB_NAME.example());
         config.put("REDIS_URL", "redis://" + REDIS + ":6379");
+        config.put("REDIS_CACHE_URL", "redis://" + REDIS_CACHE + ":6379");
         config.put(DeploymentModel.PUBLIC_BASE_URL.name(), DeploymentModel.PUBLIC_BASE_URL.example());
         config.put(DeploymentModel.REGISTRATION_ENABLED.name(), DeploymentModel.REGISTRATION_ENABLED.example());
         config.put(DeploymentModel.REGISTRATION_INVITE_ONLY.name(), DeploymentModel.REGISTRATION_INVITE_ONLY.example());
@@ -301,8 +304,7 @@ public final class KubernetesManifests {
                 .withName(REDIS)
                 .withImage("redis:7-alpine")
                 .withEnv(secretEnv("REDIS_PASSWORD", "REDIS_PASSWORD"))
-                .withCommand("sh", "-c", "exec redis-server --requirepass \"$REDIS_PASSWORD\" --appendonly yes --appendfsync everysec"
-                        + " --maxmemory 256mb --maxmemory-policy volatile-lru --save \"\"")
+                .withCommand("sh", "-c", DeploymentModel.stateRedisCommand(DeploymentModel.REDIS_MAXMEMORY.example()))
                 .addNewPort().withName("redis").withContainerPort(6379).endPort()
                 .withReadinessProbe(execProbe(List.of("sh", "-c", "REDISCLI_AUTH=\"$REDIS_PASSWORD\" redis-cli ping | grep -q PONG"), 5))
                 .withLivenessProbe(execProbe(List.of("sh", "-c", "REDISCLI_AUTH=\"$REDIS_PASSWORD\" redis-cli ping | grep -q PONG"), 20))
@@ -312,6 +314,38 @@ public final class KubernetesManifests {
                         new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build())
                 .build();
         return statefulSet(REDIS, labels, container, 1000L, "1Gi", 6379, "redis", List.of());
+    }
+
+    /** The redirect cache's Redis: nothing to keep, so a Deployment without a volume. */
+    static List<HasMetadata> redisCache() {
+        Map<String, String> labels = Map.of(NAME_LABEL, REDIS_CACHE);
+        Container container = new ContainerBuilder()
+                .withName(REDIS_CACHE)
+                .withImage("redis:7-alpine")
+                .withEnv(secretEnv("REDIS_PASSWORD", "REDIS_PASSWORD"))
+                .withCommand("sh", "-c", DeploymentModel.cacheRedisCommand(DeploymentModel.REDIS_CACHE_MAXMEMORY.example()))
+                .addNewPort().withName("redis").withContainerPort(6379).endPort()
+                .withReadinessProbe(execProbe(List.of("sh", "-c", "REDISCLI_AUTH=\"$REDIS_PASSWORD\" redis-cli ping | grep -q PONG"), 5))
+                .withLivenessProbe(execProbe(List.of("sh", "-c", "REDISCLI_AUTH=\"$REDIS_PASSWORD\" redis-cli ping | grep -q PONG"), 20))
+                .withResources(resources("50m", "64Mi", "500m", "192Mi"))
+                .withSecurityContext(containerSecurity(999L))
+                .withVolumeMounts(new VolumeMountBuilder().withName("data").withMountPath("/data").build(),
+                        new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build())
+                .build();
+        PodSpec pod = hardenedPod(container, 999L)
+                .withTerminationGracePeriodSeconds(30L)
+                .withVolumes(new VolumeBuilder().withName("data").withNewEmptyDir().endEmptyDir().build(),
+                        new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build())
+                .build();
+        return List.of(
+                new DeploymentBuilder().withNewMetadata().withName(REDIS_CACHE).withLabels(labels).endMetadata()
+                        .withNewSpec().withReplicas(1).withNewSelector().withMatchLabels(labels).endSelector()
+                        .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata().withSpec(pod).endTemplate()
+                        .endSpec().build(),
+                new ServiceBuilder().withNewMetadata().withName(REDIS_CACHE).withLabels(labels).endMetadata()
+                        .withNewSpec().withSelector(labels)
+                        .addNewPort().withName("redis").withPort(6379).withTargetPort(new IntOrString("redis")).endPort()
+                        .endSpec().build());
     }
 
     private static List<HasMetadata> statefulSet(String name, Map<String, String> labels, Container container, long fsGroup, String storage,
@@ -354,7 +388,8 @@ public final class KubernetesManifests {
     static List<HasMetadata> dataPolicies() {
         return List.of(
                 allowIngress(POSTGRES, 5432, pods(APP), pods(BACKUP)),
-                allowIngress(REDIS, 6379, pods(APP)));
+                allowIngress(REDIS, 6379, pods(APP)),
+                allowIngress(REDIS_CACHE, 6379, pods(APP)));
     }
 
     private static NetworkPolicyPeer pods(String name) {
@@ -384,7 +419,7 @@ public final class KubernetesManifests {
 
     private static Map<String, Object> bundledDataComponent() {
         Map<String, Object> k = kustomization("Component", "kustomize.config.k8s.io/v1alpha1");
-        k.put("resources", List.of("postgres.yaml", "redis.yaml", "network-policies.yaml"));
+        k.put("resources", List.of("postgres.yaml", "redis.yaml", "redis-cache.yaml", "network-policies.yaml"));
         return k;
     }
 
@@ -393,7 +428,7 @@ public final class KubernetesManifests {
         k.put("namespace", namespace(name));
         k.put("resources", List.of("namespace.yaml", "../../base"));
         // The one setting for where the data lives: remove this component to use an external PostgreSQL and
-        // Redis (a managed service or an operator such as CloudNativePG), and set DB_URL / REDIS_URL below.
+        // Redis (a managed service or an operator such as CloudNativePG), and set DB_URL / REDIS_URL / REDIS_CACHE_URL below.
         k.put("components", List.of("../../components/bundled-data"));
         k.put("secretGenerator", List.of(ordered("name", SECRET, "envs", List.of("secrets.env"))));
         List<String> settings = new ArrayList<>(List.of("PUBLIC_BASE_URL=" + (name.equals("prod") ? DeploymentModel.PUBLIC_BASE_URL.example() : "http://linkstack.localhost/")));

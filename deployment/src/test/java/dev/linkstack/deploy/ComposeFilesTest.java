@@ -65,7 +65,7 @@ class ComposeFilesTest {
     void databaseAndRedisAreUnreachableFromOutside() {
         JsonNode compose = RepositoryFiles.yaml(PRODUCTION);
         assertTrue(compose.at("/networks/backend/internal").asBoolean(), "backend network must be internal");
-        for (String name : List.of("postgres", "redis", "backup")) {
+        for (String name : List.of("postgres", "redis", "redis-cache", "backup")) {
             JsonNode service = compose.at("/services/" + name);
             assertTrue(service.path("ports").isMissingNode(), name + " must publish no port");
             assertEquals(name.equals("backup") ? List.of("backend", "egress") : List.of("backend"), texts(service.path("networks")),
@@ -114,6 +114,7 @@ class ComposeFilesTest {
             JsonNode service = services.path(app);
             assertEquals("service_healthy", service.at("/depends_on/postgres/condition").asText(), app);
             assertEquals("service_healthy", service.at("/depends_on/redis/condition").asText(), app);
+            assertEquals("service_healthy", service.at("/depends_on/redis-cache/condition").asText(), app);
             assertTrue(service.path("image").asText().contains("native"), app + " runs the native image");
             assertEquals("./application", service.at("/healthcheck/test/1").asText(), app + " checks itself without curl");
             assertTrue(RepositoryFiles.read("deploy/nginx/nginx.conf").contains("server " + app + ":8080"), app + " in the Nginx upstream");
@@ -142,6 +143,22 @@ class ComposeFilesTest {
         String backupVolume = texts(compose.at("/services/backup/volumes")).get(0);
         assertTrue(backupVolume.startsWith("${BACKUP_HOST_DIR:-../backups}") && backupVolume.endsWith(":/backups"), backupVolume);
         assertTrue(compose.path("volumes").has("postgres-data") && compose.path("volumes").has("redis-data"));
+    }
+
+    /** SharedRedisUnderMemoryPressureTest and CacheRedisUnderMemoryPressureTest (app-service) run these policies. */
+    @Test
+    void memoryPressureEvictsTheRedirectCacheNeverSessionsOrCounters() {
+        JsonNode services = RepositoryFiles.yaml(PRODUCTION).path("services");
+        String state = String.join(" ", texts(services.at("/redis/command")));
+        assertTrue(state.contains("--maxmemory \"$$REDIS_MAXMEMORY\" --maxmemory-policy noeviction"), state);
+        String cache = String.join(" ", texts(services.at("/redis-cache/command")));
+        assertTrue(cache.contains("--maxmemory \"$$REDIS_CACHE_MAXMEMORY\" --maxmemory-policy allkeys-lru") && cache.contains("--appendonly no"), cache);
+        assertTrue(services.at("/redis-cache/volumes").isMissingNode(), "the cache keeps nothing");
+        for (int i = 1; i <= DeploymentModel.APP_INSTANCES; i++) {
+            JsonNode env = services.path(DeploymentModel.appInstanceName(i)).path("environment");
+            assertEquals("redis://redis:6379", env.path("REDIS_URL").asText());
+            assertEquals("redis://redis-cache:6379", env.path("REDIS_CACHE_URL").asText());
+        }
     }
 
     @Test

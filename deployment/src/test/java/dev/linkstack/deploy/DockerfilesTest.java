@@ -127,6 +127,17 @@ class DockerfilesTest {
         }
     }
 
+    /** What SqliteWithNoexecTmpTest (app-service) shows to work with a noexec /tmp, which the dev Compose file mounts. */
+    @Test
+    void theDevImageInstallsSqliteJdbcsLibrarySoItLoadsWithANoexecTmp() {
+        String text = RepositoryFiles.read("app-service/src/main/docker/Dockerfile.embedded");
+        assertTrue(text.contains("jar xf /code/app-service/target/quarkus-app/lib/main/org.xerial.sqlite-jdbc-*.jar org/sqlite/native/Linux/x86_64/libsqlitejdbc.so"),
+                "the dev image takes sqlite-jdbc's library out of its jar");
+        assertTrue(text.contains("/org/sqlite/native/Linux/x86_64/libsqlitejdbc.so /usr/local/lib/libsqlitejdbc.so"), "the dev image installs it");
+        assertTrue(text.contains("-Dorg.sqlite.lib.path=/usr/local/lib -Dorg.sqlite.lib.name=libsqlitejdbc.so"), "the dev image does not name it");
+        assertTrue(RepositoryFiles.read(ComposeFilesTest.DEV).contains("- /tmp"), "the reason: /tmp is a (noexec) tmpfs in the dev Compose file");
+    }
+
     @Test
     void jvmImagesRunWithTheJvmOptionsTheTestsAndBenchmarksUse() {
         for (String module : List.of("app-service", "backup-service")) {

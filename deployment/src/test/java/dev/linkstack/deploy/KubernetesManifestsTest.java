@@ -237,6 +237,7 @@ class KubernetesManifestsTest {
     void onlyTheAppAndTheBackupsReachTheDatabaseAndOnlyTheAppReachesRedis() throws IOException {
         assertEquals(Set.of("app-service", "backup-service"), allowedPeers("postgres"));
         assertEquals(Set.of("app-service"), allowedPeers("redis"));
+        assertEquals(Set.of("app-service"), allowedPeers("redis-cache"));
         for (String data : List.of("postgres", "redis")) {
             Service service = (Service) object("Service", data);
             assertTrue(service.getSpec().getType() == null || service.getSpec().getType().equals("ClusterIP"), data + " stays inside the cluster");
@@ -279,6 +280,16 @@ class KubernetesManifestsTest {
     private static String secretKey(Container container, String env) {
         return container.getEnv().stream().filter(e -> e.getName().equals(env)).findFirst()
                 .orElseThrow(() -> new AssertionError(container.getName() + " has no " + env)).getValueFrom().getSecretKeyRef().getKey();
+    }
+
+    @Test
+    void memoryPressureEvictsTheRedirectCacheNeverSessionsOrCounters() {
+        String state = String.join(" ", ((StatefulSet) object("StatefulSet", "redis")).getSpec().getTemplate().getSpec().getContainers().get(0).getCommand());
+        assertTrue(state.contains("--maxmemory " + DeploymentModel.REDIS_MAXMEMORY.example() + " --maxmemory-policy noeviction"), state);
+        String cache = String.join(" ", ((Deployment) object("Deployment", "redis-cache")).getSpec().getTemplate().getSpec().getContainers().get(0).getCommand());
+        assertTrue(cache.contains("--maxmemory " + DeploymentModel.REDIS_CACHE_MAXMEMORY.example() + " --maxmemory-policy allkeys-lru"), cache);
+        assertEquals("redis://redis-cache:6379", KubernetesManifests.appConfig().get("REDIS_CACHE_URL"));
+        assertTrue(RepositoryFiles.read("deploy/kubernetes/base/app-config.env").contains("REDIS_CACHE_URL=redis://redis-cache:6379\n"));
     }
 
     private static Set<String> allowedPeers(String target) {

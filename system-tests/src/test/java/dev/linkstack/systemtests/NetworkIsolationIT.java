@@ -84,7 +84,8 @@ class NetworkIsolationIT {
         net.writeHostsFiles();
 
         startPostgres();
-        startRedis();
+        startRedis(DeploymentModel.STATE_REDIS);
+        startRedis(DeploymentModel.CACHE_REDIS); // the redirect cache's own
         for (Service service : MODEL.services()) {
             if (service.name().startsWith("app-")) {
                 Map<String, String> env = resolve(service.environment());
@@ -179,13 +180,16 @@ class NetworkIsolationIT {
             assertTrue(net.canConnect(host, "postgres", POSTGRES_PORT), host + " reaches postgres");
         }
         assertTrue(net.canConnect("app-1", "redis", REDIS_PORT), "app-1 reaches redis");
+        assertTrue(net.canConnect("app-2", "redis-cache", REDIS_PORT), "app-2 reaches redis-cache");
         // ...while Nginx, on the frontend network only, reaches the app instances and nothing behind them.
         assertTrue(net.canConnect("nginx", "app-1", DeploymentModel.APP_PORT));
         for (var attachment : net.addresses().get("postgres").entrySet()) {
             assertFalse(net.canConnect("nginx", attachment.getValue(), POSTGRES_PORT), "nginx must not reach PostgreSQL");
         }
-        for (var attachment : net.addresses().get("redis").entrySet()) {
-            assertFalse(net.canConnect("nginx", attachment.getValue(), REDIS_PORT), "nginx must not reach Redis");
+        for (String redis : List.of("redis", "redis-cache")) {
+            for (var attachment : net.addresses().get(redis).entrySet()) {
+                assertFalse(net.canConnect("nginx", attachment.getValue(), REDIS_PORT), "nginx must not reach " + redis);
+            }
         }
         for (var attachment : net.addresses().get("backup").entrySet()) {
             assertFalse(net.canConnect("nginx", attachment.getValue(), 8080), "nginx must not reach the backup API");
@@ -217,12 +221,12 @@ class NetworkIsolationIT {
         postgres.startInside(net.exec("postgres"), "0.0.0.0", POSTGRES_PORT);
     }
 
-    private static void startRedis() throws IOException {
-        Path dir = Files.createDirectories(workDir.resolve("redis"));
-        daemons.add(new ProcessBuilder(net.inside("redis", List.of("redis-server", "--port", String.valueOf(REDIS_PORT), "--bind", "0.0.0.0",
+    private static void startRedis(String host) throws IOException {
+        Path dir = Files.createDirectories(workDir.resolve(host));
+        daemons.add(new ProcessBuilder(net.inside(host, List.of("redis-server", "--port", String.valueOf(REDIS_PORT), "--bind", "0.0.0.0",
                 "--protected-mode", "no", "--requirepass", ENV_FILE.get("REDIS_PASSWORD"), "--dir", dir.toString(), "--save", "",
                 "--appendonly", "yes"))).redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start());
-        awaitPortInside("redis", REDIS_PORT);
+        awaitPortInside(host, REDIS_PORT);
     }
 
     private static void startNginx() throws IOException {

@@ -13,22 +13,34 @@ public final class RedisServer implements AutoCloseable {
     private final Path root;
     private final int port;
     private final String password;
+    private final List<String> settings;
     private Process process;
 
     public RedisServer(String password) {
+        this(password, List.of());
+    }
+
+    /**
+     * With further redis-server settings after the defaults, which they override, e.g.
+     * {@code List.of("--maxmemory", "2mb", "--maxmemory-policy", "noeviction")}.
+     */
+    public RedisServer(String password, List<String> settings) {
         this.root = Processes.openTempDir("redis-test-");
         this.port = FreePort.find();
         this.password = password;
+        this.settings = List.copyOf(settings);
     }
 
     public synchronized RedisServer start() {
         if (process != null && process.isAlive()) {
             return this;
         }
+        List<String> command = new java.util.ArrayList<>(List.of(executable(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                "--requirepass", password, "--dir", root.toString(), "--save", "", "--appendonly", "yes",
+                "--daemonize", "no", "--logfile", root.resolve("redis.log").toString()));
+        command.addAll(settings);
         try {
-            process = new ProcessBuilder(executable(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                    "--requirepass", password, "--dir", root.toString(), "--save", "", "--appendonly", "yes",
-                    "--daemonize", "no", "--logfile", root.resolve("redis.log").toString())
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(root.resolve("stdout.log").toFile()).start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start redis-server (apt-get install redis-server)", e);
@@ -117,6 +129,12 @@ public final class RedisServer implements AutoCloseable {
         List<String> command = new java.util.ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", String.valueOf(port), "--no-auth-warning", "-a", password));
         command.addAll(List.of(args));
         return Processes.run(Duration.ofSeconds(20), command).trim();
+    }
+
+    /** A field of {@code INFO}, e.g. {@code info("used_memory")}. */
+    public String info(String field) {
+        return cli("INFO").lines().filter(line -> line.startsWith(field + ":")).map(line -> line.substring(field.length() + 1).strip())
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("no INFO field " + field));
     }
 
     private static String executable() {

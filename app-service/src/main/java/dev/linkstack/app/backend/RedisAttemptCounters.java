@@ -39,9 +39,11 @@ class RedisAttemptCounters implements AttemptCounters {
             """;
 
     private final ReactiveRedisDataSource redis;
+    private final RedisLinkCache cache;
 
-    RedisAttemptCounters(ReactiveRedisDataSource redis) {
+    RedisAttemptCounters(ReactiveRedisDataSource redis, RedisLinkCache cache) {
         this.redis = redis;
+        this.cache = cache;
     }
 
     @Override
@@ -50,7 +52,8 @@ class RedisAttemptCounters implements AttemptCounters {
         limits.forEach(limit -> args.add(limit.key()));
         args.add(String.valueOf(window.toMillis()));
         limits.forEach(limit -> args.add(String.valueOf(limit.max())));
-        return redis.execute(args.get(0), args.subList(1, args.size()).toArray(String[]::new)).map(r -> r.toLong());
+        String[] script = args.subList(1, args.size()).toArray(String[]::new);
+        return cache.withRoomFromCache(() -> redis.execute(args.get(0), script)).map(r -> r.toLong());
     }
 
     @Override

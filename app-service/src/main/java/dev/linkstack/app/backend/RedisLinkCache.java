@@ -10,19 +10,27 @@ import io.smallrye.mutiny.Uni;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The redirect cache shared by all instances, in Redis. Changes delete the Redis entry and are broadcast over Redis
  * pub/sub so every instance drops its in-process copy at once.
+ * <p>
+ * The cache is best-effort and gives way to the state kept beside it: on a Redis that never evicts (noeviction, the
+ * policy for sessions and counters), a write refused for lack of memory is dropped, and the cache deletes a batch of
+ * its own entries so that sessions and counters can still be written.
  */
 class RedisLinkCache implements SharedLinkCache {
     private static final Logger LOG = Logger.getLogger(RedisLinkCache.class);
     private static final String KEY_PREFIX = "link:";
     static final String INVALIDATION_CHANNEL = "linkstack:link-invalidations";
     private static final Duration REDIS_TIMEOUT = Duration.ofMillis(500);
+    /** Entries looked at (and deleted) each time a full Redis refuses a cache write. */
+    static final int ENTRIES_FREED_PER_REFUSAL = 1000;
     private static final NearTier NOBODY = new NearTier() {
         @Override
         public void drop(String code) {
@@ -41,6 +49,9 @@ class RedisLinkCache implements SharedLinkCache {
     private volatile NearTier near = NOBODY;
     private volatile boolean subscribed;
     private volatile ReactivePubSubCommands.ReactiveRedisSubscriber subscriber;
+    private final AtomicBoolean freeingRoom = new AtomicBoolean();
+    private final AtomicBoolean warnedFull = new AtomicBoolean();
+    private volatile String freeCursor = "0";
 
     RedisLinkCache(ReactiveRedisDataSource redis, RedisGuard guard) {
         this.redis = redis;
@@ -71,7 +82,68 @@ class RedisLinkCache implements SharedLinkCache {
             return;
         }
         strings.set(KEY_PREFIX + code, link.encode(), new SetArgs().px(ttl))
-                .subscribe().with(ok -> resynchroniseAfterOutage(), guard::failed);
+                .subscribe().with(ok -> resynchroniseAfterOutage(), this::putFailed);
+    }
+
+    private void putFailed(Throwable failure) {
+        if (!isOutOfMemory(failure)) {
+            guard.failed(failure);
+            return;
+        }
+        // Redis is reachable but full and evicts nothing: not an outage. This entry stays uncached (the redirect was
+        // answered all the same) and older entries make room for sessions and counters.
+        if (warnedFull.compareAndSet(false, true)) {
+            LOG.warn("Redis is full and evicts nothing (noeviction): the redirect cache drops entries to leave room for"
+                    + " sessions and counters; give the cache a Redis of its own (REDIS_CACHE_URL) or more memory");
+        }
+        freeRoom();
+    }
+
+    /** Redis refused a command that needs memory: over maxmemory with the noeviction policy. */
+    static boolean isOutOfMemory(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (String.valueOf(cause.getMessage()).startsWith("OOM ")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Deletes a batch of cache entries in the background; one batch at a time. */
+    private void freeRoom() {
+        if (freeingRoom.compareAndSet(false, true)) {
+            makeRoom().eventually(() -> freeingRoom.set(false)).subscribe().with(ok -> { }, failure -> { });
+        }
+    }
+
+    /**
+     * Deletes a batch of cache entries (one SCAN step onward from the last), so that a write refused by a full Redis
+     * that evicts nothing can be tried again. Never fails: the room it could not make is simply not there.
+     */
+    Uni<Void> makeRoom() {
+        return redis.execute("SCAN", freeCursor, "MATCH", KEY_PREFIX + "*", "COUNT", String.valueOf(ENTRIES_FREED_PER_REFUSAL))
+                .chain(page -> {
+                    freeCursor = page.get(0).toString();
+                    List<String> keys = new ArrayList<>();
+                    page.get(1).forEach(key -> keys.add(key.toString()));
+                    return keys.isEmpty() ? Uni.createFrom().item(0) : redis.key(String.class).unlink(keys.toArray(String[]::new));
+                })
+                .ifNoItem().after(REDIS_TIMEOUT).fail()
+                .invoke(freed -> LOG.debugf("redirect cache: %d entries deleted to make room in a full Redis", freed))
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.debugf("redirect cache: could not make room: %s", failure);
+                    return 0;
+                })
+                .replaceWithVoid();
+    }
+
+    /**
+     * Runs a write of state (a session, a counter); refused by a full Redis that evicts nothing, it is tried once more
+     * after {@link #makeRoom()}. Where the cache has a Redis of its own, that frees nothing for the state's Redis and
+     * the second refusal stands: the state alone fills it.
+     */
+    <T> Uni<T> withRoomFromCache(java.util.function.Supplier<Uni<T>> write) {
+        return write.get().onFailure(RedisLinkCache::isOutOfMemory).recoverWithUni(full -> makeRoom().chain(write::get));
     }
 
     /**

@@ -27,18 +27,20 @@ class RedisSessionStore implements SessionStore {
             """;
     private final ReactiveStringCommands<String, String> strings;
     private final ReactiveRedisDataSource redis;
+    private final RedisLinkCache cache;
 
-    RedisSessionStore(ReactiveRedisDataSource redis) {
+    RedisSessionStore(ReactiveRedisDataSource redis, RedisLinkCache cache) {
         this.redis = redis;
+        this.cache = cache;
         this.strings = redis.string(String.class);
     }
 
     @Override
     public Uni<Void> save(String key, Session session, Duration idleTimeout, Duration lifetime) {
         String index = USER_INDEX + session.userId();
-        return strings.set(PREFIX + key, session.encode(), new SetArgs().px(idleTimeout))
-                .chain(() -> redis.set(String.class).sadd(index, key))
-                .chain(() -> redis.key(String.class).pexpire(index, lifetime))
+        return cache.withRoomFromCache(() -> strings.set(PREFIX + key, session.encode(), new SetArgs().px(idleTimeout))
+                        .chain(() -> redis.set(String.class).sadd(index, key))
+                        .chain(() -> redis.key(String.class).pexpire(index, lifetime)))
                 .replaceWithVoid()
                 .onFailure().transform(RedisSessionStore::unavailable);
     }

@@ -55,11 +55,13 @@ public class RealServers implements QuarkusTestResourceLifecycleManager {
 
     private boolean devProfile;
     private boolean freshDatabase;
+    private boolean ownRedis;
 
     @Override
     public void setContext(Context context) {
         devProfile = context.testProfile() != null && context.testProfile().contains("DevProfile");
         freshDatabase = context.testProfile() != null && context.testProfile().contains("FreshDatabase");
+        ownRedis = context.testProfile() != null && context.testProfile().contains("OwnRedis");
     }
 
     /** The same settings as {@link #productionEnvironment()}, by the property names they stand for. */
@@ -74,12 +76,15 @@ public class RealServers implements QuarkusTestResourceLifecycleManager {
             postgres.execute("postgres", "DROP DATABASE IF EXISTS " + FRESH_DB_NAME + " WITH (FORCE)", "CREATE DATABASE " + FRESH_DB_NAME + " OWNER " + DB_USER);
             jdbcUrl = postgres.jdbcUrl(FRESH_DB_NAME);
         }
-        return Map.of(
+        Map<String, String> settings = new java.util.HashMap<>(Map.of(
                 "quarkus.datasource.jdbc.url", jdbcUrl,
                 "quarkus.datasource.username", env.get("DB_USER"),
-                "quarkus.datasource.password", env.get("DB_PASSWORD"),
-                "quarkus.redis.hosts", env.get("REDIS_URL"),
-                "quarkus.redis.password", env.get("REDIS_PASSWORD"));
+                "quarkus.datasource.password", env.get("DB_PASSWORD")));
+        if (!ownRedis) { // profiles named "...OwnRedis" bring their own Redis servers in their config overrides
+            settings.put("quarkus.redis.hosts", env.get("REDIS_URL"));
+            settings.put("quarkus.redis.password", env.get("REDIS_PASSWORD"));
+        }
+        return settings;
     }
 
     @Override
