@@ -60,6 +60,13 @@ public class AdminResource {
         return Response.status(201).entity(new Invite(accounts.createInvite(currentUser.username(), currentUser.id()))).build();
     }
 
+    /** Invite codes not used yet: when and by whom each was created (the codes are not stored). */
+    @GET
+    @Path("/invites")
+    public List<Invites.Unused> unusedInvites() {
+        return auth.unusedInvites();
+    }
+
     @DELETE
     @Path("/users/{username}/disabled")
     public UserView enable(@PathParam("username") String username) {

@@ -111,6 +111,11 @@ public class AuthService {
         return QuarkusTransaction.requiringNew().call(() -> Invites.create(adminId, clock.instant()));
     }
 
+    /** Invite codes handed out and not used yet (when and by whom; the codes themselves are not kept). */
+    public List<Invites.Unused> unusedInvites() {
+        return QuarkusTransaction.requiringNew().call(Invites::unused);
+    }
+
     public List<User> listUsers() {
         return QuarkusTransaction.requiringNew().call(() -> User.<User>listAll(io.quarkus.panache.common.Sort.by("id")));
     }

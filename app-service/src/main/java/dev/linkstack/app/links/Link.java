@@ -36,7 +36,7 @@ public class Link extends PanacheEntityBase {
     @Column(name = "expires_at")
     public Instant expiresAt;
 
-    /** Set while an admin has blocked the link: its redirect answers 404, as for a missing code. */
+    /** Set while an admin has blocked the link: its redirect answers 410 Gone; its owner still sees it. */
     @Column(name = "blocked_at")
     public Instant blockedAt;
 

@@ -12,9 +12,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.logging.Logger;
 
-/** The admin's hand on every user's links; each action is one log line naming the admin, the action and the link. */
+/** The admin's hand on every user's links, over {@link LinkAdmin} (which logs each action) as the admin pages are. */
 @Path("/api/admin/links")
 @RolesAllowed(User.ROLE_ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
@@ -23,12 +22,10 @@ import org.jboss.logging.Logger;
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "admin", description = "For the admin account (the first one registered)")
 public class LinkAdminResource {
-    private static final Logger LOG = Logger.getLogger(LinkAdminResource.class);
-
-    private final LinkService links;
+    private final LinkAdmin links;
     private final CurrentUser currentUser;
 
-    LinkAdminResource(LinkService links, CurrentUser currentUser) {
+    LinkAdminResource(LinkAdmin links, CurrentUser currentUser) {
         this.links = links;
         this.currentUser = currentUser;
     }
@@ -37,25 +34,22 @@ public class LinkAdminResource {
     @DELETE
     @Path("/{code}")
     public Response delete(@PathParam("code") String code) {
-        Link deleted = links.deleteAny(code);
-        LOG.infof("admin %s: deleted link %s of user %d", currentUser.username(), deleted.code, deleted.ownerId);
+        links.delete(currentUser.username(), code);
         return Response.noContent().build();
     }
 
-    /** Blocks anyone's link (204): it stays its owner's, but its redirect answers 404 from the next request on. */
+    /** Blocks anyone's link (204): it stays its owner's, but its redirect answers 410 from the next request on. */
     @PUT
     @Path("/{code}/blocked")
     public Response block(@PathParam("code") String code) {
-        Link blocked = links.setBlocked(code, true);
-        LOG.infof("admin %s: blocked link %s of user %d", currentUser.username(), blocked.code, blocked.ownerId);
+        links.setBlocked(currentUser.username(), code, true);
         return Response.noContent().build();
     }
 
     @DELETE
     @Path("/{code}/blocked")
     public Response unblock(@PathParam("code") String code) {
-        Link unblocked = links.setBlocked(code, false);
-        LOG.infof("admin %s: unblocked link %s of user %d", currentUser.username(), unblocked.code, unblocked.ownerId);
+        links.setBlocked(currentUser.username(), code, false);
         return Response.noContent().build();
     }
 }

@@ -77,16 +77,30 @@ public class LinkService {
     }
 
     public PageOf<Link> list(long ownerId, int page, int size, String search) {
+        return find(ownerId, page, size, search);
+    }
+
+    /** Everyone's links (for the admin), newest first, optionally only those whose code or target contains the text. */
+    public PageOf<Link> listAll(int page, int size, String search) {
+        return find(null, page, size, search);
+    }
+
+    private PageOf<Link> find(Long ownerId, int page, int size, String search) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Sort newestFirst = Sort.descending("createdAt", "id");
-            PanacheQuery<Link> query;
-            if (search == null || search.isBlank()) {
-                query = Link.find("ownerId", newestFirst, ownerId);
-            } else {
-                String pattern = "%" + search.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-                query = Link.find("ownerId = :owner and (lower(code) like :p escape '\\' or lower(targetUrl) like :p escape '\\')",
-                        newestFirst, Parameters.with("owner", ownerId).and("p", pattern));
+            Parameters parameters = new Parameters();
+            List<String> conditions = new ArrayList<>();
+            if (ownerId != null) {
+                conditions.add("ownerId = :owner");
+                parameters.and("owner", ownerId);
             }
+            if (search != null && !search.isBlank()) {
+                String pattern = "%" + search.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+                conditions.add("(lower(code) like :p escape '\\' or lower(targetUrl) like :p escape '\\')");
+                parameters.and("p", pattern);
+            }
+            PanacheQuery<Link> query = conditions.isEmpty() ? Link.findAll(newestFirst)
+                    : Link.find(String.join(" and ", conditions), newestFirst, parameters);
             List<Link> items = query.page(Page.of(page, size)).list();
             return new PageOf<>(items, page, size, query.count());
         });

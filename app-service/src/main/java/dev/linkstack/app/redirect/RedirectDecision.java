@@ -12,6 +12,8 @@ import jakarta.inject.Singleton;
 public class RedirectDecision {
     public enum Outcome {
         REDIRECT, NOT_FOUND, EXPIRED,
+        /** An admin blocked the link: 410, so clients and crawlers learn it is gone for good, not mistyped. */
+        BLOCKED,
         /** The instance is stopping and no longer counts clicks: 503, which Nginx retries on another instance. */
         CLOSING
     }
@@ -25,6 +27,10 @@ public class RedirectDecision {
     }
 
     Outcome decide(CachedLink link) {
+        if (link.blocked()) {
+            metrics.blocked.increment();
+            return Outcome.BLOCKED;
+        }
         if (link.missing()) {
             metrics.notFound.increment();
             return Outcome.NOT_FOUND;

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Finds where a code points, through three tiers: a small in-process cache per instance, the cache shared by all
  * instances ({@link SharedLinkCache}, Redis), then the database (off the event loop). Each tier that answers fills
- * the ones in front of it; a change to a link drops it from every tier ({@link LinkChanged}).
+ * the ones in front of it; a change to a link (a block included) drops it from every tier ({@link LinkChanged}).
  */
 @ApplicationScoped
 public class RedirectLookup implements SharedLinkCache.NearTier {
@@ -49,12 +49,13 @@ public class RedirectLookup implements SharedLinkCache.NearTier {
         this.sharedTtl = config.cacheTtl();
         this.sharedMissingTtl = config.missingTtl();
         Duration nearTtl = config.nearCacheTtl();
-        // An unknown code is remembered briefly: it may be created any moment, on any instance.
+        // An unknown code is remembered briefly: it may be created any moment, on any instance. A blocked one is kept
+        // like a link: only an admin's unblock changes it, and that drops it from every tier.
         Duration nearMissingTtl = config.missingTtl().compareTo(nearTtl) < 0 ? config.missingTtl() : nearTtl;
         this.near = Caffeine.newBuilder()
                 .maximumSize(config.nearCacheSize())
                 .ticker(ticker)
-                .expireAfter(Expiry.creating((String code, CachedLink link) -> link.missing() ? nearMissingTtl : nearTtl))
+                .expireAfter(Expiry.creating((String code, CachedLink link) -> unknown(link) ? nearMissingTtl : nearTtl))
                 .build();
         this.nearHits = HotPathCounters.register(registry, LOOKUPS, LOOKUPS_DESCRIPTION, "result", "hit", "tier", "near");
         this.sharedHits = HotPathCounters.register(registry, LOOKUPS, LOOKUPS_DESCRIPTION, "result", "hit", "tier", "redis");
@@ -86,8 +87,12 @@ public class RedirectLookup implements SharedLinkCache.NearTier {
     private CachedLink load(String code) {
         CachedLink link = database.load(code);
         near.put(code, link);
-        shared.put(code, link, link.missing() ? sharedMissingTtl : sharedTtl);
+        shared.put(code, link, unknown(link) ? sharedMissingTtl : sharedTtl);
         return link;
+    }
+
+    private static boolean unknown(CachedLink link) {
+        return link.missing() && !link.blocked();
     }
 
     /** Runs in the transaction's thread after the change is committed, so it is in force when the API call returns. */

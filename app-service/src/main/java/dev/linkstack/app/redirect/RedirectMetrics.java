@@ -14,10 +14,12 @@ public class RedirectMetrics {
     final LongAdder redirected;
     final LongAdder notFound;
     final LongAdder expired;
+    final LongAdder blocked;
 
     RedirectMetrics(MeterRegistry registry) {
         redirected = HotPathCounters.register(registry, NAME, DESCRIPTION, "outcome", "redirected");
         notFound = HotPathCounters.register(registry, NAME, DESCRIPTION, "outcome", "not_found");
         expired = HotPathCounters.register(registry, NAME, DESCRIPTION, "outcome", "expired");
+        blocked = HotPathCounters.register(registry, NAME, DESCRIPTION, "outcome", "blocked");
     }
 }

@@ -11,13 +11,17 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
 
 /**
  * {@code GET /{code}} for everything {@link CachedRedirectRoute} did not answer: codes not cached in this instance,
- * unknown, expired and reserved ones, HEAD requests. Counts the click in memory.
+ * unknown, expired, blocked and reserved ones, HEAD requests. Counts the click in memory.
  */
 @Path("/")
 @Tag(name = "redirect")
@@ -43,6 +47,14 @@ public class RedirectResource {
 
     @GET
     @Path("{code}")
+    @APIResponse(responseCode = "302", description = "To the link's target (301 when REDIRECT_STATUS=301)",
+            headers = @Header(name = "Location", description = "The target URL"))
+    @APIResponse(responseCode = "404", description = "No link with this code, or it has expired or was deleted",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "410", description = "The link exists but an admin has blocked it",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "503", description = "This instance is shutting down (a proxy retries another one)",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Uni<Response> redirect(@PathParam("code") String code, @Context RoutingContext context) {
         if (!ShortCodes.couldExist(code)) {
             decision.unknown();
@@ -67,6 +79,7 @@ public class RedirectResource {
                     .header(HttpHeaders.CACHE_CONTROL, NO_CACHING).build();
             case CLOSING -> ApiError.response(503, "service_unavailable", "This instance is shutting down");
             case NOT_FOUND, EXPIRED -> unknown(code);
+            case BLOCKED -> ApiError.response(410, "gone", "The link '" + code + "' has been blocked");
         };
     }
 

@@ -23,12 +23,15 @@ public class StoredTargets {
         databaseLookups.increment();
         return QuarkusTransaction.requiringNew().call(() -> {
             List<?> rows = Panache.getEntityManager()
-                    .createQuery("select l.id, l.targetUrl, l.expiresAt from Link l where l.code = :code and l.blockedAt is null")
+                    .createQuery("select l.id, l.targetUrl, l.expiresAt, l.blockedAt from Link l where l.code = :code")
                     .setParameter("code", code).getResultList();
             if (rows.isEmpty()) {
                 return CachedLink.MISSING;
             }
             Object[] row = (Object[]) rows.get(0);
+            if (row[3] != null) {
+                return CachedLink.BLOCKED;
+            }
             Instant expiresAt = (Instant) row[2];
             return new CachedLink((Long) row[0], (String) row[1], expiresAt == null ? 0 : expiresAt.toEpochMilli());
         });

@@ -1,5 +1,7 @@
 package dev.linkstack.app.ui;
 
+import dev.linkstack.app.auth.AuthResource.UserView;
+import dev.linkstack.app.auth.Invites;
 import dev.linkstack.app.links.LinkService.DayCount;
 import dev.linkstack.app.tokens.ApiToken;
 import io.quarkus.qute.CheckedTemplate;
@@ -33,6 +35,11 @@ public class Pages {
     }
 
     public record LinkRow(String code, String shortUrl, String url, Instant createdAt, Instant expiresAt, long clicks, boolean expired) {
+    }
+
+    /** A link as the admin sees it: anyone's, with its owner and whether it is blocked. */
+    public record AdminLinkRow(String code, String shortUrl, String url, String owner, Instant createdAt, long clicks, boolean blocked,
+                               boolean expired) {
     }
 
     public record Paging(int page, int pages, long total, String search) {
@@ -69,4 +76,16 @@ public class Pages {
     public static native TemplateInstance confirmDelete(SignedIn.Account account, LinkRow link);
 
     public static native TemplateInstance tokens(SignedIn.Account account, List<ApiToken> tokens, String createdToken, Form form);
+
+    /** Without the account: the navigation's sign-out form needs a CSRF token, which only the form pages hand out. */
+    public static native TemplateInstance adminOnly();
+
+    public static native TemplateInstance adminUsers(SignedIn.Account account, List<UserView> users, Form form);
+
+    public static native TemplateInstance adminLinks(SignedIn.Account account, List<AdminLinkRow> links, Paging paging, Form form);
+
+    public static native TemplateInstance adminConfirmDelete(SignedIn.Account account, AdminLinkRow link, String search);
+
+    public static native TemplateInstance adminInvites(SignedIn.Account account, List<Invites.Unused> invites, String createdInvite,
+                                                       boolean inviteOnly);
 }

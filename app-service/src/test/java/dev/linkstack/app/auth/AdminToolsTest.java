@@ -16,7 +16,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 /**
  * The admin (the first account) can disable an account (its sessions and API tokens stop working at once) and delete
- * anyone's link (its redirect stops at once, on every cache tier).
+ * or block anyone's link (its redirect stops at once, on every cache tier: 404 once deleted, 410 while blocked).
  */
 @QuarkusTest
 @QuarkusTestResource(RealServers.class)
@@ -93,7 +93,8 @@ class AdminToolsTest {
         }
         owner.request().put("/api/admin/links/" + code + "/blocked").then().statusCode(403);
         admin.request().put("/api/admin/links/" + code + "/blocked").then().statusCode(204);
-        Api.redirect(code).then().statusCode(404);
+        Api.redirect(code).then().statusCode(410).contentType(ContentType.JSON).body("error", equalTo("gone"));
+        Api.redirect(code).then().statusCode(410); // remembered as blocked, not as missing
         owner.request().get("/api/links/" + code).then().statusCode(200); // the owner still sees it
         admin.request().delete("/api/admin/links/" + code + "/blocked").then().statusCode(204);
         Api.redirect(code).then().statusCode(302);

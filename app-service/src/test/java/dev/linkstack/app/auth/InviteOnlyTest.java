@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @QuarkusTest
 @QuarkusTestResource(RealServers.class)
 @TestProfile(InviteOnlyTest.InviteOnlyFreshDatabase.class)
-class InviteOnlyTest {
+public class InviteOnlyTest {
 
     public static class InviteOnlyFreshDatabase implements QuarkusTestProfile {
         @Override

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Which of the three tiers answers, what each answer fills in, and when an entry is dropped or expires. */
@@ -55,6 +56,28 @@ class RedirectLookupTest {
         assertSame(CachedLink.MISSING, lookup.findBeyondNear("nope").await().indefinitely());
         assertEquals(List.of("abc " + SHARED_TTL, "nope " + MISSING_TTL), shared.puts);
         assertSame(CachedLink.MISSING, lookup.findNear("nope"));
+    }
+
+    @Test
+    void aBlockedLinkIsKeptInBothTiersLikeALinkNotBrieflyLikeAMissingOne() {
+        database.rows.put("bad", CachedLink.BLOCKED);
+        assertSame(CachedLink.BLOCKED, lookup.findBeyondNear("bad").await().indefinitely());
+        assertEquals(List.of("bad " + SHARED_TTL), shared.puts);
+        nanos.addAndGet(MISSING_TTL.toNanos());
+        assertSame(CachedLink.BLOCKED, lookup.findNear("bad"), "only an unblock changes it, and that drops it everywhere");
+        lookup.forget(new LinkChanged("bad"));
+        assertNull(lookup.findNear("bad"));
+    }
+
+    @Test
+    void theSharedTierCarriesABlockInAFormOlderInstancesReadAsMissing() {
+        assertSame(CachedLink.BLOCKED, CachedLink.decode(CachedLink.BLOCKED.encode()));
+        assertSame(CachedLink.MISSING, CachedLink.decode(CachedLink.MISSING.encode()));
+        assertEquals(LINK, CachedLink.decode(LINK.encode()));
+        // The ordinary wire form with a negative id: the decoder before blocking existed read that as missing.
+        assertEquals("-3|0|", CachedLink.BLOCKED.encode());
+        assertTrue(CachedLink.BLOCKED.missing() && CachedLink.BLOCKED.blocked() && !CachedLink.MISSING.blocked());
+        assertThrows(IllegalArgumentException.class, () -> CachedLink.decode("-2|0|"));
     }
 
     @Test

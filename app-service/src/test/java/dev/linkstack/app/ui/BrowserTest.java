@@ -177,6 +177,39 @@ class BrowserTest {
         client.request().get("/api/links/" + code).then().statusCode(404);
     }
 
+    @Test
+    void theAdminDisablesAnAccountBlocksALinkAndCreatesAnInviteFromTheAdminPages() {
+        Api.Client admin = AdminPagesTest.admin();
+        Api.Client victim = Api.newUser();
+        String code = Api.createLink(victim, "https://example.org/browser-phish-" + victim.username());
+        Api.redirect(code).then().statusCode(302);
+        signedOut();
+        open("account/login");
+        type("username", admin.username());
+        type("password", Api.PASSWORD);
+        clickAndWait(By.id("sign-in"));
+
+        clickAndWait(By.id("admin-nav"));
+        assertTrue(driver.getCurrentUrl().endsWith("/admin/users"), driver.getCurrentUrl());
+        clickAndWait(By.cssSelector("tr[data-username='" + victim.username() + "'] button.disable"));
+        assertTrue(driver.findElement(By.cssSelector("tr[data-username='" + victim.username() + "']")).getText().contains("disabled"));
+        Browser.screenshot(driver, "07-admin-accounts");
+        victim.request().get("/api/auth/me").then().statusCode(401);
+
+        clickAndWait(By.cssSelector("nav[aria-label='Admin'] a[href='/admin/links']")); // not the main "Links"
+        type("q", code);
+        clickAndWait(By.id("find-link"));
+        clickAndWait(By.cssSelector("tr[data-code='" + code + "'] button.block"));
+        assertTrue(driver.findElement(By.cssSelector("tr[data-code='" + code + "']")).getText().contains("blocked"));
+        Browser.screenshot(driver, "08-admin-links");
+        Api.redirect(code).then().statusCode(410);
+
+        clickAndWait(By.linkText("Invite codes"));
+        clickAndWait(By.id("create-invite"));
+        assertTrue(text("created-invite").length() >= 16, text("created-invite"));
+        Browser.screenshot(driver, "09-admin-invites");
+    }
+
     private void signedOut() {
         open("account/login");
         driver.manage().deleteAllCookies();
