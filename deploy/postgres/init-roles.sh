@@ -7,7 +7,8 @@
 # superuser afterwards.
 #   DB_OWNER_USER   owns DB_NAME and every object in it; only the app's migrations (Flyway) connect as it
 #   DB_USER         the app at run time: SELECT, INSERT, UPDATE, DELETE on the owner's tables and its sequences, nothing else
-#   BACKUP_DB_USER  backup-service: reads every table (pg_read_all_data), creates and drops its scratch databases (CREATEDB)
+#   BACKUP_DB_USER  backup-service: reads every table (pg_read_all_data), creates and drops its scratch databases (CREATEDB);
+#                   for restores only, it may take the owner's role (SET ROLE), whose rights it does not have otherwise
 # Values come from the environment, never from the command line; psql quotes them (:"name", :'literal').
 # Run by hand against an existing server (psql as a superuser, PGHOST etc. set), it stops at the first role that exists.
 set -e
@@ -38,6 +39,18 @@ CREATE ROLE :"owner" LOGIN PASSWORD :'owner_password';
 CREATE ROLE :"app" LOGIN PASSWORD :'app_password';
 CREATE ROLE :"backup" LOGIN CREATEDB PASSWORD :'backup_password';
 GRANT pg_read_all_data TO :"backup";
+-- Restores replace the owner's objects: the backup role may become the owner explicitly (SET ROLE), and has none of
+-- its rights without that. PostgreSQL 16 says so on the grant itself; older servers only through a role in between
+-- that does not inherit (membership lets SET ROLE through, NOINHERIT stops the rights).
+SELECT current_setting('server_version_num')::int >= 160000 AS grant_options \gset
+\if :grant_options
+GRANT :"owner" TO :"backup" WITH INHERIT FALSE, SET TRUE;
+\else
+\set restorer :backup '_restorer'
+CREATE ROLE :"restorer" NOLOGIN NOINHERIT;
+GRANT :"owner" TO :"restorer";
+GRANT :"restorer" TO :"backup";
+\endif
 CREATE DATABASE :"db" OWNER :"owner";
 -- Only these roles may connect to the app's database, and nobody may create temporary tables in it.
 REVOKE ALL ON DATABASE :"db" FROM PUBLIC;

@@ -208,6 +208,8 @@ public final class DeploymentModel {
                 .env("BACKUP_DB_NAME", DB_NAME.reference())
                 .env("BACKUP_DB_USER", BACKUP_DB_USER.reference())
                 .env("BACKUP_DB_PASSWORD", BACKUP_DB_PASSWORD.reference())
+                // Real restores replace the owner's objects: the backup role takes the owner's role for them (init-roles.sh).
+                .env("BACKUP_RESTORE_ROLE", DB_OWNER_USER.reference())
                 .env("BACKUP_API_TOKEN", BACKUP_API_TOKEN.reference())
                 .env("BACKUP_CRON", BACKUP_CRON.reference())
                 .env("BACKUP_RETENTION_DAYS", BACKUP_RETENTION_DAYS.reference())

@@ -128,6 +128,8 @@ public final class KubernetesManifests {
         config.put("BACKUP_DB_PORT", "5432");
         config.put("BACKUP_DB_NAME", DeploymentModel.DB_NAME.example());
         config.put(DeploymentModel.BACKUP_DB_USER.name(), DeploymentModel.BACKUP_DB_USER.example());
+        // Real restores replace the owner's objects: the backup role takes the owner's role for them (init-roles.sh).
+        config.put("BACKUP_RESTORE_ROLE", DeploymentModel.DB_OWNER_USER.example());
         config.put("BACKUP_DIR", DeploymentModel.BACKUP_CONTAINER_DIR);
         for (EnvVar setting : List.of(DeploymentModel.BACKUP_CRON, DeploymentModel.BACKUP_RETENTION_DAYS, DeploymentModel.BACKUP_KEEP_LAST,
                 DeploymentModel.BACKUP_COMPRESSION, DeploymentModel.BACKUP_VERIFY_CRON, DeploymentModel.BACKUP_ENCRYPTION_RECIPIENT)) {

@@ -139,8 +139,8 @@ class TopologyIT {
 
     /**
      * The backup-service runs as the backup role of deploy/postgres/init-roles.sh: it dumps the app's database and its
-     * restore test loads the dump into a scratch database of its own, but it cannot take over the owner's objects, so a
-     * restore into a new database is refused and leaves nothing behind (real restores are for the owner or the superuser).
+     * restore test loads the dump into a scratch database of its own; a real restore (into a new database here) takes
+     * the owner's role (BACKUP_RESTORE_ROLE), so the owner owns what is restored and every row is there.
      */
     @Test
     void aBackupTakenThroughTheApiPassesItsRestoreTestAsTheBackupRole() throws Exception {
@@ -172,11 +172,21 @@ class TopologyIT {
         String restoredDb = "restored";
         Http.Reply restored = Http.post(backup.baseUrl() + "/api/backups/" + backupId + "/restore",
                 Map.of("database", restoredDb, "confirm", restoredDb), "Authorization", auth);
-        assertEquals(422, restored.status(), restored.body());
-        try (Connection connection = topology.connect("postgres"); Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT count(*) FROM pg_database WHERE datname = '" + restoredDb + "'")) {
-            result.next();
-            assertEquals(0, result.getInt(1), "the refused restore left no database behind");
+        assertEquals(200, restored.status(), restored.body());
+        try {
+            for (String table : List.of("users", "links", "api_tokens", "link_daily_clicks")) {
+                assertEquals(rows(DB, table), rows(restoredDb, table), table + " restored as it is in the live database");
+            }
+            try (Connection connection = topology.connect(restoredDb); Statement statement = connection.createStatement();
+                 ResultSet result = statement.executeQuery("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner <> '"
+                         + topology.roles.owner() + "'")) {
+                result.next();
+                assertEquals(0, result.getInt(1), "every restored table belongs to the owner");
+            }
+        } finally {
+            try (Connection connection = topology.connect("postgres"); Statement statement = connection.createStatement()) {
+                statement.execute("DROP DATABASE IF EXISTS " + restoredDb + " WITH (FORCE)");
+            }
         }
     }
 

@@ -32,11 +32,15 @@ public final class ServiceEnvironment {
                 .with("DB_MIGRATION_PASSWORD", roles.ownerPassword());
     }
 
-    /** backup-service as a deployment runs it: as the backup role (see {@link #backup(PostgresServer, String, String, Path)}). */
+    /**
+     * backup-service as a deployment runs it: as the backup role, taking the owner's role for real restores (see
+     * {@link #backup(PostgresServer, String, String, Path)}).
+     */
     public static ServiceEnvironment backup(PostgresServer postgres, DatabaseRoles roles, String apiToken, Path backupDir) {
         return backup(postgres, roles.database(), apiToken, backupDir)
                 .with("BACKUP_DB_USER", roles.backup())
-                .with("BACKUP_DB_PASSWORD", roles.backupPassword());
+                .with("BACKUP_DB_PASSWORD", roles.backupPassword())
+                .with("BACKUP_RESTORE_ROLE", roles.owner());
     }
 
     /**

@@ -137,24 +137,32 @@ class DatabaseRolesTest {
     }
 
     /**
-     * The restore of the runbook: the backup role's dump loaded over the app's database by the owner, in one transaction.
-     * The owner owns what it recreates, and the app's role can use it as before (and still change no schema).
+     * A real restore by backup-service: the backup role's dump loaded over the app's database in one transaction, by the
+     * backup role itself. As itself it is refused (it has none of the owner's rights); taking the owner's role as the
+     * session starts (libpq's {@code -c role=}, what BACKUP_RESTORE_ROLE does) it restores, the owner owns what it
+     * recreates, and the app's role can use it as before (and still change no schema).
      */
     @Test
-    void theOwnerRestoresTheBackupRolesDumpAndTheAppKeepsItsGrants() throws Exception {
+    void theBackupRoleRestoresOnlyAsTheOwnersRole() throws Exception {
         postgres.execute(DATABASE, "INSERT INTO users (username, password_hash, role, created_at) VALUES ('restored', 'x', 'USER', now())");
         // Only the owner's objects, as in a deployment: the owner could not drop another role's table.
         postgres.execute(DATABASE, "DROP TABLE private_notes");
         java.nio.file.Path dump = java.nio.file.Files.createTempFile("roles-dump", ".sql");
+        List<String> restore = List.of("psql", "--no-psqlrc", "--no-password", "--quiet", "--set", "ON_ERROR_STOP=1", "--single-transaction",
+                "--file=" + dump);
+        Exit asItself;
         try {
             java.nio.file.Files.writeString(dump, run(List.of("pg_dump", "--no-password", "--clean", "--if-exists"), roles.backup(), roles.backupPassword()));
             postgres.execute(DATABASE, "DELETE FROM users WHERE username = 'restored'");
-            run(List.of("psql", "--no-psqlrc", "--no-password", "--quiet", "--set", "ON_ERROR_STOP=1", "--single-transaction", "--file=" + dump),
-                    roles.owner(), roles.ownerPassword());
+            asItself = attempt(restore, roles.backup(), roles.backupPassword(), Map.of());
+            run(restore, roles.backup(), roles.backupPassword(), Map.of("PGOPTIONS", "-c role=" + roles.owner()));
         } finally {
             java.nio.file.Files.deleteIfExists(dump);
             postgres.execute(DATABASE, "CREATE TABLE private_notes (note text)", "INSERT INTO private_notes VALUES ('not the app''s')");
         }
+        ReliabilityReport.record("PostgreSQL backup role: restore over the app's database without the owner's role", "1 restore",
+                asItself.code() == 0 ? "1 allowed" : "0 allowed", "n/a");
+        assertTrue(asItself.code() != 0 && asItself.output().contains("must be owner"), "the backup role as itself: " + asItself.output());
         try (Connection connection = connect(DATABASE, roles.app(), roles.appPassword()); Statement statement = connection.createStatement()) {
             try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM users WHERE username = 'restored'")) {
                 rs.next();
@@ -169,6 +177,18 @@ class DatabaseRolesTest {
             assertEquals(0, rs.getInt(1), "the owner owns every restored table");
         }
         assertEquals(List.of(), allowedAs(roles.app(), roles.appPassword(), Map.of("DROP TABLE users", DATABASE, "TRUNCATE links", DATABASE)));
+    }
+
+    /** A restore into a new database: the backup role creates it for the owner, and drops it again only as the owner. */
+    @Test
+    void theBackupRoleCreatesARestoreDatabaseForTheOwnerAndDropsItAsTheOwner() throws SQLException {
+        try (Connection connection = connect("postgres", roles.backup(), roles.backupPassword()); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE roles_restored OWNER " + roles.owner() + " TEMPLATE template0");
+            SQLException refused = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class, () -> statement.execute("DROP DATABASE roles_restored"));
+            assertEquals(INSUFFICIENT_PRIVILEGE, refused.getSQLState(), refused.getMessage());
+            statement.execute("SET ROLE " + roles.owner());
+            statement.execute("DROP DATABASE roles_restored WITH (FORCE)");
+        }
     }
 
     @Test
@@ -224,15 +244,30 @@ class DatabaseRolesTest {
 
     /** A PostgreSQL client program against the test server as {@code user}; its stdout, or a failure with its output. */
     private static String run(List<String> command, String user, String password) throws IOException, InterruptedException {
+        return run(command, user, password, Map.of());
+    }
+
+    private static String run(List<String> command, String user, String password, Map<String, String> more) throws IOException, InterruptedException {
+        Exit exit = attempt(command, user, password, more);
+        assertEquals(0, exit.code(), command + " as " + user + ":\n" + exit.output());
+        return exit.output();
+    }
+
+    /** Runs a client program (with {@code more} in its environment) and reports how it ended. */
+    private static Exit attempt(List<String> command, String user, String password, Map<String, String> more) throws IOException, InterruptedException {
         List<String> withBin = new ArrayList<>(command);
         withBin.set(0, postgres.binDir() + "/" + command.get(0));
         ProcessBuilder builder = new ProcessBuilder(withBin).redirectErrorStream(true);
+        builder.environment().remove("PGOPTIONS");
         builder.environment().putAll(Map.of("PGHOST", "127.0.0.1", "PGPORT", String.valueOf(postgres.port()), "PGUSER", user,
                 "PGPASSWORD", password, "PGDATABASE", DATABASE));
+        builder.environment().putAll(more);
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), command + " finished");
-        assertEquals(0, process.exitValue(), command + " as " + user + ":\n" + output);
-        return output;
+        return new Exit(process.exitValue(), output);
+    }
+
+    private record Exit(int code, String output) {
     }
 }

@@ -106,6 +106,16 @@ public interface BackupConfig {
 
     Ui ui();
 
+    Restore restore();
+
+    interface Restore {
+        /**
+         * The role real restores run as (SET ROLE, e.g. the database's owner, of which the connecting role is a member
+         * without its rights); empty: as the connecting role. Restore tests and dumps never use it.
+         */
+        Optional<String> role();
+    }
+
     Verify verify();
 
     interface Verify {

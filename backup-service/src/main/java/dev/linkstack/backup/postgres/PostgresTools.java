@@ -95,6 +95,22 @@ public class PostgresTools {
         return builder;
     }
 
+    /**
+     * Like {@link #command}, for a real restore: the session takes the configured restore role ({@code backup.restore.role})
+     * as it starts, so what the dump recreates belongs to that role; without one it runs as the connecting role.
+     */
+    public ProcessBuilder restoreCommand(String tool, String database, List<String> arguments) {
+        ProcessBuilder builder = command(tool, database, arguments);
+        config.restore().role().ifPresentOrElse(role -> builder.environment().put("PGOPTIONS", "-c role=" + asOptionValue(role)),
+                () -> builder.environment().remove("PGOPTIONS"));
+        return builder;
+    }
+
+    /** libpq splits PGOPTIONS at spaces unless they are escaped with a backslash (and a backslash is written twice). */
+    static String asOptionValue(String value) {
+        return value.replace("\\", "\\\\").replace(" ", "\\ ");
+    }
+
     /** pg_dump's version, e.g. "pg_dump (PostgreSQL) 15.14 (Debian 15.14-0+deb12u1)". */
     public ToolVersion pgDumpVersion() {
         String tool = executable("pg_dump");

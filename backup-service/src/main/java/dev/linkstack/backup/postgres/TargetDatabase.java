@@ -73,6 +73,30 @@ public class TargetDatabase {
         }
     }
 
+    /**
+     * An empty database for a real restore, owned by the restore role when one is set: the owner of what the dump
+     * recreates must be able to replace the schema it finds there.
+     */
+    public void createForRestore(String database) throws SQLException {
+        String owner = config.restore().role().map(role -> " OWNER " + DatabaseName.quoted(role)).orElse("");
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + DatabaseName.quoted(database) + owner + " TEMPLATE template0");
+        }
+    }
+
+    /** Drops a database made by {@link #createForRestore}: as the restore role, its owner (on its own connection, not the pool's). */
+    public void dropAfterRestore(String database) throws SQLException {
+        java.util.Optional<String> role = config.restore().role();
+        if (role.isEmpty()) {
+            drop(database);
+            return;
+        }
+        try (Connection connection = connect(name()); Statement statement = connection.createStatement()) {
+            statement.execute("SET ROLE " + DatabaseName.quoted(role.get()));
+            statement.execute("DROP DATABASE IF EXISTS " + DatabaseName.quoted(database) + " WITH (FORCE)");
+        }
+    }
+
     /** Drops a database, ending sessions still connected to it. */
     public void drop(String database) throws SQLException {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {

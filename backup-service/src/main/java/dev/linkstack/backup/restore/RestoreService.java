@@ -137,9 +137,13 @@ public class RestoreService {
         try {
             created = !target.exists(database);
             if (created) {
-                target.create(database);
+                target.createForRestore(database);
             }
         } catch (SQLException e) {
+            if (e.getSQLState() != null && e.getSQLState().startsWith("42")) {
+                // Refused, not unreachable: e.g. a restore role the service's role may not take, or that does not exist.
+                throw new RestoreFailedException("cannot create database " + database + ", nothing was changed: " + e.getMessage());
+            }
             throw new DatabaseUnavailableException("cannot prepare database " + database + ": " + e.getMessage(), e);
         }
         try {
@@ -178,10 +182,11 @@ public class RestoreService {
         }
         boolean plain = backup.format().isPlainSql();
         String tool = plain ? "psql" : "pg_restore";
-        ProcessBuilder builder = plain
-                ? tools.command("psql", database, List.of("--no-psqlrc", "--no-password", "--quiet", "--set", "ON_ERROR_STOP=1",
-                        "--single-transaction", "--file=-"))
-                : tools.command("pg_restore", database, pgRestore);
+        List<String> psql = List.of("--no-psqlrc", "--no-password", "--quiet", "--set", "ON_ERROR_STOP=1", "--single-transaction", "--file=-");
+        // A restore test stays the connecting role (its scratch copy has no owners); a real restore takes the restore role.
+        ProcessBuilder builder = scratch
+                ? tools.command(tool, database, plain ? psql : pgRestore)
+                : tools.restoreCommand(tool, database, plain ? psql : pgRestore);
         // psql reads the decompressed SQL from stdin; pg_restore reads an unencrypted archive file itself.
         FedCommand.Source decompressed = () -> backup.format().decompressing(backup.encrypted()
                 ? AgeEncryption.decrypting(Files.newInputStream(file), identity.orElseThrow())
@@ -238,7 +243,7 @@ public class RestoreService {
 
     private void dropQuietly(String database) {
         try {
-            target.drop(database);
+            target.dropAfterRestore(database);
         } catch (SQLException e) {
             LOG.warnf("database %s, created for a failed restore, could not be dropped: %s", database, e.getMessage());
         }

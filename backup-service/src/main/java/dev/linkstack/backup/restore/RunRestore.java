@@ -95,7 +95,7 @@ public class RunRestore {
         if (damaged.isPresent()) {
             throw new RestoreFailedException("refusing to restore damaged globals (" + run.globalsFile() + "): " + damaged.get());
         }
-        ProcessBuilder builder = tools.command("psql", target.name(), List.of("--no-psqlrc", "--no-password", "--quiet", "--file=-"));
+        ProcessBuilder builder = tools.restoreCommand("psql", target.name(), List.of("--no-psqlrc", "--no-password", "--quiet", "--file=-"));
         FedCommand.Source sql = () -> {
             InputStream raw = Files.newInputStream(file);
             return BackupFormat.GZIP.decompressing(identity.isPresent() && run.encryption() != null ? AgeEncryption.decrypting(raw, identity.get()) : raw);

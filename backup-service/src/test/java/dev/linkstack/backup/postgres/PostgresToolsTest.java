@@ -39,6 +39,19 @@ class PostgresToolsTest {
     }
 
     @Test
+    void onlyRealRestoresTakeTheRestoreRole() {
+        PostgresTools tools = tools(Map.of("backup.db.user", "backup", "backup.restore.role", "Shop Owner"));
+        ProcessBuilder restore = tools.restoreCommand("psql", "shop", java.util.List.of("--file=-"));
+        assertEquals("-c role=Shop\\ Owner", restore.environment().get("PGOPTIONS"), "libpq's escape for a space");
+        assertEquals("backup", restore.environment().get("PGUSER"), "it still connects as itself");
+        assertFalse(tools.command("pg_restore", "shop", java.util.List.of()).environment().containsKey("PGOPTIONS")
+                && tools.command("pg_restore", "shop", java.util.List.of()).environment().get("PGOPTIONS").contains("role="),
+                "dumps and restore tests stay the connecting role");
+        PostgresTools asItself = tools(Map.of("backup.db.user", "backup"));
+        assertFalse(asItself.restoreCommand("psql", "shop", java.util.List.of()).environment().containsKey("PGOPTIONS"), "no restore role: as itself");
+    }
+
+    @Test
     void picksThePgDumpOfTheServersMajorFromTheSearchDirectories() {
         // No bin dir configured: Debian's /usr/lib/postgresql/15/bin is found through the default pattern.
         PostgresTools tools = tools(Map.of());
