@@ -19,6 +19,7 @@ import org.jboss.resteasy.reactive.RestForm;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * The admin's pages for accounts and invite codes, over the services the admin API uses (which log each action).
@@ -55,22 +56,21 @@ public class AdminPages {
     @Path("/users/disable")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response disable(@RestForm String username) {
-        SignedIn.Account admin = admin(signedIn);
-        try {
-            accounts.disable(admin.username(), username);
-            return SignedIn.seeOther("/admin/users");
-        } catch (DomainError e) {
-            return refused(admin, username, FieldError.of(e));
-        }
+        return onAccount(username, accounts::disable);
     }
 
     @POST
     @Path("/users/enable")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response enable(@RestForm String username) {
+        return onAccount(username, accounts::enable);
+    }
+
+    /** A users-page button: the action, in the admin's name, then the list again, or the list with the refusal. */
+    private Response onAccount(String username, BiConsumer<String, String> action) {
         SignedIn.Account admin = admin(signedIn);
         try {
-            accounts.enable(admin.username(), username);
+            action.accept(admin.username(), username);
             return SignedIn.seeOther("/admin/users");
         } catch (DomainError e) {
             return refused(admin, username, FieldError.of(e));

@@ -55,7 +55,7 @@ public class DashboardPages {
 
     @GET
     public TemplateInstance dashboard(@QueryParam("q") String search, @QueryParam("page") String page) {
-        return dashboardPage(signedIn.require(), search, parsePage(page), Pages.Form.empty());
+        return dashboardPage(signedIn.require(), search, Pages.Paging.requested(page), Pages.Form.empty());
     }
 
     @POST
@@ -168,13 +168,6 @@ public class DashboardPages {
         return LocalDateTime.ofInstant(instant, ZoneOffset.UTC).withSecond(0).withNano(0).toString();
     }
 
-    private static int parsePage(String page) {
-        try {
-            return page == null ? 0 : Math.max(0, Math.min(1_000_000, Integer.parseInt(page)));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
 
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.trim();

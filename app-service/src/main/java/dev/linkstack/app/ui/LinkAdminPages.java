@@ -57,7 +57,7 @@ public class LinkAdminPages {
             Pages.Form form = new Pages.Form(Map.of("q", q), Map.of("q", "Search for at most " + MAX_SEARCH + " characters of a code or URL"));
             return AccountPages.page(400, listPage(admin, "", 0, form));
         }
-        return AccountPages.page(200, listPage(admin, q, parsePage(page), new Pages.Form(Map.of("q", q), Map.of())));
+        return AccountPages.page(200, listPage(admin, q, Pages.Paging.requested(page), new Pages.Form(Map.of("q", q), Map.of())));
     }
 
     @POST
@@ -100,7 +100,7 @@ public class LinkAdminPages {
             links.setBlocked(admin.username(), code, blocked);
             return SignedIn.seeOther(listPath(q, page));
         } catch (DomainError e) {
-            return refused(admin, q, parsePage(page), code, FieldError.of(e));
+            return refused(admin, q, Pages.Paging.requested(page), code, FieldError.of(e));
         }
     }
 
@@ -126,15 +126,8 @@ public class LinkAdminPages {
 
     private static String listPath(String q, String page) {
         String path = "/admin/links?q=" + URLEncoder.encode(q == null ? "" : q, StandardCharsets.UTF_8);
-        int shown = parsePage(page);
+        int shown = Pages.Paging.requested(page);
         return shown == 0 ? path : path + "&page=" + shown;
     }
 
-    private static int parsePage(String page) {
-        try {
-            return page == null ? 0 : Math.max(0, Math.min(1_000_000, Integer.parseInt(page.trim())));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
 }

@@ -43,6 +43,15 @@ public class Pages {
     }
 
     public record Paging(int page, int pages, long total, String search) {
+        /** The page a query parameter or form field asks for: 0 when absent or not a number, bounded above. */
+        static int requested(String page) {
+            try {
+                return page == null ? 0 : Math.max(0, Math.min(1_000_000, Integer.parseInt(page)));
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
+
         public boolean hasPrevious() {
             return page > 0;
         }
