@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -241,8 +242,10 @@ class FaultsUnderLoadIT {
      * The clients' own count can fall short of Nginx's: the JDK client resends a GET by itself when its kept-alive
      * connection breaks before the answer arrives (1 in about 250,000 seen), and Nginx answers both.
      */
-    private record EdgeLog(long redirects, long retried, Map<String, Long> redirectsByUpstream) {
+    private record EdgeLog(long redirects, long retried, Map<String, Long> redirectsByUpstream, Map<String, Long> otherAnswers) {
         private static final Pattern REDIRECT = Pattern.compile("\"GET /[^/ ]+ HTTP/1\\.1\" 302 ");
+        /** A redirect request Nginx answered otherwise, by status and upstream status (499: the client gave up). */
+        private static final Pattern OTHER_ANSWER = Pattern.compile("\"GET /[^/ ]+ HTTP/1\\.1\" (?!302 )(\\d{3}) .* upstream_status=(\\S+) ");
         private static final Pattern RETRIED = Pattern.compile(" upstream=\\S+, ");
         /** The instance that answered a redirect on the first try. */
         private static final Pattern ANSWERED_BY = Pattern.compile(" upstream=(\\S+) upstream_status=302 ");
@@ -251,7 +254,12 @@ class FaultsUnderLoadIT {
             long redirects = 0;
             long retried = 0;
             Map<String, Long> byUpstream = new HashMap<>();
+            Map<String, Long> others = new TreeMap<>();
             for (String line : (Iterable<String>) nginx.file("access.log").lines()::iterator) {
+                Matcher other = OTHER_ANSWER.matcher(line);
+                if (other.find()) {
+                    others.merge(other.group(1) + " (upstream " + other.group(2) + ")", 1L, Long::sum);
+                }
                 redirects += REDIRECT.matcher(line).find() ? 1 : 0;
                 retried += RETRIED.matcher(line).find() ? 1 : 0;
                 Matcher answeredBy = ANSWERED_BY.matcher(line);
@@ -259,13 +267,16 @@ class FaultsUnderLoadIT {
                     byUpstream.merge(answeredBy.group(1), 1L, Long::sum);
                 }
             }
-            return new EdgeLog(redirects, retried, byUpstream);
+            return new EdgeLog(redirects, retried, byUpstream, others);
         }
 
         EdgeLog since(EdgeLog before) {
             Map<String, Long> byUpstream = new HashMap<>(redirectsByUpstream);
             before.redirectsByUpstream.forEach((upstream, n) -> byUpstream.merge(upstream, -n, Long::sum));
-            return new EdgeLog(redirects - before.redirects, retried - before.retried, byUpstream);
+            Map<String, Long> others = new TreeMap<>(otherAnswers);
+            before.otherAnswers.forEach((answer, n) -> others.merge(answer, -n, Long::sum));
+            others.values().removeIf(n -> n == 0);
+            return new EdgeLog(redirects - before.redirects, retried - before.retried, byUpstream, others);
         }
 
         long redirectsBy(String upstream) {
@@ -283,7 +294,8 @@ class FaultsUnderLoadIT {
 
     private static String clickBalance(EdgeLog edge, RedirectLoad.Result result, long stored) {
         return Math.max(0, edge.redirects() - stored) + " clicks lost, " + Math.max(0, stored - edge.redirects()) + " counted twice ("
-                + edge.retried() + " requests Nginx retried, " + (edge.redirects() - result.redirects()) + " redirects answered twice to a client resending)";
+                + edge.retried() + " requests Nginx retried, " + (edge.redirects() - result.redirects()) + " redirects answered twice to a client resending)"
+                + (edge.otherAnswers().isEmpty() ? "" : "; Nginx answered otherwise " + edge.otherAnswers() + "; clients: " + result);
     }
 
     /** Waits until the stored clicks reach the expected figure (or stop growing) and returns what is stored. */

@@ -122,17 +122,57 @@ final class LoopbackTopology implements AutoCloseable {
         }
     }
 
-    /** Stored clicks once nothing is pending: the same figure twice, a few flush intervals apart. */
+    /**
+     * Stored clicks once none is on its way: no running instance holds any in memory (counted, or pushed and not yet
+     * taken), Redis holds no pending push or batch, and the database figure is the same on two reads in a row. Clicks
+     * only move forward (memory, then Redis or the database; a batch leaves Redis after its transaction commits), so
+     * in that order the checks miss none. A figure that merely stays put for a while is not enough: an instance whose
+     * flush waits out a Redis timeout after a restart writes its clicks seconds later, into the next scenario.
+     */
     long settledClicks() throws SQLException, InterruptedException {
-        long previous = -1;
-        long current = storedClicks();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (current != previous && System.nanoTime() < deadline) {
-            Thread.sleep(1500); // longer than a flush interval (CLICK_FLUSH_INTERVAL=1s here)
-            previous = current;
-            current = storedClicks();
+        long previous = -1;
+        while (true) {
+            String inFlight = clicksInFlight();
+            long current = storedClicks();
+            if (inFlight.isEmpty() && current == previous) {
+                return current;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("clicks still on their way after 60 s: " + (inFlight.isEmpty() ? "the stored figure keeps changing" : inFlight));
+            }
+            previous = inFlight.isEmpty() ? current : -1;
+            Thread.sleep(250);
         }
-        return current;
+    }
+
+    /** Where clicks are still on their way, or an empty string. */
+    private String clicksInFlight() {
+        List<String> where = new ArrayList<>();
+        for (ServiceProcess app : apps) {
+            if (app != null && app.process().isAlive()) {
+                double pending = metric(app, "linkstack_clicks_pending");
+                if (pending != 0) {
+                    where.add(pending + " in the memory of " + app.baseUrl());
+                }
+            }
+        }
+        String keys = redis.cli("--scan", "--pattern", "clicks:*").strip();
+        if (!keys.isEmpty()) {
+            where.add("Redis keys " + keys.lines().toList());
+        }
+        return String.join(", ", where);
+    }
+
+    /** A gauge without tags from an instance's Prometheus endpoint; NaN while the instance does not answer. */
+    private static double metric(ServiceProcess app, String name) {
+        try {
+            Http.Reply metrics = Http.get(app.baseUrl() + "/q/metrics");
+            return metrics.body().lines().filter(line -> line.startsWith(name + " ")).findFirst()
+                    .map(line -> Double.parseDouble(line.substring(name.length() + 1).strip())).orElse(Double.NaN);
+        } catch (RuntimeException unreachable) {
+            return Double.NaN;
+        }
     }
 
     Connection connect(String database) throws SQLException {
