@@ -42,13 +42,14 @@ public class CachedRedirectRoute {
     }
 
     void redirectIfCached(RoutingContext context) {
-        String code = context.request().method() == HttpMethod.GET ? singleSegment(context.normalizedPath()) : null;
+        HttpMethod method = context.request().method();
+        String code = method == HttpMethod.GET || method == HttpMethod.HEAD ? singleSegment(context.normalizedPath()) : null;
         if (code != null && ShortCodes.couldExist(code) && !codes.isReserved(code)) {
             CachedLink link = lookup.findNear(code);
             if (link == null) {
                 context.put(SEEN, CachedLink.NOT_CACHED);
             } else {
-                RedirectDecision.Outcome outcome = decision.decide(link);
+                RedirectDecision.Outcome outcome = decision.decide(link, RedirectDecision.Purpose.of(context.request()));
                 if (outcome == RedirectDecision.Outcome.REDIRECT) {
                     context.response().setStatusCode(status)
                             .putHeader(HttpHeaders.LOCATION, link.url())

@@ -1,12 +1,15 @@
 package dev.linkstack.app.redirect;
 
 import dev.linkstack.app.clicks.ClickCounter;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Singleton;
 
 /**
  * What a request for a known code gets, decided once for both layers that answer redirects ({@link
  * CachedRedirectRoute} on the router, {@link RedirectResource} behind it): the click is counted and the outcome
- * recorded in {@link RedirectMetrics} here, and nowhere else.
+ * recorded in {@link RedirectMetrics} here, and nowhere else. Blocked, unknown and expired links answer the same
+ * whatever the request is for; a live one counts a click only for a {@link Purpose#VISIT}.
  */
 @Singleton // no client proxy: the hot path calls it directly
 public class RedirectDecision {
@@ -15,7 +18,40 @@ public class RedirectDecision {
         /** An admin blocked the link: 410, so clients and crawlers learn it is gone for good, not mistyped. */
         BLOCKED,
         /** The instance is stopping and no longer counts clicks: 503, which Nginx retries on another instance. */
-        CLOSING
+        CLOSING,
+        /**
+         * A browser's speculative fetch: refused (403), so the browser drops it and the visit, if it happens, comes
+         * as a request of its own and is counted then. Answering it would either count a visit that may never happen
+         * or, when the browser later uses the prefetched answer, miss one that did.
+         */
+        PREFETCH_REFUSED
+    }
+
+    /** Only a visit is a click: a HEAD asks about the link without following it, a prefetch may never be used. */
+    public enum Purpose {
+        VISIT, HEAD, PREFETCH;
+
+        /** Sec-Purpose (the standard), and the older Purpose, X-Purpose and X-Moz headers browsers sent before it. */
+        static Purpose of(HttpServerRequest request) {
+            if (request.method() == HttpMethod.HEAD) {
+                return HEAD;
+            }
+            return speculative(request.getHeader("Sec-Purpose")) || speculative(request.getHeader("Purpose"))
+                    || speculative(request.getHeader("X-Purpose")) || speculative(request.getHeader("X-Moz")) ? PREFETCH : VISIT;
+        }
+
+        private static boolean speculative(String value) {
+            return value != null && (containsIgnoreCase(value, "prefetch") || containsIgnoreCase(value, "preview"));
+        }
+
+        private static boolean containsIgnoreCase(String value, String word) {
+            for (int i = 0; i + word.length() <= value.length(); i++) {
+                if (value.regionMatches(true, i, word, 0, word.length())) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private final ClickCounter clicks;
@@ -26,7 +62,7 @@ public class RedirectDecision {
         this.metrics = metrics;
     }
 
-    Outcome decide(CachedLink link) {
+    Outcome decide(CachedLink link, Purpose purpose) {
         if (link.blocked()) {
             metrics.blocked.increment();
             return Outcome.BLOCKED;
@@ -38,6 +74,14 @@ public class RedirectDecision {
         if (link.expiredAt(System.currentTimeMillis())) {
             metrics.expired.increment();
             return Outcome.EXPIRED;
+        }
+        if (purpose == Purpose.PREFETCH) {
+            metrics.prefetchRefused.increment();
+            return Outcome.PREFETCH_REFUSED;
+        }
+        if (purpose == Purpose.HEAD) {
+            metrics.head.increment();
+            return Outcome.REDIRECT;
         }
         if (!clicks.record(link.linkId())) {
             return Outcome.CLOSING;

@@ -15,11 +15,16 @@ public class RedirectMetrics {
     final LongAdder notFound;
     final LongAdder expired;
     final LongAdder blocked;
+    /** HEAD requests of live links: answered like a GET, not counted. */
+    final LongAdder head;
+    final LongAdder prefetchRefused;
 
     RedirectMetrics(MeterRegistry registry) {
         redirected = HotPathCounters.register(registry, NAME, DESCRIPTION, "outcome", "redirected");
         notFound = HotPathCounters.register(registry, NAME, DESCRIPTION, "outcome", "not_found");
         expired = HotPathCounters.register(registry, NAME, DESCRIPTION, "outcome", "expired");
         blocked = HotPathCounters.register(registry, NAME, DESCRIPTION, "outcome", "blocked");
+        head = HotPathCounters.register(registry, NAME, DESCRIPTION, "outcome", "head");
+        prefetchRefused = HotPathCounters.register(registry, NAME, DESCRIPTION, "outcome", "prefetch_refused");
     }
 }

@@ -21,7 +21,7 @@ import java.net.URI;
 
 /**
  * {@code GET /{code}} for everything {@link CachedRedirectRoute} did not answer: codes not cached in this instance,
- * unknown, expired, blocked and reserved ones, HEAD requests. Counts the click in memory.
+ * unknown, expired, blocked and reserved ones. Counts the click in memory (a visit's only: see {@link RedirectDecision.Purpose}).
  */
 @Path("/")
 @Tag(name = "redirect")
@@ -53,6 +53,9 @@ public class RedirectResource {
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "410", description = "The link exists but an admin has blocked it",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "403", description = "A prefetch (Sec-Purpose: prefetch): refused, so that only the visit itself"
+            + " is counted; a HEAD request is answered like a GET and not counted",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "503", description = "This instance is shutting down (a proxy retries another one)",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     public Uni<Response> redirect(@PathParam("code") String code, @Context RoutingContext context) {
@@ -66,11 +69,12 @@ public class RedirectResource {
         }
         // Hot links are answered from the in-process cache without a Mutiny operator: each map() captures and
         // restores the request context, 2-3 % of the event loop in a JFR profile under bench/run load.
+        RedirectDecision.Purpose purpose = RedirectDecision.Purpose.of(context.request());
         CachedLink near = seen == CachedLink.NOT_CACHED ? null : lookup.findNear(code);
         if (near != null) {
-            return Uni.createFrom().item(respond(code, near, decision.decide(near)));
+            return Uni.createFrom().item(respond(code, near, decision.decide(near, purpose)));
         }
-        return lookup.findBeyondNear(code).map(link -> respond(code, link, decision.decide(link)));
+        return lookup.findBeyondNear(code).map(link -> respond(code, link, decision.decide(link, purpose)));
     }
 
     private Response respond(String code, CachedLink link, RedirectDecision.Outcome outcome) {
@@ -78,6 +82,8 @@ public class RedirectResource {
             case REDIRECT -> Response.status(status).header(HttpHeaders.LOCATION, link.url())
                     .header(HttpHeaders.CACHE_CONTROL, NO_CACHING).build();
             case CLOSING -> ApiError.response(503, "service_unavailable", "This instance is shutting down");
+            case PREFETCH_REFUSED -> Response.fromResponse(ApiError.response(403, "prefetch_refused",
+                    "Short links are not answered to prefetches; the visit itself is")).header(HttpHeaders.CACHE_CONTROL, "no-store").build();
             case NOT_FOUND, EXPIRED -> unknown(code);
             case BLOCKED -> ApiError.response(410, "gone", "The link '" + code + "' has been blocked");
         };
