@@ -90,9 +90,15 @@ class PackagedAppIT {
         RestAssured.given().redirects().follow(false).get("/" + code).then().statusCode(302);
         RestAssured.given().cookie("linkstack_session", session).get("/api/links/" + code + "/stats?days=7").then().statusCode(200)
                 .body("daily.size()", equalTo(7));
-        RestAssured.given().cookie("linkstack_session", session).contentType(ContentType.JSON).body(Map.of("name", "ci"))
-                .post("/api/tokens").then().statusCode(201).body("token.length()", org.hamcrest.Matchers.greaterThan(20));
-        RestAssured.given().cookie("linkstack_session", session).get("/api/tokens").then().statusCode(200).body("size()", equalTo(1));
+        String readToken = RestAssured.given().cookie("linkstack_session", session).contentType(ContentType.JSON).body(Map.of("name", "ci", "scope", "read"))
+                .post("/api/tokens").then().statusCode(201).body("token.length()", org.hamcrest.Matchers.greaterThan(20))
+                .body("scope", equalTo("read")).extract().path("token");
+        RestAssured.given().cookie("linkstack_session", session).get("/api/tokens").then().statusCode(200).body("size()", equalTo(1))
+                .body("[0].scope", equalTo("read"));
+        // The scope rules are read from the endpoints' annotations at run time, which a native image must keep.
+        RestAssured.given().header("Authorization", "Bearer " + readToken).get("/api/links/" + code).then().statusCode(200);
+        RestAssured.given().header("Authorization", "Bearer " + readToken).delete("/api/links/" + code).then().statusCode(403)
+                .body("error", equalTo("insufficient_scope"));
 
         RestAssured.given().cookie("linkstack_session", session).contentType(ContentType.JSON).body("{\"url\": ").post("/api/links")
                 .then().statusCode(400).contentType(containsString("json")).body("status", equalTo(400));

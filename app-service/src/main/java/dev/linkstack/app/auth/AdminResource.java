@@ -19,6 +19,7 @@ import java.util.List;
 
 @Path("/api/admin")
 @RolesAllowed(User.ROLE_ADMIN)
+@RequiresScope(TokenScope.FULL)
 @Produces(MediaType.APPLICATION_JSON)
 // Bodiless, but declared JSON like the rest of the API: a garbage Content-Type is then a clean 415, not a failure
 // of the CSRF filter parsing it.

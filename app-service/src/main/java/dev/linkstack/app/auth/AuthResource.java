@@ -22,6 +22,9 @@ import java.time.Instant;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "auth", description = "Accounts and sessions")
+// Registering, signing in and out need no credentials at all; sent with a token, only a full one, so that a narrower
+// token never does more than read and shorten links.
+@RequiresScope(TokenScope.FULL)
 public class AuthResource {
     private static final String CREDENTIALS_SHAPE = "Body must be {\"username\": ..., \"password\": ...}";
 
@@ -38,7 +41,8 @@ public class AuthResource {
         }
     }
 
-    public record Me(long id, String username, String role, String authMethod) {
+    /** {@code scope}: the API token's scope, {@code null} for a session. */
+    public record Me(long id, String username, String role, String authMethod, String scope) {
     }
 
     private final AuthService auth;
@@ -76,8 +80,10 @@ public class AuthResource {
     @GET
     @Path("/me")
     @Authenticated
+    @RequiresScope(TokenScope.READ)
     public Me me() {
-        return new Me(currentUser.id(), currentUser.username(), currentUserRole(), currentUser.authMethod());
+        return new Me(currentUser.id(), currentUser.username(), currentUserRole(), currentUser.authMethod(),
+                currentUser.tokenScope().map(TokenScope::value).orElse(null));
     }
 
     private String currentUserRole() {

@@ -10,6 +10,8 @@ public class CurrentUser {
     public static final String AUTH_METHOD = "authMethod";
     /** The {@link #AUTH_METHOD} of a session cookie ("token" for an API token). */
     public static final String BY_SESSION = "session";
+    /** The {@link #AUTH_METHOD} of an API token. */
+    public static final String BY_TOKEN = "token";
 
     private final SecurityIdentity identity;
 
@@ -35,5 +37,10 @@ public class CurrentUser {
 
     public String authMethod() {
         return identity.getAttribute(AUTH_METHOD);
+    }
+
+    /** The scope of the API token the request came with; empty for a session. */
+    public java.util.Optional<TokenScope> tokenScope() {
+        return java.util.Optional.ofNullable(identity.getAttribute(TokenScopeGate.TOKEN_SCOPE));
     }
 }

@@ -34,11 +34,19 @@ public class SessionIdentityProvider implements IdentityProvider<CredentialsRequ
     }
 
     public static SecurityIdentity identity(long userId, String username, String role, String method) {
+        return builder(userId, username, role, method).build();
+    }
+
+    /** An API token's identity: its owner, limited to the token's scope ({@link TokenScopeGate}). */
+    public static SecurityIdentity tokenIdentity(long userId, String username, String role, TokenScope scope) {
+        return builder(userId, username, role, CurrentUser.BY_TOKEN).addAttribute(TokenScopeGate.TOKEN_SCOPE, scope).build();
+    }
+
+    private static QuarkusSecurityIdentity.Builder builder(long userId, String username, String role, String method) {
         return QuarkusSecurityIdentity.builder()
                 .setPrincipal(new QuarkusPrincipal(username))
                 .addRole(role)
                 .addAttribute(CurrentUser.USER_ID, userId)
-                .addAttribute(CurrentUser.AUTH_METHOD, method)
-                .build();
+                .addAttribute(CurrentUser.AUTH_METHOD, method);
     }
 }

@@ -2,6 +2,8 @@ package dev.linkstack.app.links;
 
 import dev.linkstack.app.auth.CurrentUser;
 import dev.linkstack.app.auth.User;
+import dev.linkstack.app.auth.RequiresScope;
+import dev.linkstack.app.auth.TokenScope;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -16,6 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** The admin's hand on every user's links, over {@link LinkAdmin} (which logs each action) as the admin pages are. */
 @Path("/api/admin/links")
 @RolesAllowed(User.ROLE_ADMIN)
+@RequiresScope(TokenScope.FULL)
 @Produces(MediaType.APPLICATION_JSON)
 // Bodiless, but declared JSON like the rest of the API: a garbage Content-Type is then a clean 415, not a failure
 // of the CSRF filter parsing it.

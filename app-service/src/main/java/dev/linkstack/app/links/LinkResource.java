@@ -3,6 +3,8 @@ package dev.linkstack.app.links;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.linkstack.app.auth.CurrentUser;
+import dev.linkstack.app.auth.RequiresScope;
+import dev.linkstack.app.auth.TokenScope;
 import dev.linkstack.app.errors.InvalidInput;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -35,6 +37,8 @@ import java.util.Set;
 
 @Path("/api/links")
 @Authenticated
+// Changing and deleting need a full token; reading and creating are marked on their methods.
+@RequiresScope(TokenScope.FULL)
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "links", description = "Short links of the signed-in user")
@@ -68,12 +72,14 @@ public class LinkResource {
     }
 
     @POST
+    @RequiresScope(TokenScope.CREATE)
     public Response create(@Valid @NotNull(message = "Body must be {\"url\": ..., \"code\": optional, \"expiresAt\": optional}") CreateLink request) {
         Link link = links.create(currentUser.id(), request.url(), request.code(), request.expiresAt());
         return Response.created(URI.create("/api/links/" + link.code)).entity(view(link)).build();
     }
 
     @GET
+    @RequiresScope(TokenScope.READ)
     public LinkPage list(@QueryParam("page") String page, @QueryParam("size") String size, @QueryParam("q") String search) {
         int pageIndex = intParam("page", page, 0, 0, 1_000_000);
         int pageSize = intParam("size", size, 20, 1, 100);
@@ -82,6 +88,7 @@ public class LinkResource {
     }
 
     @GET
+    @RequiresScope(TokenScope.READ)
     @Path("/{code}")
     public LinkView get(@PathParam("code") String code) {
         return view(links.get(currentUser.id(), code));
@@ -106,6 +113,7 @@ public class LinkResource {
     }
 
     @GET
+    @RequiresScope(TokenScope.READ)
     @Path("/{code}/stats")
     public LinkService.Stats stats(@PathParam("code") String code, @QueryParam("days") String days) {
         return links.stats(currentUser.id(), code, intParam("days", days, 30, 1, 366));

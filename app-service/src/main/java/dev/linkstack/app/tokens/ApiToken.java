@@ -1,7 +1,11 @@
 package dev.linkstack.app.tokens;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import dev.linkstack.app.auth.TokenScope;
+import jakarta.persistence.AttributeConverter;
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Converter;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
@@ -39,4 +43,23 @@ public class ApiToken extends PanacheEntityBase {
 
     @Column(name = "last_used_at")
     public Instant lastUsedAt;
+
+    /** What the token may do; tokens from before scopes existed are {@code full}. */
+    @Column(nullable = false, length = 16)
+    @Convert(converter = ScopeColumn.class)
+    public TokenScope scope;
+
+    /** Stores the scope as the lower-case word the API shows. */
+    @Converter
+    public static class ScopeColumn implements AttributeConverter<TokenScope, String> {
+        @Override
+        public String convertToDatabaseColumn(TokenScope scope) {
+            return scope == null ? null : scope.value();
+        }
+
+        @Override
+        public TokenScope convertToEntityAttribute(String value) {
+            return value == null ? null : TokenScope.parse(value, null);
+        }
+    }
 }

@@ -27,7 +27,7 @@ public class ApiTokenIdentityProvider implements IdentityProvider<CredentialsReq
     @Override
     public Uni<SecurityIdentity> authenticate(CredentialsRequests.BearerToken request, AuthenticationRequestContext context) {
         return context.runBlocking(() -> tokens.authenticate(request.token)
-                .map(owner -> SessionIdentityProvider.identity(owner.id, owner.username, owner.role, "token"))
+                .map(used -> SessionIdentityProvider.tokenIdentity(used.owner().id, used.owner().username, used.owner().role, used.scope()))
                 .orElseThrow(AuthenticationFailedException::new));
     }
 }

@@ -1,5 +1,6 @@
 package dev.linkstack.app.tokens;
 
+import dev.linkstack.app.auth.TokenScope;
 import dev.linkstack.app.auth.User;
 import dev.linkstack.app.session.Secrets;
 import dev.linkstack.app.errors.Conflict;
@@ -30,6 +31,10 @@ public class TokenService {
     public record Created(ApiToken token, String secret) {
     }
 
+    /** A valid token's owner and what the token may do. */
+    public record Use(User owner, TokenScope scope) {
+    }
+
     private final Clock clock;
 
     TokenService(Clock clock) {
@@ -39,7 +44,8 @@ public class TokenService {
     /** Bean Validation checks the arguments (for the API and the pages alike); a violation names its argument. */
     public Created create(long userId,
                           @NotBlank(message = NAME_RULE) @Size(max = 100, message = NAME_RULE) String name,
-                          @Min(value = 1, message = DAYS_RULE) @Max(value = 3650, message = DAYS_RULE) Integer expiresInDays) {
+                          @Min(value = 1, message = DAYS_RULE) @Max(value = 3650, message = DAYS_RULE) Integer expiresInDays,
+                          TokenScope scope) {
         String secret = TOKEN_PREFIX + Secrets.random(32);
         ApiToken token = QuarkusTransaction.requiringNew().call(() -> {
             if (ApiToken.count("userId", userId) >= MAX_TOKENS_PER_USER) {
@@ -52,6 +58,7 @@ public class TokenService {
             t.prefix = secret.substring(0, 12);
             t.createdAt = clock.instant();
             t.expiresAt = expiresInDays == null ? null : t.createdAt.plus(Duration.ofDays(expiresInDays));
+            t.scope = scope;
             t.persist();
             return t;
         });
@@ -69,8 +76,8 @@ public class TokenService {
         }
     }
 
-    /** The owner of a valid, unexpired token. */
-    public Optional<User> authenticate(String secret) {
+    /** The owner of a valid, unexpired token, with the token's scope. */
+    public Optional<Use> authenticate(String secret) {
         if (secret == null || !secret.startsWith(TOKEN_PREFIX) || secret.length() > 100) {
             return Optional.empty();
         }
@@ -85,7 +92,7 @@ public class TokenService {
             if (token.lastUsedAt == null || token.lastUsedAt.plus(LAST_USED_RESOLUTION).isBefore(now)) {
                 token.lastUsedAt = now;
             }
-            return User.<User>findByIdOptional(token.userId).filter(owner -> !owner.disabled());
+            return User.<User>findByIdOptional(token.userId).filter(owner -> !owner.disabled()).map(owner -> new Use(owner, token.scope));
         });
     }
 }

@@ -1,5 +1,6 @@
 package dev.linkstack.app.ui;
 
+import dev.linkstack.app.auth.TokenScope;
 import dev.linkstack.app.tokens.TokenService;
 import dev.linkstack.app.errors.DomainError;
 import dev.linkstack.app.errors.InvalidInput;
@@ -37,11 +38,13 @@ public class TokenPages {
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response create(@RestForm String name, @RestForm String expiresInDays) {
+    public Response create(@RestForm String name, @RestForm String expiresInDays, @RestForm String scope) {
         SignedIn.Account account = signedIn.require();
-        Map<String, String> values = Map.of("name", AccountPages.nullToEmpty(name), "expiresInDays", AccountPages.nullToEmpty(expiresInDays));
+        Map<String, String> values = Map.of("name", AccountPages.nullToEmpty(name), "expiresInDays", AccountPages.nullToEmpty(expiresInDays),
+                "scope", AccountPages.nullToEmpty(scope));
         try {
-            TokenService.Created created = tokens.create(account.id(), name, parseDays(expiresInDays));
+            // The form always sends the scope the person picked; without one (a hand-made post) the least is given.
+            TokenService.Created created = tokens.create(account.id(), name, parseDays(expiresInDays), TokenScope.parse(scope, TokenScope.READ));
             return AccountPages.page(201, Pages.tokens(account, tokens.list(account.id()), created.secret(), Pages.Form.empty()));
         } catch (DomainError e) {
             return refused(account, values, FieldError.of(e));

@@ -121,13 +121,16 @@ class BrowserTest {
         Browser.screenshot(driver, "03-dashboard-phone");
         driver.manage().window().setSize(new Dimension(1280, 1000));
 
-        // API tokens: shown once, usable, revocable.
+        // API tokens: shown once with the scope picked, usable, revocable.
         open("settings/tokens");
         type("name", "deploy script");
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("scope"))).selectByValue("create");
         clickAndWait(By.id("create-token"));
         String token = text("created-token");
         assertTrue(token.startsWith("lsk_"), token);
-        RestAssured.given().header("Authorization", "Bearer " + token).get("/api/auth/me").then().statusCode(200);
+        assertEquals("create", driver.findElement(By.cssSelector("#tokens .token-scope")).getText());
+        RestAssured.given().header("Authorization", "Bearer " + token).get("/api/auth/me").then().statusCode(200)
+                .body("scope", org.hamcrest.Matchers.equalTo("create"));
         Browser.screenshot(driver, "05-tokens");
         open("settings/tokens");
         assertFalse(driver.getPageSource().contains(token), "a token is shown only once");
