@@ -6,6 +6,7 @@ import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.Path;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -32,7 +33,7 @@ public class TokenScopeGate {
     public Uni<Response> holdTokensToTheirScope(HttpServerRequest request, ResourceInfo resource) {
         String authorization = request.getHeader("Authorization");
         boolean bearer = authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length());
-        if (!bearer || !request.path().startsWith("/api/")) {
+        if (!bearer || !isApi(resource)) {
             return Uni.createFrom().nullItem();
         }
         return identities.getDeferredIdentity()
@@ -58,6 +59,16 @@ public class TokenScopeGate {
         String message = "This needs an API token with scope " + acceptedScopes(needed) + "; this token has scope " + scope.value();
         return Response.fromResponse(ApiError.response(403, "insufficient_scope", message))
                 .header("WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\"" + needed.value() + "\"").build();
+    }
+
+    /**
+     * By the endpoint the request reached, not by the path as the client spelled it: {@code /./api/links/x} and
+     * {@code //api/links/x} reach the same endpoint as {@code /api/links/x}, and Nginx passes them on as sent.
+     */
+    private static boolean isApi(ResourceInfo resource) {
+        Class<?> type = resource.getResourceClass();
+        Path path = type == null ? null : type.getAnnotation(Path.class);
+        return path != null && (path.value().equals("/api") || path.value().startsWith("/api/"));
     }
 
     /** The method's own rule, else its class's. */

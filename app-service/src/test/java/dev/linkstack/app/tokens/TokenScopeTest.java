@@ -14,6 +14,12 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.Test;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import static org.hamcrest.Matchers.containsString;
@@ -22,6 +28,7 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** What each token scope may do on representative endpoints; sessions stay unlimited. */
 @QuarkusTest
@@ -148,6 +155,29 @@ class TokenScopeTest {
         // A hand-made post without a scope gets the least.
         Forms.csrf("/settings/tokens", owner.sessionCookie()).post("/settings/tokens", Map.of("name", "no scope"), null).then().statusCode(201);
         owner.request().get("/api/tokens").then().body("", hasSize(2)).body("[0].name", equalTo("no scope")).body("[0].scope", equalTo("read"));
+    }
+
+    /** The gate goes by the endpoint a request reaches, not by how its path is spelled. */
+    @Test
+    void aTokenIsHeldToItsScopeHoweverThePathIsSpelled() throws IOException {
+        Api.Client owner = Api.newUser();
+        String code = Api.createLink(owner, "https://example.org/spelled");
+        String token = create(owner, "reader", "read").path("token");
+        for (String path : List.of("/./api/links/", "//api/links/", "/api/./links/", "/x/../api/links/", "/api//links/")) {
+            String statusLine = rawRequest("DELETE", path + code, token);
+            assertFalse(statusLine.contains(" 204 ") || statusLine.contains(" 200 "), path + code + " answered " + statusLine);
+        }
+        owner.request().get("/api/links/" + code).then().statusCode(200);
+    }
+
+    /** A request sent as written: HTTP clients tidy dot segments and doubled slashes before sending. */
+    private static String rawRequest(String method, String path, String token) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write((method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+        }
     }
 
     private static ExtractableResponse<Response> create(Api.Client owner, String name, String scope) {
