@@ -29,7 +29,7 @@ public class SessionOrTokenAuthentication implements HttpAuthenticationMechanism
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identityProviderManager) {
         String authorization = context.request().getHeader("Authorization");
-        if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+        if (isBearer(authorization)) {
             return identityProviderManager.authenticate(new CredentialsRequests.BearerToken(authorization.substring(BEARER.length()).trim()));
         }
         Cookie cookie = context.request().getCookie(sessions.cookieName());
@@ -37,6 +37,11 @@ public class SessionOrTokenAuthentication implements HttpAuthenticationMechanism
             return identityProviderManager.authenticate(new CredentialsRequests.SessionCookie(cookie.getValue()));
         }
         return Uni.createFrom().nullItem();
+    }
+
+    /** Whether an Authorization header carries an API token (the scheme is case-insensitive). */
+    static boolean isBearer(String authorization) {
+        return authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length());
     }
 
     @Override

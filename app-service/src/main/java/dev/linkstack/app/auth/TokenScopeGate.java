@@ -21,7 +21,6 @@ import java.lang.reflect.AnnotatedElement;
 public class TokenScopeGate {
     /** The identity attribute with the {@link TokenScope} of a token; sessions have none. */
     public static final String TOKEN_SCOPE = "tokenScope";
-    private static final String BEARER = "Bearer ";
 
     private final CurrentIdentityAssociation identities;
 
@@ -31,9 +30,7 @@ public class TokenScopeGate {
 
     @ServerRequestFilter
     public Uni<Response> holdTokensToTheirScope(HttpServerRequest request, ResourceInfo resource) {
-        String authorization = request.getHeader("Authorization");
-        boolean bearer = authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length());
-        if (!bearer || !isApi(resource)) {
+        if (!SessionOrTokenAuthentication.isBearer(request.getHeader("Authorization")) || !isApi(resource)) {
             return Uni.createFrom().nullItem();
         }
         return identities.getDeferredIdentity()
