@@ -37,7 +37,7 @@ class OnlyVisitsCountTest {
     void headRequestsAreAnsweredLikeAGetAndNotCounted() {
         Api.Client client = Api.newUser();
         String code = Api.createLink(client, "https://example.org/asked-about");
-        double heads = outcomes("head");
+        double heads = Api.redirectOutcomes("head");
         for (int i = 0; i < 10; i++) {
             request().head("/" + code).then().statusCode(302).header("Location", equalTo("https://example.org/asked-about"))
                     .header("Cache-Control", equalTo("private, max-age=0"));
@@ -45,14 +45,14 @@ class OnlyVisitsCountTest {
         request().get("/" + code).then().statusCode(302);
         relay.flush();
         client.request().get("/api/links/" + code).then().body("clicks", equalTo(1));
-        assertEquals(heads + 10, outcomes("head"), "each HEAD recorded as such");
+        assertEquals(heads + 10, Api.redirectOutcomes("head"), "each HEAD recorded as such");
     }
 
     @Test
     void prefetchesAreRefusedSoThatOnlyTheVisitItselfCounts() {
         Api.Client client = Api.newUser();
         String code = Api.createLink(client, "https://example.org/maybe-later");
-        double refused = outcomes("prefetch_refused");
+        double refused = Api.redirectOutcomes("prefetch_refused");
         for (int round = 0; round < 2; round++) {
             for (Map.Entry<String, String> header : PREFETCH_HEADERS) {
                 request().header(header.getKey(), header.getValue()).get("/" + code).then().statusCode(403)
@@ -64,7 +64,7 @@ class OnlyVisitsCountTest {
         request().get("/" + code).then().statusCode(302);
         relay.flush();
         client.request().get("/api/links/" + code).then().body("clicks", equalTo(2));
-        assertEquals(refused + 2 * PREFETCH_HEADERS.size(), outcomes("prefetch_refused"));
+        assertEquals(refused + 2 * PREFETCH_HEADERS.size(), Api.redirectOutcomes("prefetch_refused"));
     }
 
     @Test
@@ -75,11 +75,5 @@ class OnlyVisitsCountTest {
 
     private static RequestSpecification request() {
         return RestAssured.given().redirects().follow(false);
-    }
-
-    private static double outcomes(String outcome) {
-        return RestAssured.get("/q/metrics").asString().lines()
-                .filter(line -> line.startsWith("linkstack_redirects_total") && line.contains("outcome=\"" + outcome + "\""))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 }

@@ -68,4 +68,11 @@ public final class Api {
     public static Response redirect(String code) {
         return RestAssured.given().redirects().follow(false).get("/" + code);
     }
+
+    /** linkstack_redirects_total of one outcome ("redirected", "head", ...), read from the metrics endpoint. */
+    public static double redirectOutcomes(String outcome) {
+        return RestAssured.get("/q/metrics").asString().lines()
+                .filter(line -> line.startsWith("linkstack_redirects_total") && line.contains("outcome=\"" + outcome + "\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
 }
