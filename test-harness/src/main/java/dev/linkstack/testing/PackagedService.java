@@ -23,10 +23,19 @@ public final class PackagedService {
 
     private final Path module;
     private final boolean nativeExecutable;
+    /** The JVM build's {@code quarkus-app} directory: {@code target/quarkus-app} of the module, or a copy elsewhere. */
+    private final Path quarkusApp;
 
     private PackagedService(Path module, boolean nativeExecutable) {
         this.module = module.toAbsolutePath().normalize();
         this.nativeExecutable = nativeExecutable;
+        this.quarkusApp = this.module.resolve("target/quarkus-app");
+    }
+
+    private PackagedService(Path quarkusApp) {
+        this.quarkusApp = quarkusApp.toAbsolutePath().normalize();
+        this.module = this.quarkusApp.getParent();
+        this.nativeExecutable = false;
     }
 
     /** The artifact of the module the tests are configured for (see {@link #PROPERTY}). */
@@ -45,6 +54,15 @@ public final class PackagedService {
 
     public static PackagedService nativeExecutable(Path module) {
         return new PackagedService(module, true);
+    }
+
+    /**
+     * A JVM build kept outside its module (e.g. an earlier build of app-service copied aside): its {@code quarkus-app}
+     * directory or the {@code quarkus-run.jar} in it, started with the {@value #JVM_OPTIONS} packaged next to the jar.
+     */
+    public static PackagedService jvmBuildAt(Path quarkusAppOrJar) {
+        Path dir = Files.isDirectory(quarkusAppOrJar) ? quarkusAppOrJar : quarkusAppOrJar.toAbsolutePath().getParent();
+        return new PackagedService(dir);
     }
 
     /** Whether the native build of the module exists (bench/run measures it only then). */
@@ -67,7 +85,7 @@ public final class PackagedService {
             }
             return runner;
         }
-        Path jar = target.resolve("quarkus-app/quarkus-run.jar");
+        Path jar = quarkusApp.resolve("quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " missing: run the package phase first");
         }
@@ -76,7 +94,7 @@ public final class PackagedService {
 
     /** The JVM options file the JVM build runs with (src/main/jvm/jvm.options, packaged next to the jar). */
     public Path jvmOptions() {
-        return module.resolve("target/quarkus-app").resolve(JVM_OPTIONS);
+        return quarkusApp.resolve(JVM_OPTIONS);
     }
 
     /** Where the service runs: the jar's directory (its AppCDS archive path is relative), or target/. */
