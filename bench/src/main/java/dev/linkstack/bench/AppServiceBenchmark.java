@@ -21,11 +21,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Benchmarks 5 (app-service part) and, when asked for, 1: the app's start-up and footprint, JVM and native, then the
- * redirect load ({@link RedirectBenchmark}) against the instances left running.
+ * redirect load ({@link RedirectBenchmark}) against the instances left running. With BENCH_APP_JAR and the redirect
+ * section, a previous build of the app gets the same start-up, footprint and redirect load, on its own database.
  */
 final class AppServiceBenchmark {
     static final String DATABASE = "linkstack";
     private static final String DB_USER = "linkstack";
+    /** The previous build's database, role and Redis database (BENCH_APP_JAR). */
+    private static final String PREVIOUS_DATABASE = "linkstack_previous";
+    private static final String PREVIOUS_DB_USER = "linkstack_previous";
+    private static final int PREVIOUS_REDIS_DATABASE = 1;
     private static final String DB_PASSWORD = "bench-db-password";
     private static final String REDIS_PASSWORD = "bench-redis-password";
     private static final String USER_PASSWORD = "bench-user-password";
@@ -44,29 +49,36 @@ final class AppServiceBenchmark {
         Path appModule = Path.of(System.getenv().getOrDefault("BENCH_APP_MODULE", run.root.resolve("app-service").toString()));
         PackagedService appJvm = PackagedService.jvm(appModule);
         PackagedService appNative = PackagedService.nativeBuilt(appModule) ? PackagedService.nativeExecutable(appModule) : null;
+        PackagedService appPrevious = run.wants("redirect") ? previousBuild() : null;
         try (RedisServer redis = new RedisServer(REDIS_PASSWORD).start()) {
-            Map<String, String> env = environment(postgres, redis);
+            Map<String, String> env = environment(postgres, DATABASE, DB_USER, redis, redis.uri());
 
             // First start: creates the schema (Flyway); reported apart. It also creates the benchmark's links.
-            long firstStart = System.nanoTime();
-            ServiceProcess app = Support.launch(appJvm, "bench-app", env);
-            long firstReadyMs = TimeUnit.NANOSECONDS.toMillis(Support.awaitOk(app.process(), app.baseUrl() + "/q/health/ready", firstStart,
-                    Duration.ofSeconds(120), app.log()));
-            List<String> codes;
-            try {
-                codes = createLinks(app.baseUrl());
-            } finally {
-                app.close();
-            }
+            Prepared prepared = firstStart(appJvm, "bench-app", env);
+            List<String> codes = prepared.codes();
             Path linksFile = run.work.resolve("links.txt");
             Files.write(linksFile, codes.stream().map(c -> c + " " + targetUrl(c)).toList());
+            Map<String, String> previousEnv = null;
+            Prepared previousPrepared = null;
+            if (appPrevious != null) {
+                // The previous build: its own database (its own, maybe older, migrations) and its own Redis database
+                // (click counters, link cache, sessions), so each build's clicks can be checked on their own.
+                postgres.createDatabase(PREVIOUS_DATABASE, PREVIOUS_DB_USER, DB_PASSWORD);
+                previousEnv = environment(postgres, PREVIOUS_DATABASE, PREVIOUS_DB_USER, redis, redis.uri() + "/" + PREVIOUS_REDIS_DATABASE);
+                previousEnv.remove("JAVA_TOOL_OPTIONS"); // the JFR recording of BENCH_PROFILE_APP is for the current build
+                previousPrepared = firstStart(appPrevious, "bench-app-previous", previousEnv);
+                if (!previousPrepared.codes().equals(codes)) {
+                    throw new IllegalStateException("the previous build got other links than the current one");
+                }
+            }
 
             // Start-up: repeated starts against the migrated database; the last one stays up for the rest.
             Startups.Started jvm = Startups.startRepeatedly(sizes, appJvm, "bench-app", env, 0);
-            app = jvm.process();
+            ServiceProcess app = jvm.process();
             ServiceProcess nativeApp = null;
+            ServiceProcess previousApp = null;
             try {
-                Map<String, Object> jvmFigures = footprint(jvm, codes, firstReadyMs);
+                Map<String, Object> jvmFigures = footprint(jvm, codes, prepared.firstReadyMs());
                 run.startup().put("app_service", jvmFigures);
                 double jvmRss = (double) jvmFigures.get("rss_after_redirects_mb");
                 run.target("start-up: app-service ready (JVM)", jvm.readyMedianMs(), "ms", "< 1500", jvm.readyMedianMs() < 1500);
@@ -83,21 +95,67 @@ final class AppServiceBenchmark {
                     run.target("footprint: app-service RSS after " + sizes.rssRedirects() + " redirects (native)", nativeRss, "MB", "<= 80",
                             nativeRss <= 80);
                 }
+                PreviousBuild previous = null;
+                if (appPrevious != null) {
+                    Startups.Started prev = Startups.startRepeatedly(sizes, appPrevious, "bench-app-previous", previousEnv, 0);
+                    previousApp = prev.process();
+                    Map<String, Object> previousFigures = footprint(prev, codes, previousPrepared.firstReadyMs());
+                    run.startup().put("app_service_previous", previousFigures);
+                    previous = new PreviousBuild(previousApp, appPrevious.artifact().getParent(), PREVIOUS_DATABASE, jvmRss,
+                            (double) previousFigures.get("rss_after_redirects_mb"));
+                }
                 if (run.wants("redirect")) {
-                    new RedirectBenchmark(run, postgres).measure(app, nativeApp, appJvm.jvmOptions(), linksFile, codes);
+                    new RedirectBenchmark(run, postgres).measure(app, nativeApp, previous, appJvm.jvmOptions(), linksFile, codes);
                 }
             } finally {
                 app.close();
                 if (nativeApp != null) {
                     nativeApp.close();
                 }
+                if (previousApp != null) {
+                    previousApp.close();
+                }
             }
         }
     }
 
+    /** The previous build of the app (BENCH_APP_JAR: its quarkus-app directory or quarkus-run.jar), or null. */
+    private static PackagedService previousBuild() {
+        String named = System.getenv().getOrDefault("BENCH_APP_JAR", "");
+        if (named.isBlank()) {
+            return null;
+        }
+        PackagedService build = PackagedService.jvmBuildAt(Path.of(named));
+        build.artifact(); // fails now, with the path, when there is no jar
+        return build;
+    }
+
+    /**
+     * The previous build of the app running beside the current one in the redirect rounds: where its jar is, its
+     * database, and both builds' RSS after the closed-loop redirects.
+     */
+    record PreviousBuild(ServiceProcess process, Path quarkusApp, String database, double rssCurrentMb, double rssPreviousMb) {
+    }
+
+    /** A build's first start, on an empty database: migrations, then the benchmark's links through the API. */
+    private record Prepared(long firstReadyMs, List<String> codes) {
+    }
+
+    private Prepared firstStart(PackagedService build, String name, Map<String, String> env) throws Exception {
+        long firstStart = System.nanoTime();
+        ServiceProcess app = Support.launch(build, name, env);
+        try {
+            long firstReadyMs = TimeUnit.NANOSECONDS.toMillis(Support.awaitOk(app.process(), app.baseUrl() + "/q/health/ready", firstStart,
+                    Duration.ofSeconds(120), app.log()));
+            return new Prepared(firstReadyMs, createLinks(app.baseUrl()));
+        } finally {
+            app.close();
+        }
+    }
+
     /** The app's environment, with the extra settings and the profiler of the experiments when asked for. */
-    private static Map<String, String> environment(PostgresServer postgres, RedisServer redis) {
-        ServiceEnvironment env = ServiceEnvironment.app(postgres, DATABASE, DB_USER, DB_PASSWORD, redis);
+    private static Map<String, String> environment(PostgresServer postgres, String database, String dbUser, RedisServer redis, String redisUrl) {
+        ServiceEnvironment env = ServiceEnvironment.app(postgres, database, dbUser, DB_PASSWORD, redis).with("REDIS_URL", redisUrl);
         for (String pair : System.getenv().getOrDefault("BENCH_APP_ENV", "").split(",")) { // experiments only: extra app settings
             if (pair.contains("=")) {
                 env.with(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));

@@ -26,11 +26,16 @@ final class ClickAudit {
     private final BenchRun run;
     private final Sizes sizes;
     private final PostgresServer postgres;
+    private final String database;
+    private final String label;
 
-    ClickAudit(BenchRun run, PostgresServer postgres) {
+    /** The clicks of the app build(s) storing into {@code database}; {@code label} starts each problem's description. */
+    ClickAudit(BenchRun run, PostgresServer postgres, String database, String label) {
         this.run = run;
         this.sizes = run.sizes;
         this.postgres = postgres;
+        this.database = database;
+        this.label = label;
     }
 
     record ClickTotals(long linkTotal, long dailyTotal) {
@@ -79,14 +84,14 @@ final class ClickAudit {
         redirect.put("clicks", clicks);
 
         if (!exact) {
-            run.problem("clicks not exact after the wrk runs: app answered " + served + " redirects, database holds " + stored.linkTotal()
+            run.problem(label + "clicks not exact after the wrk runs: app answered " + served + " redirects, database holds " + stored.linkTotal()
                     + " (daily " + stored.dailyTotal() + ")");
         }
         if (!closedExact) {
-            run.problem("clicks not exact for the closed-loop client: " + counted + " 302s, database gained " + gained);
+            run.problem(label + "clicks not exact for the closed-loop client: " + counted + " 302s, database gained " + gained);
         }
         if (!plausible) {
-            run.problem("app counted " + served + " redirects, wrk saw " + wrkClientCount + " (+" + closedLoop + " closed-loop)");
+            run.problem(label + "app counted " + served + " redirects, wrk saw " + wrkClientCount + " (+" + closedLoop + " closed-loop)");
         }
         return exact && closedExact;
     }
@@ -104,7 +109,7 @@ final class ClickAudit {
     }
 
     private ClickTotals clickTotals() throws SQLException {
-        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(AppServiceBenchmark.DATABASE), PostgresServer.SUPERUSER,
+        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(database), PostgresServer.SUPERUSER,
                 PostgresServer.SUPERUSER_PASSWORD);
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT (SELECT coalesce(sum(click_count), 0) FROM links), "

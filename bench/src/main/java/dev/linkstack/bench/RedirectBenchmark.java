@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
 /**
  * Benchmark 1: redirect throughput and latency with wrk, in rounds over every setup — the Nginx ceiling (a), the app
  * behind our Nginx configuration (b) and directly (c), the bare-Quarkus floor (d) and behind Nginx (e), the earlier
- * keepalive pool (f, g) and the native executable (h, i) — then the clicks audit ({@link ClickAudit}).
+ * keepalive pool (f, g), the native executable (h, i) and a previous build of the app (j, k; BENCH_APP_JAR) — then the
+ * clicks audit ({@link ClickAudit}) of each build and the comparison with the previous one ({@link PreviousBuildComparison}).
  */
 final class RedirectBenchmark {
     private final BenchRun run;
@@ -34,11 +35,15 @@ final class RedirectBenchmark {
         this.postgres = postgres;
     }
 
-    /** The wrk rounds of one setup and the responses wrk saw from the app, warm-ups included. */
-    private record Rounds(Map<String, List<Wrk.Result>> runs, long wrkClientCount) {
+    /** The wrk rounds of every setup and the responses wrk saw from each, warm-ups included. */
+    private record Rounds(Map<String, List<Wrk.Result>> runs, Map<String, Long> completed) {
+        long completed(Set<String> setups) {
+            return setups.stream().mapToLong(s -> completed.getOrDefault(s, 0L)).sum();
+        }
     }
 
-    void measure(ServiceProcess app, ServiceProcess nativeApp, Path appJvmOptions, Path linksFile, List<String> codes) throws Exception {
+    void measure(ServiceProcess app, ServiceProcess nativeApp, AppServiceBenchmark.PreviousBuild previous, Path appJvmOptions, Path linksFile,
+                 List<String> codes) throws Exception {
         PackagedService floorJar = PackagedService.jvm(run.root.resolve("bench"));
         Map<String, String> floorEnv = Map.of("BENCH_LINKS_FILE", linksFile.toString());
         // The same JVM settings as app-service, so c/d compares the applications, not two JVM configurations.
@@ -62,6 +67,11 @@ final class RedirectBenchmark {
                 proxyNative = nginx(nginxes, null);
                 startProxy(proxyNative, nativeApp.port(), false);
             }
+            NginxServer proxyPrevious = null;
+            if (previous != null) {
+                proxyPrevious = nginx(nginxes, null);
+                startProxy(proxyPrevious, previous.process().port(), false);
+            }
 
             Wrk wrk = new Wrk(run.work, codes, 2, sizes.connections());
             int pause = Integer.parseInt(System.getenv().getOrDefault("BENCH_PAUSE_SECONDS", "0"));
@@ -84,10 +94,16 @@ final class RedirectBenchmark {
                 urls.put("h_native_app_direct", nativeApp.baseUrl());
                 urls.put("i_nginx_native_app", proxyNative.baseUrl());
             }
+            if (previous != null) {
+                // The previous build (BENCH_APP_JAR) as (b) and (c), on its own database, in the same rounds.
+                urls.put(PreviousBuildComparison.B_PREVIOUS, proxyPrevious.baseUrl());
+                urls.put(PreviousBuildComparison.C_PREVIOUS, previous.process().baseUrl());
+            }
             Set<String> appRuns = urls.keySet().stream().filter(k -> k.startsWith("b_") || k.startsWith("c_") || k.startsWith("g_")
                     || k.startsWith("h_") || k.startsWith("i_")).collect(Collectors.toSet());
+            Set<String> previousRuns = Set.of(PreviousBuildComparison.B_PREVIOUS, PreviousBuildComparison.C_PREVIOUS);
 
-            Rounds rounds = runRounds(wrk, urls, appRuns);
+            Rounds rounds = runRounds(wrk, urls);
             Map<String, Object> redirect = new LinkedHashMap<>();
             Map<String, Wrk.Result> bestRuns = summarize(rounds.runs(), codes, redirect);
             Wrk.Result b = bestRuns.get("b_nginx_app");
@@ -100,7 +116,8 @@ final class RedirectBenchmark {
 
             long closedLoop = (long) sizes.rssRedirects() * (nativeApp != null ? 2 : 1); // the RSS readings' redirects
             long wrkRuns = (long) (sizes.rounds() + 1) * appRuns.size();
-            boolean exact = new ClickAudit(run, postgres).audit(app, nativeApp, proxyApp, codes, rounds.wrkClientCount(), closedLoop, wrkRuns, redirect);
+            boolean exact = new ClickAudit(run, postgres, AppServiceBenchmark.DATABASE, "")
+                    .audit(app, nativeApp, proxyApp, codes, rounds.completed(appRuns), closedLoop, wrkRuns, redirect);
             run.results.put("redirect", redirect);
 
             run.target("redirect: b/a (Nginx->app vs Nginx ceiling)", ba, "", ">= 0.85", ba >= 0.85);
@@ -111,6 +128,14 @@ final class RedirectBenchmark {
             }
             run.target("redirect: errors (all runs)", errors, "", "0", errors == 0);
             run.target("redirect: clicks stored = 302 responses", exact ? 1 : 0, "", "exact", exact);
+            if (previous != null) {
+                Map<String, Object> comparison = new LinkedHashMap<>();
+                redirect.put("previous_build", comparison);
+                boolean previousExact = new ClickAudit(run, postgres, previous.database(), "previous build: ").audit(previous.process(), null,
+                        proxyPrevious, codes, rounds.completed(previousRuns), sizes.rssRedirects(), (long) (sizes.rounds() + 1) * previousRuns.size(),
+                        comparison);
+                new PreviousBuildComparison(run, previous).compare(rounds.runs(), exact, previousExact, comparison);
+            }
         } finally {
             for (NginxServer nginx : nginxes) {
                 nginx.close();
@@ -119,31 +144,31 @@ final class RedirectBenchmark {
         }
     }
 
-    /** Every setup once per round (the first round after a warm-up), printing each run as it ends. */
-    private Rounds runRounds(Wrk wrk, Map<String, String> urls, Set<String> appRuns) throws Exception {
+    /**
+     * Every setup once per round (the first round after a warm-up), printing each run as it ends; each build's runs
+     * next to the previous build's, in turns first and second ({@link PreviousBuildComparison#roundOrder}).
+     */
+    private Rounds runRounds(Wrk wrk, Map<String, String> urls) throws Exception {
         Map<String, List<Wrk.Result>> runs = new LinkedHashMap<>();
-        long wrkClientCount = 0; // responses wrk saw from the app, (b) and (c), warm-ups included
+        Map<String, Long> completed = new LinkedHashMap<>(); // responses wrk saw from each setup, warm-ups included
         for (int round = 1; round <= sizes.rounds(); round++) {
-            for (Map.Entry<String, String> entry : urls.entrySet()) {
-                boolean toApp = appRuns.contains(entry.getKey());
+            for (String name : PreviousBuildComparison.roundOrder(urls.keySet(), round)) {
+                String url = urls.get(name);
                 if (round == 1) {
-                    Wrk.Result warm = wrk.run(entry.getValue(), sizes.warmupSeconds());
-                    run.checkErrors(entry.getKey() + " warm-up", warm);
-                    if (toApp) {
-                        wrkClientCount += warm.requests();
-                    }
+                    Wrk.Result warm = wrk.run(url, sizes.warmupSeconds());
+                    run.checkErrors(name + " warm-up", warm);
+                    completed.merge(name, warm.requests(), Long::sum);
                 }
-                Wrk.Result result = wrk.run(entry.getValue(), sizes.seconds());
-                System.out.printf(Locale.ROOT, "  %-22s round %d: %,10.0f req/s  p50 %.2f ms  p99 %.2f ms  errors %d%n", entry.getKey(), round,
+                Wrk.Result result = wrk.run(url, sizes.seconds());
+                System.out.printf(Locale.ROOT, "  %-22s round %d: %,10.0f req/s  p50 %.2f ms  p99 %.2f ms  errors %d%n", name, round,
                         result.requestsPerSecond(), result.p50Millis(), result.p99Millis(), result.errors());
-                run.checkErrors(entry.getKey(), result);
-                if (toApp) {
-                    wrkClientCount += result.requests();
-                }
-                runs.computeIfAbsent(entry.getKey(), k -> new ArrayList<>()).add(result);
+                run.checkErrors(name, result);
+                completed.merge(name, result.requests(), Long::sum);
+                runs.computeIfAbsent(name, k -> new ArrayList<>()).add(result);
             }
+            PreviousBuildComparison.printRound(runs, round);
         }
-        return new Rounds(runs, wrkClientCount);
+        return new Rounds(runs, completed);
     }
 
     /** The best round of every setup and the ratios between them, into {@code redirect}; returns the best rounds. */

@@ -9,6 +9,36 @@ final class SummaryTable {
     private SummaryTable() {
     }
 
+    /** The previous build (BENCH_APP_JAR) against the current one: medians over the rounds with their spread. */
+    @SuppressWarnings("unchecked")
+    private static void previousBuild(StringBuilder out, Map<String, Object> p, boolean smoke) {
+        Map<String, Map<String, Object>> s = (Map<String, Map<String, Object>>) p.get("median_and_spread");
+        Map<String, Object> rss = (Map<String, Object>) p.get("rss_after_redirects_mb");
+        Map<String, Object> exact = (Map<String, Object>) p.get("clicks_exact");
+        Map<String, Object> clicks = (Map<String, Object>) p.get("clicks");
+        String revision = String.valueOf(p.get("revision"));
+        out.append(String.format(Locale.ROOT, "   previous build (j behind Nginx, k direct; same rounds): %s%n      %s%n", p.get("quarkus_app"),
+                revision.length() > 100 ? revision.substring(0, 100) + "..." : revision));
+        out.append(String.format(Locale.ROOT, "   new vs previous, median [min..max] of %d rounds: b(new)/b(prev) %s   c(new)/c(prev) %s%n",
+                ((List<?>) p.get("per_round")).size(), spread(s, "b_new_over_previous"), spread(s, "c_new_over_previous")));
+        out.append(String.format(Locale.ROOT, "      b/a new %s  previous %s;  c/d new %s  previous %s%n", spread(s, "b_over_a_new"),
+                spread(s, "b_over_a_previous"), spread(s, "c_over_d_new"), spread(s, "c_over_d_previous")));
+        out.append(String.format(Locale.ROOT, "      p99 ms: b new %s  previous %s;  c new %s  previous %s%n", spread(s, "p99_b_new_ms"),
+                spread(s, "p99_b_previous_ms"), spread(s, "p99_c_new_ms"), spread(s, "p99_c_previous_ms")));
+        out.append(String.format(Locale.ROOT, "      RSS after %s redirects: new %s MB, previous %s MB, difference %+.1f MB%n", p.get("redirects_before_rss"),
+                rss.get("new"), rss.get("previous"), ((Number) rss.get("difference")).doubleValue()));
+        out.append(String.format(Locale.ROOT, "      clicks exact: new %s, previous %s (previous: answered %s, stored %s; closed loop %s -> %s)%n",
+                exact.get("new"), exact.get("previous"), clicks.get("app_302_responses"), clicks.get("stored_click_count"),
+                clicks.get("closed_loop_302_responses"), clicks.get("closed_loop_stored_clicks")));
+        out.append(String.format(Locale.ROOT, "      target (%s): %s%s%n", p.get("target"), (Boolean) p.get("target_met") ? "met" : "MISSED",
+                smoke ? " (smoke run: figures meaningless)" : ""));
+    }
+
+    private static String spread(Map<String, Map<String, Object>> spreads, String name) {
+        Map<String, Object> s = spreads.get(name);
+        return s.get("median") + " [" + s.get("min") + ".." + s.get("max") + "]";
+    }
+
     @SuppressWarnings("unchecked")
     static String render(BenchRun bench) {
         boolean smoke = bench.smoke;
@@ -34,9 +64,13 @@ final class SummaryTable {
             out.append(String.format(Locale.ROOT, "   upstream keepalive 32 (the earlier setting) instead of 256: g/f = %s, g/b = %s (not a target)%n",
                     r.get("ratio_g_over_f_keepalive32"), r.get("ratio_g_over_b_keepalive32")));
             Map<String, Object> clicks = (Map<String, Object>) r.get("clicks");
-            out.append(String.format(Locale.ROOT, "   clicks: app answered %s redirects, database holds %s; closed-loop client %s 302s -> %s stored; exact: %s%n%n",
+            out.append(String.format(Locale.ROOT, "   clicks: app answered %s redirects, database holds %s; closed-loop client %s 302s -> %s stored; exact: %s%n",
                     clicks.get("app_302_responses"), clicks.get("stored_click_count"), clicks.get("closed_loop_302_responses"),
                     clicks.get("closed_loop_stored_clicks"), clicks.get("exact")));
+            if (r.get("previous_build") instanceof Map<?, ?> p) {
+                previousBuild(out, (Map<String, Object>) p, smoke);
+            }
+            out.append('\n');
         }
         if (results.get("backup") instanceof Map<?, ?> b) {
             out.append(String.format(Locale.ROOT, "2. Backup of a %s MB pgbench database (best of %d)%n", b.get("database_mb"), sizes.backupRounds()));
@@ -74,6 +108,10 @@ final class SummaryTable {
             out.append("5. Start-up to /q/health/ready UP and footprint (JVM with each service's src/main/jvm/jvm.options; native executable)\n");
             if (s.get("app_service") instanceof Map<?, ?> a) {
                 out.append(String.format(Locale.ROOT, "   app-service:    ready %s ms (runs %s; first start with migrations %s ms), RSS %s MB after %s redirects%n",
+                        a.get("ready_ms"), a.get("ready_ms_runs"), a.get("first_start_with_migrations_ms"), a.get("rss_after_redirects_mb"), a.get("redirects_before_rss")));
+            }
+            if (s.get("app_service_previous") instanceof Map<?, ?> a) {
+                out.append(String.format(Locale.ROOT, "   app-service, previous build (BENCH_APP_JAR): ready %s ms (runs %s; first start with migrations %s ms), RSS %s MB after %s redirects%n",
                         a.get("ready_ms"), a.get("ready_ms_runs"), a.get("first_start_with_migrations_ms"), a.get("rss_after_redirects_mb"), a.get("redirects_before_rss")));
             }
             if (s.get("backup_service") instanceof Map<?, ?> a) {
