@@ -3,6 +3,7 @@ package dev.linkstack.app.backend;
 import dev.linkstack.app.auth.AttemptCounters;
 import dev.linkstack.app.auth.MemoryAttemptCounters;
 import dev.linkstack.app.clicks.SharedClickCounters;
+import dev.linkstack.app.visits.VisitorSalts;
 import dev.linkstack.app.config.AppConfig;
 import dev.linkstack.app.redirect.SharedLinkCache;
 import dev.linkstack.app.session.InMemorySessionStore;
@@ -56,6 +57,12 @@ public class Backends {
     @ApplicationScoped
     SharedLinkCache sharedLinks(@RedisClientName(LINK_CACHE_CLIENT) Instance<ReactiveRedisDataSource> client) {
         return redis ? linkCache(client) : SharedLinkCache.NONE;
+    }
+
+    @Produces
+    @ApplicationScoped
+    VisitorSalts visitorSalts(Instance<RedisDataSource> client, RedisGuard guard) {
+        return redis ? new RedisVisitorSalts(client.get(), guard) : new VisitorSalts.InMemory();
     }
 
     @Produces

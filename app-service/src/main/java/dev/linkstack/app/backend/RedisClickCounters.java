@@ -2,6 +2,14 @@ package dev.linkstack.app.backend;
 
 import dev.linkstack.app.clicks.ClickKey;
 import dev.linkstack.app.clicks.SharedClickCounters;
+import dev.linkstack.app.clicks.VisitCounts;
+import dev.linkstack.app.visits.Dimension;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.datasketches.hll.HllSketch;
 
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.hash.HashCommands;
@@ -9,6 +17,7 @@ import io.quarkus.redis.datasource.keys.KeyCommands;
 import io.quarkus.redis.datasource.keys.KeyScanArgs;
 
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +35,7 @@ import java.util.UUID;
  * in a crash (AOF with appendfsync everysec). Merged counts could not be told apart from newer ones after such a loss.
  */
 class RedisClickCounters implements SharedClickCounters {
+    private static final ObjectMapper JSON = new ObjectMapper();
     static final String PENDING = "clicks:pending";
     static final String BATCH_PREFIX = "clicks:batch:";
 
@@ -51,7 +61,7 @@ class RedisClickCounters implements SharedClickCounters {
 
     /** Adds a push; a retry of a push still pending changes nothing (and one already sealed is caught by the database). */
     @Override
-    public void add(String pushId, Map<ClickKey, Long> counts) {
+    public void add(String pushId, Map<ClickKey, VisitCounts> counts) {
         guarded(() -> {
             if (!counts.isEmpty()) {
                 hashes.hsetnx(PENDING, pushId, encode(counts));
@@ -88,7 +98,7 @@ class RedisClickCounters implements SharedClickCounters {
 
     /** The pushes of a batch, by push id; read one batch at a time, as batches pile up while the database is down. */
     @Override
-    public Map<String, Map<ClickKey, Long>> read(String batchId) {
+    public Map<String, Map<ClickKey, VisitCounts>> read(String batchId) {
         return guarded(() -> decode(batchId, hashes.hgetall(BATCH_PREFIX + batchId)));
     }
 
@@ -107,37 +117,75 @@ class RedisClickCounters implements SharedClickCounters {
         }
     }
 
-    /** {@code linkId:epochDay=clicks} for each key, comma-separated. */
-    static String encode(Map<ClickKey, Long> counts) {
-        StringBuilder value = new StringBuilder(counts.size() * 24);
-        counts.forEach((key, n) -> {
-            if (!value.isEmpty()) {
-                value.append(',');
+    /**
+     * A push as JSON: per link and day its clicks, breakdowns (dimension → value → visits) and the visitors' sketch
+     * (base64). Counts only: no address or user agent is ever in a push.
+     */
+    static String encode(Map<ClickKey, VisitCounts> counts) {
+        ObjectNode push = JSON.createObjectNode().put("v", 2);
+        ArrayNode links = push.putArray("links");
+        counts.forEach((key, link) -> {
+            ObjectNode entry = links.addObject().put("l", key.linkId()).put("d", key.epochDay()).put("c", link.clicks());
+            ObjectNode breakdown = entry.putObject("b");
+            for (Dimension dimension : Dimension.values()) {
+                Map<String, Long> values = link.of(dimension);
+                if (!values.isEmpty()) {
+                    ObjectNode byValue = breakdown.putObject(dimension.key());
+                    values.forEach(byValue::put);
+                }
             }
-            value.append(key.encode()).append('=').append(n);
+            if (link.visitors() != null) {
+                entry.put("u", Base64.getEncoder().encodeToString(link.visitors().toCompactByteArray()));
+            }
         });
-        return value.toString();
+        return push.toString();
     }
 
     /**
-     * Fields of a batch hash as pushes. Instances of earlier versions added counts into the hash directly
-     * ({@code linkId:epochDay} → clicks) and wrote a batch under its batch id; such fields, met during an update
-     * that runs both versions, are kept under that id.
+     * Fields of a batch hash as pushes. Instances of earlier versions pushed clicks only, as
+     * {@code linkId:epochDay=clicks,...}, or, before that, added counts into the hash directly
+     * ({@code linkId:epochDay} → clicks) and wrote a batch under its batch id; such fields, met during an update that
+     * runs both versions, are read as clicks without breakdowns.
      */
-    static Map<String, Map<ClickKey, Long>> decode(String batchId, Map<String, String> fields) {
-        Map<String, Map<ClickKey, Long>> pushes = new HashMap<>();
+    static Map<String, Map<ClickKey, VisitCounts>> decode(String batchId, Map<String, String> fields) {
+        Map<String, Map<ClickKey, VisitCounts>> pushes = new HashMap<>();
         fields.forEach((field, value) -> {
-            if (value.indexOf('=') < 0) {
-                pushes.computeIfAbsent(batchId, unused -> new HashMap<>()).merge(ClickKey.decode(field), Long.parseLong(value), Long::sum);
-                return;
+            if (value.startsWith("{")) {
+                pushes.put(field, decodeJson(value));
+            } else if (value.indexOf('=') < 0) {
+                pushes.computeIfAbsent(batchId, unused -> new HashMap<>())
+                        .computeIfAbsent(ClickKey.decode(field), unused -> new VisitCounts()).addClicks(Long.parseLong(value));
+            } else {
+                Map<ClickKey, VisitCounts> counts = new HashMap<>();
+                for (String entry : value.split(",")) {
+                    int equals = entry.indexOf('=');
+                    counts.put(ClickKey.decode(entry.substring(0, equals)), VisitCounts.ofClicks(Long.parseLong(entry, equals + 1, entry.length(), 10)));
+                }
+                pushes.put(field, counts);
             }
-            Map<ClickKey, Long> counts = new HashMap<>();
-            for (String entry : value.split(",")) {
-                int equals = entry.indexOf('=');
-                counts.put(ClickKey.decode(entry.substring(0, equals)), Long.parseLong(entry, equals + 1, entry.length(), 10));
-            }
-            pushes.put(field, counts);
         });
         return pushes;
+    }
+
+    private static Map<ClickKey, VisitCounts> decodeJson(String value) {
+        JsonNode push;
+        try {
+            push = JSON.readTree(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable click push: " + e.getOriginalMessage(), e);
+        }
+        Map<ClickKey, VisitCounts> counts = new HashMap<>();
+        for (JsonNode entry : push.path("links")) {
+            VisitCounts link = VisitCounts.ofClicks(entry.path("c").asLong());
+            entry.path("b").fields().forEachRemaining(dimension -> {
+                Dimension which = Dimension.ofKey(dimension.getKey());
+                dimension.getValue().fields().forEachRemaining(v -> link.count(which, v.getKey(), v.getValue().asLong()));
+            });
+            if (entry.hasNonNull("u")) {
+                link.mergeVisitors(HllSketch.heapify(Base64.getDecoder().decode(entry.get("u").asText())));
+            }
+            counts.put(new ClickKey(entry.path("l").asLong(), entry.path("d").asLong()), link);
+        }
+        return counts;
     }
 }

@@ -1,5 +1,8 @@
 package dev.linkstack.app.clicks;
 
+import dev.linkstack.app.visits.ClassifiedVisit;
+import dev.linkstack.app.visits.Dimension;
+import dev.linkstack.app.visits.Visit;
 import dev.linkstack.app.config.AppConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -10,85 +13,73 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counts redirects in memory: the hot path never waits for Redis or the database. {@link ClickRelay} moves
- * the counts on.
+ * Takes the visits the redirect answers, in memory: the hot path never waits for Redis or the database, and never
+ * parses a user agent or looks up a country. It keeps what the classification needs (link, time, user agent,
+ * referrer, address) in a queue that {@link ClickRelay} empties several times a second, off the event loop.
  * <p>
- * Lock-free, since every redirect passes here: a click is one compare-and-set on its key's counter. Draining
- * swaps each counter's value for {@link #DRAINED} and unlinks it; a click that finds a drained counter retries on
- * a fresh one. So a click is either in a drained batch or still here - never in both, never in neither.
- * <p>
- * Memory is bounded by links, not clicks: each link (per day) with clicks waiting takes one of
- * {@code app.clicks.max-pending-links} places, here or, after a drain, in the push until a store takes it
- * ({@link #release}). A click of a link that finds no place is dropped and counted as dropped; its redirect is
- * answered all the same.
+ * The queue is striped by thread so that event-loop threads rarely meet on a lock: a visit is one uncontended lock
+ * and an append. Taking the visits swaps each stripe's list for an empty one under the same lock, so a visit is
+ * either taken or still queued - never both, never neither. The queue is bounded ({@code app.clicks.max-queued-visits});
+ * it only fills if the classification stops, and a visit that finds it full is dropped and counted as dropped; its
+ * redirect is answered all the same.
  */
 @ApplicationScoped
 @Startup // its metrics exist from the start, not from the first click
 public class ClickCounter {
-    private static final long MILLIS_PER_DAY = 86_400_000L;
-    /** The value of a counter that has been drained and must no longer be counted on. */
-    private static final long DRAINED = Long.MIN_VALUE;
-    private final ConcurrentHashMap<ClickKey, AtomicLong> counts = new ConcurrentHashMap<>();
-    /** Places taken: links with clicks waiting here or in pushes not yet taken by a store. */
-    private final AtomicInteger pendingLinks = new AtomicInteger();
-    private final int maxPendingLinks;
+    private static final int STRIPES = 16; // a power of two, more than the event-loop threads of a small machine
+    private final Stripe[] stripes = new Stripe[STRIPES];
+    private final int capacityPerStripe;
     private final Counter dropped;
     private volatile boolean closed;
 
-    @Inject
-    ClickCounter(AppConfig config, MeterRegistry registry) {
-        this(registry, config.clicks().maxPendingLinks());
+    private static final class Stripe {
+        List<Visit> visits = new ArrayList<>();
     }
 
-    ClickCounter(MeterRegistry registry, int maxPendingLinks) {
-        this.maxPendingLinks = maxPendingLinks;
-        Gauge.builder("linkstack.clicks.buffered", this, ClickCounter::buffered)
-                .description("Clicks counted in this instance and not yet handed on").register(registry);
-        Gauge.builder("linkstack.clicks.pending.links", pendingLinks, AtomicInteger::get)
-                .description("Links with clicks waiting in this instance's memory (bounded by app.clicks.max-pending-links)").register(registry);
-        this.dropped = Counter.builder("linkstack.clicks.dropped")
-                .description("Clicks not counted because too many links had clicks waiting in memory").register(registry);
+    @Inject
+    ClickCounter(AppConfig config, MeterRegistry registry) {
+        this(registry, config.clicks().maxQueuedVisits());
+    }
+
+    ClickCounter(MeterRegistry registry, int maxQueuedVisits) {
+        this.capacityPerStripe = Math.max(1, maxQueuedVisits / STRIPES);
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new Stripe();
+        }
+        Gauge.builder("linkstack.clicks.queued", this, ClickCounter::queued)
+                .description("Visits answered by this instance and not yet classified").register(registry);
+        this.dropped = PendingClicks.droppedCounter(registry);
     }
 
     /**
-     * Counts a click, unless the instance is stopping: then it returns false and the caller answers 503, which Nginx
-     * retries on another instance. A click counted here is answered before the server closes its connections (the
+     * Takes a visit, unless the instance is stopping: then it returns false and the caller answers 503, which Nginx
+     * retries on another instance. A visit taken here is answered before the server closes its connections (the
      * graceful shutdown waits for requests in flight), so Nginx never retries a redirect counted here.
      */
-    public boolean record(long linkId) {
+    public boolean record(long linkId, String userAgent, String referrer, String address) {
         if (closed) {
             return false;
         }
-        ClickKey key = new ClickKey(linkId, System.currentTimeMillis() / MILLIS_PER_DAY);
-        while (true) {
-            AtomicLong count = counts.get(key);
-            if (count == null) {
-                if (!takePlace()) {
-                    dropped.increment();
-                    return true; // answered, not counted
-                }
-                AtomicLong fresh = new AtomicLong();
-                count = counts.putIfAbsent(key, fresh);
-                if (count == null) {
-                    count = fresh;
-                } else {
-                    release(1); // another click created it first
-                }
-            }
-            long n = count.get();
-            if (n == DRAINED) {
-                counts.remove(key, count); // normally done by drain() already
-            } else if (count.compareAndSet(n, n + 1)) {
+        Visit visit = new Visit(linkId, System.currentTimeMillis(), userAgent, referrer, address);
+        Stripe stripe = stripes[(int) Thread.currentThread().getId() & (STRIPES - 1)];
+        synchronized (stripe) {
+            if (stripe.visits.size() < capacityPerStripe) {
+                stripe.visits.add(visit);
                 return true;
             }
         }
+        dropped.increment();
+        return true; // answered, not counted
+    }
+
+    /** A click without its request (tests and tools): counted as a person's visit with no breakdown values. */
+    public boolean record(long linkId) {
+        return record(linkId, null, null, null);
     }
 
     /** The first step of a graceful shutdown (quarkus.shutdown.delay-enabled), before requests in flight are awaited. */
@@ -97,58 +88,32 @@ public class ClickCounter {
     }
 
     /**
-     * Takes every buffered count out of the counter. The links drained keep their places until the caller
-     * {@link #release}s them, once a store has taken them.
+     * Takes every queued visit out of the queue, oldest first per stripe, and adds their number to {@code inHand}
+     * while each stripe is locked: a visit is always either queued or in hand for whoever sums the two.
      */
-    public Map<ClickKey, Long> drain() {
-        Map<ClickKey, Long> drained = new HashMap<>();
-        int placesFreed = 0;
-        for (Map.Entry<ClickKey, AtomicLong> entry : counts.entrySet()) {
-            long n = entry.getValue().getAndSet(DRAINED);
-            counts.remove(entry.getKey(), entry.getValue());
-            if (n > 0 && drained.putIfAbsent(entry.getKey(), n) == null) {
-                continue; // its place moves with it
+    public List<Visit> take(AtomicLong inHand) {
+        List<Visit> taken = new ArrayList<>();
+        for (Stripe stripe : stripes) {
+            List<Visit> visits;
+            synchronized (stripe) {
+                if (stripe.visits.isEmpty()) {
+                    continue;
+                }
+                visits = stripe.visits;
+                inHand.addAndGet(visits.size());
+                stripe.visits = new ArrayList<>(Math.min(visits.size(), capacityPerStripe));
             }
-            if (n > 0) {
-                drained.merge(entry.getKey(), n, Long::sum);
-            }
-            placesFreed++; // empty, or a second counter of a link already drained
+            taken.addAll(visits);
         }
-        release(placesFreed);
-        return drained;
+        return taken;
     }
 
-    /** Gives back the places of links whose clicks a store has taken. */
-    public void release(int links) {
-        if (links > 0) {
-            pendingLinks.addAndGet(-links);
-        }
-    }
-
-    private boolean takePlace() {
-        while (true) {
-            int taken = pendingLinks.get();
-            if (taken >= maxPendingLinks) {
-                return false;
-            }
-            if (pendingLinks.compareAndSet(taken, taken + 1)) {
-                return true;
-            }
-        }
-    }
-
-    public int pendingLinks() {
-        return pendingLinks.get();
-    }
-
-    public long dropped() {
-        return (long) dropped.count();
-    }
-
-    public long buffered() {
+    public long queued() {
         long total = 0;
-        for (AtomicLong count : counts.values()) {
-            total += Math.max(0, count.get());
+        for (Stripe stripe : stripes) {
+            synchronized (stripe) {
+                total += stripe.visits.size();
+            }
         }
         return total;
     }

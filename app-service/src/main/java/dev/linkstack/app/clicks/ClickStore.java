@@ -4,9 +4,9 @@ import io.quarkus.hibernate.orm.panache.Panache;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import org.hibernate.Session;
+import dev.linkstack.app.visits.Dimension;
+import org.apache.datasketches.hll.HllSketch;
 
-import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -23,6 +24,10 @@ import java.util.TreeSet;
  */
 @ApplicationScoped
 public class ClickStore {
+    /** Rows in (link, day) order: the order every instance takes their locks in. */
+    private static final Comparator<ClickKey> IN_ROW_ORDER = Comparator.comparingLong(ClickKey::linkId).thenComparingLong(ClickKey::epochDay);
+    /** Sketches read per query: keeps the statement's parameter list well under the drivers' limits. */
+    private static final int SKETCHES_PER_READ = 400;
     /**
      * How long an applied push id is remembered. A push comes again within seconds (retried by the instance holding
      * it) or when a Redis outage ends (its last writes replayed); two days leave room for a long outage and keep the
@@ -36,80 +41,100 @@ public class ClickStore {
     }
 
     /**
-     * Applies the pushes, by push id, that were not applied before, in one transaction; returns the clicks added.
-     * Ids are claimed in sorted order and links updated in id order, so instances applying at once cannot deadlock;
-     * one that claims an id another is committing waits for it and then skips the push.
+     * Applies the pushes, by push id, that were not applied before, in one transaction: clicks per day and in total,
+     * the breakdowns and bot visits, and the union of the visitors' sketches; returns the clicks added. Ids are
+     * claimed in sorted order and rows written in (link, day) order, so instances applying at once cannot deadlock;
+     * one that claims an id another is committing waits for it and then skips the push. Visits of a link deleted
+     * meanwhile are dropped with it.
      */
-    public long apply(Map<String, Map<ClickKey, Long>> pushes) {
+    public long apply(Map<String, Map<ClickKey, VisitCounts>> pushes) {
         return QuarkusTransaction.requiringNew().call(() -> {
             EntityManager em = Panache.getEntityManager();
-            Map<ClickKey, Long> batch = new HashMap<>();
+            // Merged into fresh counts: a push whose transaction fails is retried as it was.
+            Map<ClickKey, VisitCounts> batch = new TreeMap<>(IN_ROW_ORDER);
             for (String id : new TreeSet<>(pushes.keySet())) {
                 int claimed = em.createNativeQuery("INSERT INTO click_batches (batch_id, applied_at) VALUES (?1, ?2)"
                                 + " ON CONFLICT (batch_id) DO NOTHING")
                         .setParameter(1, id).setParameter(2, clock.instant()).executeUpdate();
                 if (claimed == 1) {
-                    pushes.get(id).forEach((key, n) -> batch.merge(key, n, Long::sum));
+                    pushes.get(id).forEach((key, counts) -> batch.computeIfAbsent(key, k -> new VisitCounts()).merge(counts));
                 }
             }
-            if (batch.isEmpty() || applyBatched(em, batch)) {
-                return sum(batch);
+            if (batch.isEmpty()) {
+                return 0L;
             }
-            for (Map.Entry<ClickKey, Long> entry : batch.entrySet()) {
-                long linkId = entry.getKey().linkId();
-                long clicks = entry.getValue();
-                // Clicks of a link deleted meanwhile are dropped with it.
-                em.createNativeQuery("INSERT INTO link_daily_clicks (link_id, day, clicks) SELECT ?1, ?2, ?3"
-                                + " WHERE EXISTS (SELECT 1 FROM links WHERE id = ?1)"
-                                + " ON CONFLICT (link_id, day) DO UPDATE SET clicks = link_daily_clicks.clicks + excluded.clicks")
-                        .setParameter(1, linkId).setParameter(2, entry.getKey().day()).setParameter(3, clicks).executeUpdate();
-                em.createNativeQuery("UPDATE links SET click_count = click_count + ?1 WHERE id = ?2")
-                        .setParameter(1, clicks).setParameter(2, linkId).executeUpdate();
-            }
-            return sum(batch);
+            Rows rows = new Rows(em);
+            List<Object[]> daily = new ArrayList<>();
+            List<Object[]> totals = new ArrayList<>();
+            List<Object[]> breakdown = new ArrayList<>();
+            batch.forEach((key, counts) -> {
+                if (counts.clicks() > 0) {
+                    daily.add(new Object[]{key.linkId(), key.day(), counts.clicks()});
+                    totals.add(new Object[]{counts.clicks(), key.linkId()});
+                }
+                for (Dimension dimension : Dimension.values()) {
+                    new TreeMap<>(counts.of(dimension)).forEach((value, n) ->
+                            breakdown.add(new Object[]{key.linkId(), key.day(), dimension.key(), value, n}));
+                }
+            });
+            rows.write("INSERT INTO link_daily_clicks (link_id, day, clicks) SELECT ?1, ?2, ?3"
+                    + " WHERE EXISTS (SELECT 1 FROM links WHERE id = ?1)"
+                    + " ON CONFLICT (link_id, day) DO UPDATE SET clicks = link_daily_clicks.clicks + excluded.clicks", daily);
+            rows.write("UPDATE links SET click_count = click_count + ?1 WHERE id = ?2", totals);
+            rows.write("INSERT INTO link_daily_visits (link_id, day, dimension, value, visits) SELECT ?1, ?2, ?3, ?4, ?5"
+                    + " WHERE EXISTS (SELECT 1 FROM links WHERE id = ?1)"
+                    + " ON CONFLICT (link_id, day, dimension, value) DO UPDATE SET visits = link_daily_visits.visits + excluded.visits", breakdown);
+            mergeVisitors(em, rows, batch);
+            return VisitCounts.clicksOf(batch);
         });
-    }
-
-    static long sum(Map<ClickKey, Long> counts) {
-        return counts.values().stream().mapToLong(Long::longValue).sum();
     }
 
     /**
-     * PostgreSQL: the same two statements per link as JDBC batches, sent in a few round trips instead of two per
-     * link (a flush of 3000 links: 143-534 ms one by one, 51-93 ms batched, on the bench/run server). Links in id
-     * order, so instances flushing at once take row locks in the same order. Returns false on other databases
-     * (the embedded SQLite), which keep the statement-per-link path above.
+     * Unions each day's visitors into its stored sketch: an empty row first (so there is a row to lock), then the
+     * rows read locked in (link, day) order, merged here and written back.
      */
-    private static boolean applyBatched(EntityManager em, Map<ClickKey, Long> batch) {
-        return em.unwrap(Session.class).doReturningWork(connection -> {
-            if (!"PostgreSQL".equals(connection.getMetaData().getDatabaseProductName())) {
-                return false;
-            }
-            List<Map.Entry<ClickKey, Long>> entries = new ArrayList<>(batch.entrySet());
-            entries.sort(Comparator.comparingLong((Map.Entry<ClickKey, Long> e) -> e.getKey().linkId())
-                    .thenComparingLong(e -> e.getKey().epochDay()));
-            try (PreparedStatement daily = connection.prepareStatement("INSERT INTO link_daily_clicks (link_id, day, clicks) SELECT ?, ?, ?"
-                    + " WHERE EXISTS (SELECT 1 FROM links WHERE id = ?)"
-                    + " ON CONFLICT (link_id, day) DO UPDATE SET clicks = link_daily_clicks.clicks + excluded.clicks");
-                 PreparedStatement total = connection.prepareStatement("UPDATE links SET click_count = click_count + ? WHERE id = ?")) {
-                for (Map.Entry<ClickKey, Long> entry : entries) {
-                    long linkId = entry.getKey().linkId();
-                    long clicks = entry.getValue();
-                    // Clicks of a link deleted meanwhile are dropped with it.
-                    daily.setLong(1, linkId);
-                    daily.setObject(2, entry.getKey().day());
-                    daily.setLong(3, clicks);
-                    daily.setLong(4, linkId);
-                    daily.addBatch();
-                    total.setLong(1, clicks);
-                    total.setLong(2, linkId);
-                    total.addBatch();
+    private static void mergeVisitors(EntityManager em, Rows rows, Map<ClickKey, VisitCounts> batch) {
+        List<ClickKey> keys = batch.entrySet().stream().filter(e -> e.getValue().visitors() != null).map(Map.Entry::getKey).toList();
+        if (keys.isEmpty()) {
+            return;
+        }
+        rows.write("INSERT INTO link_daily_visitors (link_id, day, sketch) SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM links WHERE id = ?1)"
+                + " ON CONFLICT (link_id, day) DO NOTHING", keys.stream().map(k -> new Object[]{k.linkId(), k.day(), new byte[0]}).toList());
+        List<Object[]> updates = new ArrayList<>();
+        Map<Long, List<ClickKey>> byDay = new TreeMap<>();
+        keys.forEach(key -> byDay.computeIfAbsent(key.epochDay(), day -> new ArrayList<>()).add(key));
+        for (List<ClickKey> day : byDay.values()) {
+            for (int from = 0; from < day.size(); from += SKETCHES_PER_READ) {
+                List<ClickKey> chunk = day.subList(from, Math.min(day.size(), from + SKETCHES_PER_READ));
+                StringBuilder sql = new StringBuilder("SELECT link_id, sketch FROM link_daily_visitors WHERE day = ?1 AND link_id IN (");
+                for (int i = 0; i < chunk.size(); i++) {
+                    sql.append(i == 0 ? "?" : ", ?").append(i + 2);
                 }
-                daily.executeBatch();
-                total.executeBatch();
+                sql.append(") ORDER BY link_id").append(rows.postgres() ? " FOR UPDATE" : "");
+                var query = em.createNativeQuery(sql.toString()).setParameter(1, chunk.get(0).day());
+                for (int i = 0; i < chunk.size(); i++) {
+                    query.setParameter(i + 2, chunk.get(i).linkId());
+                }
+                Map<Long, byte[]> stored = new HashMap<>();
+                for (Object row : query.getResultList()) {
+                    Object[] columns = (Object[]) row;
+                    stored.put(((Number) columns[0]).longValue(), (byte[]) columns[1]);
+                }
+                for (ClickKey key : chunk) {
+                    byte[] before = stored.get(key.linkId());
+                    if (before == null) {
+                        continue; // the link was deleted
+                    }
+                    VisitCounts merged = new VisitCounts();
+                    merged.mergeVisitors(batch.get(key).visitors());
+                    if (before.length > 0) {
+                        merged.mergeVisitors(HllSketch.heapify(before));
+                    }
+                    updates.add(new Object[]{merged.visitors().toCompactByteArray(), key.linkId(), key.day()});
+                }
             }
-            return true;
-        });
+        }
+        rows.write("UPDATE link_daily_visitors SET sketch = ?1 WHERE link_id = ?2 AND day = ?3", updates);
     }
 
     public void forgetOldBatchIds() {

@@ -16,13 +16,13 @@ public interface SharedClickCounters {
     boolean reachable();
 
     /** Adds a push; a retry of a push still pending changes nothing. */
-    void add(String pushId, Map<ClickKey, Long> counts);
+    void add(String pushId, Map<ClickKey, VisitCounts> counts);
 
     /** Seals the pending pushes into a new batch and returns the ids of every batch waiting to be written. */
     List<String> sealAndListBatches();
 
     /** The pushes of a batch, by push id. */
-    Map<String, Map<ClickKey, Long>> read(String batchId);
+    Map<String, Map<ClickKey, VisitCounts>> read(String batchId);
 
     void delete(String batchId);
 
@@ -38,7 +38,7 @@ public interface SharedClickCounters {
         }
 
         @Override
-        public void add(String pushId, Map<ClickKey, Long> counts) {
+        public void add(String pushId, Map<ClickKey, VisitCounts> counts) {
             throw new UnsupportedOperationException("no shared click counters");
         }
 
@@ -48,7 +48,7 @@ public interface SharedClickCounters {
         }
 
         @Override
-        public Map<String, Map<ClickKey, Long>> read(String batchId) {
+        public Map<String, Map<ClickKey, VisitCounts>> read(String batchId) {
             return Map.of();
         }
 

@@ -31,6 +31,8 @@ public interface AppConfig {
 
     Clicks clicks();
 
+    Visits visits();
+
     Links links();
 
     Limits limits();
@@ -110,6 +112,22 @@ public interface AppConfig {
          * counted as dropped) until a store takes the pushes.
          */
         int maxPendingLinks();
+
+        /**
+         * Most visits waiting to be classified (a tenth of a second's worth, normally); the queue fills only if the
+         * classification stops. About 200 bytes each with their headers.
+         */
+        @WithDefault("200000")
+        int maxQueuedVisits();
+    }
+
+    interface Visits {
+        /** A MaxMind-format country database (.mmdb: GeoLite2 Country, DB-IP Country Lite); without one, no countries. */
+        Optional<java.nio.file.Path> geoDatabase();
+
+        /** Distinct user agents whose classification is kept (parsing one takes about a millisecond). */
+        @WithDefault("10000")
+        int userAgentCacheSize();
     }
 
     interface Links {

@@ -1,10 +1,10 @@
 package dev.linkstack.app.links;
 
-import dev.linkstack.app.clicks.DailyClicks;
 import dev.linkstack.app.config.AppConfig;
 import dev.linkstack.app.errors.UniqueViolation;
 import dev.linkstack.app.errors.InvalidInput;
 import dev.linkstack.app.errors.Unavailable;
+import io.quarkus.hibernate.orm.panache.Panache;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Page;
@@ -15,27 +15,19 @@ import jakarta.enterprise.event.Event;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
-/** Links of their owners: creation with validation, paging, changes that reach every cache, statistics. */
+/** Links of their owners: creation with validation, paging, changes that reach every cache. */
 @ApplicationScoped
 public class LinkService {
     private static final int GENERATE_ATTEMPTS = 8;
+    /** Tables whose rows belong to a link and go with it. */
+    private static final List<String> LINK_ROWS = List.of("link_daily_clicks", "link_daily_visits", "link_daily_visitors");
 
     public record PageOf<T>(List<T> items, int page, int size, long total) {
-    }
-
-    public record DayCount(LocalDate day, long clicks) {
-    }
-
-    public record Stats(String code, long totalClicks, List<DayCount> daily) {
     }
 
     /** A change to a link; absent fields stay as they are, {@code clearExpiry} removes the expiry. */
@@ -152,28 +144,15 @@ public class LinkService {
     private Link delete(String code, java.util.function.Supplier<Link> find) {
         Link deleted = QuarkusTransaction.requiringNew().call(() -> {
             Link link = find.get();
-            DailyClicks.delete("linkId", link.id);
+            // The embedded SQLite does not enforce the foreign keys' ON DELETE CASCADE: the rows go explicitly.
+            for (String table : LINK_ROWS) {
+                Panache.getEntityManager().createNativeQuery("DELETE FROM " + table + " WHERE link_id = ?1").setParameter(1, link.id).executeUpdate();
+            }
             link.delete();
             return link;
         });
         changes.fire(new LinkChanged(code));
         return deleted;
-    }
-
-    public Stats stats(long ownerId, String code, int days) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            Link link = owned(ownerId, code);
-            LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
-            LocalDate first = today.minusDays(days - 1L);
-            Map<LocalDate, Long> byDay = new HashMap<>();
-            DailyClicks.<DailyClicks>list("linkId = ?1 and day >= ?2", link.id, first)
-                    .forEach(d -> byDay.put(d.day, d.clicks));
-            List<DayCount> daily = new ArrayList<>(days);
-            for (LocalDate day = first; !day.isAfter(today); day = day.plusDays(1)) {
-                daily.add(new DayCount(day, byDay.getOrDefault(day, 0L)));
-            }
-            return new Stats(link.code, link.clickCount, daily);
-        });
     }
 
     /** Inserts a link unless its code is taken (checked first, and by the unique index against races). */

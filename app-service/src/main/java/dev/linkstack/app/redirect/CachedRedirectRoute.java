@@ -49,7 +49,7 @@ public class CachedRedirectRoute {
             if (link == null) {
                 context.put(SEEN, CachedLink.NOT_CACHED);
             } else {
-                RedirectDecision.Outcome outcome = decision.decide(link, RedirectDecision.Purpose.of(context.request()));
+                RedirectDecision.Outcome outcome = decision.decide(link, context.request());
                 if (outcome == RedirectDecision.Outcome.REDIRECT) {
                     context.response().setStatusCode(status)
                             .putHeader(HttpHeaders.LOCATION, link.url())

@@ -1,8 +1,10 @@
 package dev.linkstack.app.redirect;
 
 import dev.linkstack.app.clicks.ClickCounter;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
 import jakarta.inject.Singleton;
 
 /**
@@ -62,7 +64,8 @@ public class RedirectDecision {
         this.metrics = metrics;
     }
 
-    Outcome decide(CachedLink link, Purpose purpose) {
+    Outcome decide(CachedLink link, HttpServerRequest request) {
+        Purpose purpose = Purpose.of(request);
         if (link.blocked()) {
             metrics.blocked.increment();
             return Outcome.BLOCKED;
@@ -83,7 +86,10 @@ public class RedirectDecision {
             metrics.head.increment();
             return Outcome.REDIRECT;
         }
-        if (!clicks.record(link.linkId())) {
+        // The headers are only referenced here; parsing them waits for the classification, off the event loop.
+        SocketAddress address = request.remoteAddress();
+        if (!clicks.record(link.linkId(), request.getHeader(HttpHeaders.USER_AGENT), request.getHeader(HttpHeaders.REFERER),
+                address == null ? null : address.hostAddress())) {
             return Outcome.CLOSING;
         }
         metrics.redirected.increment();

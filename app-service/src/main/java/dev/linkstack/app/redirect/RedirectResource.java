@@ -4,6 +4,7 @@ import dev.linkstack.app.config.AppConfig;
 import dev.linkstack.app.links.ShortCodes;
 import dev.linkstack.platform.errors.ApiError;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -69,12 +70,12 @@ public class RedirectResource {
         }
         // Hot links are answered from the in-process cache without a Mutiny operator: each map() captures and
         // restores the request context, 2-3 % of the event loop in a JFR profile under bench/run load.
-        RedirectDecision.Purpose purpose = RedirectDecision.Purpose.of(context.request());
+        HttpServerRequest request = context.request();
         CachedLink near = seen == CachedLink.NOT_CACHED ? null : lookup.findNear(code);
         if (near != null) {
-            return Uni.createFrom().item(respond(code, near, decision.decide(near, purpose)));
+            return Uni.createFrom().item(respond(code, near, decision.decide(near, request)));
         }
-        return lookup.findBeyondNear(code).map(link -> respond(code, link, decision.decide(link, purpose)));
+        return lookup.findBeyondNear(code).map(link -> respond(code, link, decision.decide(link, request)));
     }
 
     private Response respond(String code, CachedLink link, RedirectDecision.Outcome outcome) {

@@ -1,6 +1,6 @@
 package dev.linkstack.app.ui;
 
-import dev.linkstack.app.links.LinkService.DayCount;
+import dev.linkstack.app.stats.VisitStatistics.Day;
 
 import java.util.List;
 
@@ -13,8 +13,8 @@ public final class ClickChart {
     private ClickChart() {
     }
 
-    public static String svg(List<DayCount> days) {
-        long max = Math.max(1, days.stream().mapToLong(DayCount::clicks).max().orElse(0));
+    public static String svg(List<Day> days) {
+        long max = Math.max(1, days.stream().mapToLong(Day::clicks).max().orElse(0));
         double slot = (double) WIDTH / days.size();
         double barWidth = Math.max(1, slot * 0.8);
         int plotHeight = HEIGHT - AXIS;
@@ -25,7 +25,7 @@ public final class ClickChart {
                 .append("<line x1=\"0\" y1=\"").append(plotHeight).append("\" x2=\"").append(WIDTH).append("\" y2=\"").append(plotHeight)
                 .append("\" stroke=\"#888\"/>");
         for (int i = 0; i < days.size(); i++) {
-            DayCount day = days.get(i);
+            Day day = days.get(i);
             double height = day.clicks() == 0 ? 0 : Math.max(2, (double) day.clicks() / max * (plotHeight - 4));
             svg.append(String.format(java.util.Locale.ROOT, "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#2f6fde\">",
                             i * slot + (slot - barWidth) / 2, plotHeight - height, barWidth, height))

@@ -3,6 +3,8 @@ package dev.linkstack.app.ui;
 import dev.linkstack.app.links.Link;
 import dev.linkstack.app.links.LinkService;
 import dev.linkstack.app.links.ShortUrls;
+import dev.linkstack.app.stats.StatsRange;
+import dev.linkstack.app.stats.VisitStatistics;
 import dev.linkstack.app.errors.DomainError;
 import dev.linkstack.app.errors.InvalidInput;
 import dev.linkstack.app.errors.NotFound;
@@ -36,9 +38,9 @@ import java.util.Optional;
 @Produces(MediaType.TEXT_HTML)
 public class DashboardPages {
     private static final int PAGE_SIZE = 20;
-    private static final int STATS_DAYS = 30;
 
     private final LinkService links;
+    private final VisitStatistics statistics;
     private final SignedIn signedIn;
     private final ShortUrls shortUrls;
     private final Clock clock;
@@ -46,8 +48,9 @@ public class DashboardPages {
     @Context
     UriInfo uriInfo;
 
-    DashboardPages(LinkService links, SignedIn signedIn, ShortUrls shortUrls, Clock clock) {
+    DashboardPages(LinkService links, VisitStatistics statistics, SignedIn signedIn, ShortUrls shortUrls, Clock clock) {
         this.links = links;
+        this.statistics = statistics;
         this.signedIn = signedIn;
         this.shortUrls = shortUrls;
         this.clock = clock;
@@ -77,10 +80,31 @@ public class DashboardPages {
     @GET
     @Path("/link")
     public TemplateInstance link(@QueryParam("code") String code, @QueryParam("created") String created,
-                                 @QueryParam("saved") String saved) {
+                                 @QueryParam("saved") String saved, @QueryParam("days") String days,
+                                 @QueryParam("from") String from, @QueryParam("to") String to) {
         SignedIn.Account account = signedIn.require();
         String notice = created != null ? "Link created." : saved != null ? "Changes saved." : null;
-        return linkPage(account, links.get(account.id(), code), Pages.Form.empty(), notice);
+        Link link = links.get(account.id(), code);
+        try {
+            return linkPage(account, link, Pages.Form.empty(), notice, StatsRange.of(days, from, to, clock));
+        } catch (InvalidInput e) {
+            return linkPage(account, link, Pages.Form.empty(), e.getMessage() + "; showing the last " + StatsRange.DEFAULT_DAYS + " days.");
+        }
+    }
+
+    /** All the user's links together: clicks over time, bots, unique visitors and the top links. */
+    @GET
+    @Path("/stats")
+    public TemplateInstance overview(@QueryParam("days") String days, @QueryParam("from") String from, @QueryParam("to") String to) {
+        SignedIn.Account account = signedIn.require();
+        StatsRange range;
+        try {
+            range = StatsRange.of(days, from, to, clock);
+        } catch (InvalidInput e) {
+            range = StatsRange.lastDays(StatsRange.DEFAULT_DAYS, clock);
+        }
+        VisitStatistics.Overview stats = statistics.ofAccount(account.id(), range, VisitStatistics.DEFAULT_TOP);
+        return Pages.overview(account, stats, ClickChart.svg(stats.daily()), StatsPage.picker(range, clock, ""));
     }
 
     @GET
@@ -134,13 +158,17 @@ public class DashboardPages {
     }
 
     private TemplateInstance linkPage(SignedIn.Account account, Link link, Pages.Form form, String notice) {
-        LinkService.Stats stats = links.stats(account.id(), link.code, STATS_DAYS);
+        return linkPage(account, link, form, notice, StatsRange.lastDays(StatsRange.DEFAULT_DAYS, clock));
+    }
+
+    private TemplateInstance linkPage(SignedIn.Account account, Link link, Pages.Form form, String notice, StatsRange range) {
+        VisitStatistics.LinkStats stats = statistics.ofLink(account.id(), link.code, range, VisitStatistics.DEFAULT_TOP);
         Pages.Form shown = form.values().isEmpty()
                 ? new Pages.Form(Map.of("url", link.targetUrl, "expiresAt", link.expiresAt == null ? "" : formatExpiry(link.expiresAt)), form.errors())
                 : form;
         Pages.LinkRow row = row(link);
         return Pages.link(account, row, ClickChart.svg(stats.daily()), QrCodes.svg(row.shortUrl(), "QR code of " + row.shortUrl()),
-                stats.daily(), shown, notice);
+                stats, StatsPage.breakdowns(stats), StatsPage.picker(range, clock, "code=" + link.code), shown, notice);
     }
 
     private Pages.LinkRow row(Link link) {

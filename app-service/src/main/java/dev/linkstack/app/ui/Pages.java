@@ -2,7 +2,7 @@ package dev.linkstack.app.ui;
 
 import dev.linkstack.app.auth.AuthResource.UserView;
 import dev.linkstack.app.auth.Invites;
-import dev.linkstack.app.links.LinkService.DayCount;
+import dev.linkstack.app.stats.VisitStatistics;
 import dev.linkstack.app.tokens.ApiToken;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -32,6 +32,17 @@ public class Pages {
         public boolean hasError(String field) {
             return errors.containsKey(field);
         }
+    }
+
+    /** One breakdown of a link's visits as the page lists it: title, and each value's share of the visits as a bar. */
+    public record Breakdown(String id, String title, List<Share> values, String empty) {
+    }
+
+    public record Share(String value, long visits, int percent) {
+    }
+
+    /** The range form's state: the chosen number of days, or the dates given, and the choices offered. */
+    public record StatsPicker(int days, String from, String to, List<Integer> choices, String csvQuery) {
     }
 
     public record LinkRow(String code, String shortUrl, String url, Instant createdAt, Instant expiresAt, long clicks, boolean expired) {
@@ -79,8 +90,10 @@ public class Pages {
 
     public static native TemplateInstance dashboard(SignedIn.Account account, List<LinkRow> links, Paging paging, Form form);
 
-    public static native TemplateInstance link(SignedIn.Account account, LinkRow link, String chart, String qr, List<DayCount> days, Form form,
-                                               String notice);
+    public static native TemplateInstance link(SignedIn.Account account, LinkRow link, String chart, String qr, VisitStatistics.LinkStats stats,
+                                               List<Breakdown> breakdowns, StatsPicker range, Form form, String notice);
+
+    public static native TemplateInstance overview(SignedIn.Account account, VisitStatistics.Overview stats, String chart, StatsPicker range);
 
     public static native TemplateInstance confirmDelete(SignedIn.Account account, LinkRow link);
 

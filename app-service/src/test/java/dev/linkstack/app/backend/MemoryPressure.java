@@ -1,6 +1,7 @@
 package dev.linkstack.app.backend;
 
 import dev.linkstack.app.clicks.ClickKey;
+import dev.linkstack.app.clicks.VisitCounts;
 import dev.linkstack.app.clicks.SharedClickCounters;
 import dev.linkstack.app.testing.Api;
 import dev.linkstack.testing.RedisServer;
@@ -55,7 +56,7 @@ final class MemoryPressure {
             login(sessions.get(0).username(), "wrong-" + i).then().statusCode(401);
         }
         String pushId = UUID.randomUUID().toString();
-        Map<ClickKey, Long> counts = Map.of(new ClickKey(1, 20_000), 7L);
+        Map<ClickKey, VisitCounts> counts = Map.of(new ClickKey(1, 20_000), VisitCounts.ofClicks(7));
         clicks.add(pushId, counts);
         return new State(sessions, pushId, RedisClickCounters.encode(counts));
     }

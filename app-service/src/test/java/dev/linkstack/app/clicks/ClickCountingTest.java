@@ -46,7 +46,7 @@ class ClickCountingTest {
         Api.Client client = Api.newUser();
         String code = Api.createLink(client, "https://example.org/replayed");
         long linkId = Db.number("SELECT id FROM links WHERE code = ?", code);
-        Map<ClickKey, Long> push = Map.of(new ClickKey(linkId, LocalDate.now(ZoneOffset.UTC).toEpochDay()), 5L);
+        Map<ClickKey, VisitCounts> push = Map.of(new ClickKey(linkId, LocalDate.now(ZoneOffset.UTC).toEpochDay()), VisitCounts.ofClicks(5));
         String pushId = "replayed-" + linkId;
         flusher.flush(); // nothing else pending
 
@@ -89,7 +89,7 @@ class ClickCountingTest {
         Api.Client client = Api.newUser();
         String code = Api.createLink(client, "https://example.org/once");
         long linkId = Db.number("SELECT id FROM links WHERE code = ?", code);
-        Map<ClickKey, Long> batch = Map.of(new ClickKey(linkId, LocalDate.now(ZoneOffset.UTC).toEpochDay()), 7L);
+        Map<ClickKey, VisitCounts> batch = Map.of(new ClickKey(linkId, LocalDate.now(ZoneOffset.UTC).toEpochDay()), VisitCounts.ofClicks(7));
         assertEquals(7, store.apply(Map.of("retry-test-" + linkId, batch)));
         assertEquals(0, store.apply(Map.of("retry-test-" + linkId, batch)), "same batch id must not count twice");
         client.request().get("/api/links/" + code).then().body("clicks", equalTo(7));

@@ -1,5 +1,10 @@
 package dev.linkstack.app.clicks;
 
+import dev.linkstack.app.visits.Dimension;
+import dev.linkstack.app.visits.UserAgents;
+import dev.linkstack.app.visits.VisitClassifier;
+import dev.linkstack.app.visits.VisitorSalts;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +26,8 @@ class ClickRelayTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final Clock clock = Clock.fixed(Instant.parse("2030-01-01T00:00:00Z"), ZoneOffset.UTC);
     private final ClickCounter counter = new ClickCounter(registry, 1000);
+    private final PendingClicks pending = new PendingClicks(registry, 1000);
+    private final VisitClassifier classifier = new VisitClassifier(new UserAgents(100), null, new VisitorSalts.InMemory());
     private final Database database = new Database(clock);
     private final Shared shared = new Shared();
 
@@ -100,13 +107,36 @@ class ClickRelayTest {
         assertEquals(1, database.total(4));
     }
 
+    @Test
+    void botsAreCountedApartAndPeoplesClicksCarryTheirBreakdowns() {
+        ClickRelay relay = relay(SharedClickCounters.NONE);
+        counter.record(2, "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)", null, "203.0.113.9");
+        counter.record(2, "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)", null, "203.0.113.9");
+        counter.record(2, CHROME_ON_WINDOWS, "https://www.news.example.com/article?id=7", "198.51.100.1");
+        counter.record(2, IPHONE_SAFARI, null, "198.51.100.2");
+        relay.flush();
+        VisitCounts link = database.applied.get(0).values().iterator().next().values().iterator().next();
+        assertEquals(2, link.clicks(), "two people");
+        assertEquals(Map.of("Slackbot-LinkExpanding", 1L, "FacebookBot", 1L), link.of(Dimension.BOT));
+        assertEquals(Map.of("news.example.com", 1L, "direct", 1L), link.of(Dimension.REFERRER));
+        assertEquals(Map.of("desktop", 1L, "phone", 1L), link.of(Dimension.DEVICE));
+        assertEquals(Map.of("Chrome", 1L, "Mobile Safari", 1L), link.of(Dimension.BROWSER));
+        assertEquals(Map.of("Windows", 1L, "iOS", 1L), link.of(Dimension.OS));
+        assertTrue(link.of(Dimension.COUNTRY).isEmpty(), "no country database: no countries, not 'unknown'");
+        assertEquals(2, Math.round(link.visitors().getEstimate()), "two visitors");
+        assertEquals(2, database.total(2), "bots are not clicks");
+    }
+
+    static final String CHROME_ON_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+    static final String IPHONE_SAFARI = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
+
     private ClickRelay relay(SharedClickCounters counters) {
-        return new ClickRelay(counter, database, counters, clock, Duration.ofHours(1), registry);
+        return new ClickRelay(counter, pending, classifier, database, counters, clock, Duration.ofHours(1), registry);
     }
 
     /** The database's side: applies pushes by id, once each. */
     static final class Database extends ClickStore {
-        final List<Map<String, Map<ClickKey, Long>>> applied = new ArrayList<>();
+        final List<Map<String, Map<ClickKey, VisitCounts>>> applied = new ArrayList<>();
         boolean down;
 
         Database(Clock clock) {
@@ -114,24 +144,24 @@ class ClickRelayTest {
         }
 
         @Override
-        public long apply(Map<String, Map<ClickKey, Long>> pushes) {
+        public long apply(Map<String, Map<ClickKey, VisitCounts>> pushes) {
             if (down) {
                 throw new IllegalStateException("database down");
             }
             applied.add(pushes);
-            return pushes.values().stream().mapToLong(ClickStore::sum).sum();
+            return pushes.values().stream().mapToLong(VisitCounts::clicksOf).sum();
         }
 
         long total(long linkId) {
             return applied.stream().flatMap(p -> p.values().stream()).flatMap(c -> c.entrySet().stream())
-                    .filter(e -> e.getKey().linkId() == linkId).mapToLong(Map.Entry::getValue).sum();
+                    .filter(e -> e.getKey().linkId() == linkId).mapToLong(e -> e.getValue().clicks()).sum();
         }
     }
 
     /** Redis's side: a pending hash sealed into batches. */
     static final class Shared implements SharedClickCounters {
-        final Map<String, Map<ClickKey, Long>> pending = new LinkedHashMap<>();
-        final Map<String, Map<String, Map<ClickKey, Long>>> batches = new LinkedHashMap<>();
+        final Map<String, Map<ClickKey, VisitCounts>> pending = new LinkedHashMap<>();
+        final Map<String, Map<String, Map<ClickKey, VisitCounts>>> batches = new LinkedHashMap<>();
         final List<String> triedIds = new ArrayList<>();
         boolean reachable = true;
         boolean failNextAdd;
@@ -148,7 +178,7 @@ class ClickRelayTest {
         }
 
         @Override
-        public void add(String pushId, Map<ClickKey, Long> counts) {
+        public void add(String pushId, Map<ClickKey, VisitCounts> counts) {
             triedIds.add(pushId);
             if (failNextAdd) {
                 failNextAdd = false;
@@ -168,7 +198,7 @@ class ClickRelayTest {
         }
 
         @Override
-        public Map<String, Map<ClickKey, Long>> read(String batchId) {
+        public Map<String, Map<ClickKey, VisitCounts>> read(String batchId) {
             return batches.get(batchId);
         }
 

@@ -1,0 +1,10 @@
+package dev.linkstack.app.visits;
+
+/**
+ * A visit as the redirect saw it: what it takes from the request, held in this process's memory only until
+ * {@code ClickRelay} classifies it off the event loop. The address and the user agent never leave the process:
+ * what is pushed and stored are counts per referrer domain, country, device, browser and bot family, and a
+ * HyperLogLog of salted visitor hashes.
+ */
+public record Visit(long linkId, long epochMillis, String userAgent, String referrer, String address) {
+}

@@ -1,0 +1,71 @@
+package dev.linkstack.app.visits;
+
+import dev.linkstack.app.config.AppConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Turns a queued visit into what is counted: a bot's visit (by family), or a person's click with its referrer domain,
+ * country (where a country database is configured), device type, browser, OS and salted visitor key. Runs off the
+ * event loop, in the click relay's classification.
+ */
+@ApplicationScoped
+public class VisitClassifier {
+    private static final Logger LOG = Logger.getLogger(VisitClassifier.class);
+    private static final long MILLIS_PER_DAY = 86_400_000L;
+    private final UserAgents userAgents;
+    private final Countries countries;
+    private final VisitorSalts salts;
+
+    @Inject
+    VisitClassifier(AppConfig config, VisitorSalts salts) {
+        this(new UserAgents(config.visits().userAgentCacheSize()),
+                config.visits().geoDatabase().map(Countries::open).orElse(null), salts);
+    }
+
+    public VisitClassifier(UserAgents userAgents, Countries countries, VisitorSalts salts) {
+        this.userAgents = userAgents;
+        this.countries = countries;
+        this.salts = salts;
+    }
+
+    public ClassifiedVisit classify(Visit visit) {
+        UserAgents.Agent agent = userAgents.of(visit.userAgent());
+        if (agent.bot() != null) {
+            return ClassifiedVisit.ofBot(agent.bot());
+        }
+        String country = countries == null ? null : countries.of(visit.address());
+        return new ClassifiedVisit(null, Referrers.domainOf(visit.referrer()), country, agent.device(), agent.browser(), agent.os(),
+                visitorKey(visit));
+    }
+
+    /** Classifies, or, should a parser fail on some input, counts the visit as a plain click: never lost for a breakdown. */
+    public ClassifiedVisit classifyOrPlain(Visit visit) {
+        try {
+            return classify(visit);
+        } catch (RuntimeException e) {
+            LOG.debugf("visit counted without breakdown: %s", e.toString());
+            return new ClassifiedVisit(null, "other", countries == null ? null : Countries.UNKNOWN, "other", UserAgents.OTHER, UserAgents.OTHER, null);
+        }
+    }
+
+    /**
+     * The day's salt, the address and the user agent: one visitor per device and network for the day. Fed to the
+     * day's HyperLogLog, which keeps only a few bits of its hash; never stored. No address (a click without a request),
+     * no visitor.
+     */
+    private byte[] visitorKey(Visit visit) {
+        if (visit.address() == null) {
+            return null;
+        }
+        byte[] salt = salts.forDay(Math.floorDiv(visit.epochMillis(), MILLIS_PER_DAY));
+        byte[] address = visit.address().getBytes(StandardCharsets.UTF_8);
+        byte[] agent = visit.userAgent() == null ? new byte[0] : visit.userAgent().getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(salt.length + address.length + 1 + agent.length)
+                .put(salt).put(address).put((byte) 0).put(agent).array();
+    }
+}
