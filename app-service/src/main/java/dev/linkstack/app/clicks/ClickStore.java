@@ -4,6 +4,7 @@ import io.quarkus.hibernate.orm.panache.Panache;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import dev.linkstack.app.visits.Dimension;
 import org.apache.datasketches.hll.HllSketch;
 
@@ -90,8 +91,8 @@ public class ClickStore {
     }
 
     /**
-     * Unions each day's visitors into its stored sketch: an empty row first (so there is a row to lock), then the
-     * rows read locked in (link, day) order, merged here and written back.
+     * Unions each day's visitors into its stored sketch: an empty row first (so that there is a row to lock), then the
+     * rows read, locked in link order on PostgreSQL, merged here and written back.
      */
     private static void mergeVisitors(EntityManager em, Rows rows, Map<ClickKey, VisitCounts> batch) {
         List<ClickKey> keys = batch.entrySet().stream().filter(e -> e.getValue().visitors() != null).map(Map.Entry::getKey).toList();
@@ -100,41 +101,32 @@ public class ClickStore {
         }
         rows.write("INSERT INTO link_daily_visitors (link_id, day, sketch) SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM links WHERE id = ?1)"
                 + " ON CONFLICT (link_id, day) DO NOTHING", keys.stream().map(k -> new Object[]{k.linkId(), k.day(), new byte[0]}).toList());
-        List<Object[]> updates = new ArrayList<>();
         Map<Long, List<ClickKey>> byDay = new TreeMap<>();
         keys.forEach(key -> byDay.computeIfAbsent(key.epochDay(), day -> new ArrayList<>()).add(key));
         for (List<ClickKey> day : byDay.values()) {
             for (int from = 0; from < day.size(); from += SKETCHES_PER_READ) {
                 List<ClickKey> chunk = day.subList(from, Math.min(day.size(), from + SKETCHES_PER_READ));
-                StringBuilder sql = new StringBuilder("SELECT link_id, sketch FROM link_daily_visitors WHERE day = ?1 AND link_id IN (");
-                for (int i = 0; i < chunk.size(); i++) {
-                    sql.append(i == 0 ? "?" : ", ?").append(i + 2);
+                var query = em.createQuery("select v from DailyVisitors v where v.day = ?1 and v.linkId in ?2 order by v.linkId", DailyVisitors.class)
+                        .setParameter(1, chunk.get(0).day()).setParameter(2, chunk.stream().map(ClickKey::linkId).toList());
+                if (rows.postgres()) {
+                    query.setLockMode(LockModeType.PESSIMISTIC_WRITE);
                 }
-                sql.append(") ORDER BY link_id").append(rows.postgres() ? " FOR UPDATE" : "");
-                var query = em.createNativeQuery(sql.toString()).setParameter(1, chunk.get(0).day());
-                for (int i = 0; i < chunk.size(); i++) {
-                    query.setParameter(i + 2, chunk.get(i).linkId());
-                }
-                Map<Long, byte[]> stored = new HashMap<>();
-                for (Object row : query.getResultList()) {
-                    Object[] columns = (Object[]) row;
-                    stored.put(((Number) columns[0]).longValue(), (byte[]) columns[1]);
-                }
+                Map<Long, DailyVisitors> stored = new HashMap<>();
+                query.getResultList().forEach(v -> stored.put(v.linkId, v));
                 for (ClickKey key : chunk) {
-                    byte[] before = stored.get(key.linkId());
-                    if (before == null) {
+                    DailyVisitors row = stored.get(key.linkId());
+                    if (row == null) {
                         continue; // the link was deleted
                     }
                     VisitCounts merged = new VisitCounts();
                     merged.mergeVisitors(batch.get(key).visitors());
-                    if (before.length > 0) {
-                        merged.mergeVisitors(HllSketch.heapify(before));
+                    if (row.sketch.length > 0) {
+                        merged.mergeVisitors(HllSketch.heapify(row.sketch));
                     }
-                    updates.add(new Object[]{merged.visitors().toCompactByteArray(), key.linkId(), key.day()});
+                    row.sketch = merged.visitors().toCompactByteArray(); // written when the transaction commits
                 }
             }
         }
-        rows.write("UPDATE link_daily_visitors SET sketch = ?1 WHERE link_id = ?2 AND day = ?3", updates);
     }
 
     public void forgetOldBatchIds() {

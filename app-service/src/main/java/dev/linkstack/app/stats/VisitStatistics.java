@@ -1,6 +1,8 @@
 package dev.linkstack.app.stats;
 
 import dev.linkstack.app.clicks.DailyClicks;
+import dev.linkstack.app.clicks.DailyVisitors;
+import dev.linkstack.app.clicks.DailyVisits;
 import dev.linkstack.app.links.Link;
 import dev.linkstack.app.links.LinkNotFound;
 import dev.linkstack.app.visits.Dimension;

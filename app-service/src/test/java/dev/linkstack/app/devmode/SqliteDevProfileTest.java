@@ -2,13 +2,17 @@ package dev.linkstack.app.devmode;
 
 import dev.linkstack.app.clicks.ClickRelay;
 import dev.linkstack.app.testing.Api;
+import dev.linkstack.app.testing.Visitors;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +21,7 @@ import java.util.Map;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -25,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @TestProfile(SqliteDevProfileTest.DevProfile.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SqliteDevProfileTest {
     static final Path DB_FILE = tempDbFile();
 
@@ -58,6 +64,7 @@ class SqliteDevProfileTest {
     }
 
     @Test
+    @Order(1) // the first account of the file is its admin
     void registerShortenFollowAndCount() {
         Api.Client client = Api.newUser();
         // The first account of the new SQLite file is its admin (the claim of V2__first_admin_claim.sql), the next is not.
@@ -77,6 +84,35 @@ class SqliteDevProfileTest {
         RestAssured.given().header("Authorization", "Bearer " + token).get("/api/auth/me").then().statusCode(200);
         client.request().post("/api/auth/logout").then().statusCode(204);
         client.request().get("/api/auth/me").then().statusCode(401);
+    }
+
+    @Test
+    void visitStatisticsWorkOnSqlite() {
+        Api.Client client = Api.newUser();
+        String code = Api.createLink(client, "https://example.org/dev-stats");
+        Visitors.visit(code, Visitors.CHROME_WINDOWS, "https://www.reddit.com/r/selfhosted", "203.0.113.5");
+        Visitors.visit(code, Visitors.CHROME_WINDOWS, "https://www.reddit.com/r/java", "203.0.113.5");
+        Visitors.visit(code, Visitors.SAFARI_IPHONE, null, "203.0.113.6");
+        Visitors.visit(code, "Twitterbot/1.0", null, "203.0.113.7");
+        flusher.flush();
+        flusher.flush(); // a second flush merges into the stored sketch and breakdown rows
+        Visitors.visit(code, Visitors.SAFARI_IPHONE, null, "203.0.113.6");
+        flusher.flush();
+        client.request().get("/api/links/" + code + "/stats?days=2").then().statusCode(200)
+                .body("clicks", equalTo(4)).body("botVisits", equalTo(1)).body("uniqueVisitors", equalTo(2))
+                .body("daily[1].clicks", equalTo(4)).body("referrers.find { it.value == 'reddit.com' }.visits", equalTo(2)).body("referrers.find { it.value == 'direct' }.visits", equalTo(2))
+                .body("bots[0].value", equalTo("Twitterbot")).body("devices.find { it.value == 'phone' }.visits", equalTo(2));
+        client.request().get("/api/stats?days=1").then().statusCode(200).body("clicks", equalTo(4)).body("uniqueVisitors", equalTo(2));
+        client.request().delete("/api/links/" + code).then().statusCode(204);
+        try (var connection = dataSource.getConnection(); var rows = connection.createStatement().executeQuery(
+                "SELECT (SELECT count(*) FROM link_daily_visits) + (SELECT count(*) FROM link_daily_visitors)"
+                        + " - (SELECT count(*) FROM link_daily_visits v JOIN links l ON l.id = v.link_id)"
+                        + " - (SELECT count(*) FROM link_daily_visitors v JOIN links l ON l.id = v.link_id)")) {
+            rows.next();
+            assertEquals(0, rows.getLong(1), "a deleted link's statistics go with it");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Path tempDbFile() {

@@ -1,4 +1,4 @@
-package dev.linkstack.app.stats;
+package dev.linkstack.app.clicks;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
@@ -11,7 +11,7 @@ import java.io.Serializable;
 import java.time.LocalDate;
 import java.util.Objects;
 
-/** Visits of one link on one UTC day with one value of a dimension (written by the click relay, read here). */
+/** Visits of one link on one UTC day with one value of a dimension (written by {@link ClickStore}, read by the statistics). */
 @Entity
 @Table(name = "link_daily_visits")
 @IdClass(DailyVisits.Key.class)
