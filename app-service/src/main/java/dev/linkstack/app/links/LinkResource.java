@@ -6,9 +6,6 @@ import dev.linkstack.app.auth.CurrentUser;
 import dev.linkstack.app.auth.RequiresScope;
 import dev.linkstack.app.auth.TokenScope;
 import dev.linkstack.app.errors.InvalidInput;
-import dev.linkstack.app.stats.StatsRange;
-import dev.linkstack.app.stats.VisitStatistics;
-import org.eclipse.microprofile.openapi.annotations.Operation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import io.quarkus.security.Authenticated;
@@ -31,7 +28,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
@@ -63,18 +59,14 @@ public class LinkResource {
     }
 
     private final LinkService links;
-    private final VisitStatistics statistics;
-    private final Clock clock;
     private final CurrentUser currentUser;
     private final ShortUrls shortUrls;
 
     @Context
     UriInfo uriInfo;
 
-    LinkResource(LinkService links, VisitStatistics statistics, CurrentUser currentUser, ShortUrls shortUrls, Clock clock) {
+    LinkResource(LinkService links, CurrentUser currentUser, ShortUrls shortUrls) {
         this.links = links;
-        this.statistics = statistics;
-        this.clock = clock;
         this.currentUser = currentUser;
         this.shortUrls = shortUrls;
     }
@@ -118,30 +110,6 @@ public class LinkResource {
     public Response delete(@PathParam("code") String code) {
         links.delete(currentUser.id(), code);
         return Response.noContent().build();
-    }
-
-    @GET
-    @RequiresScope(TokenScope.READ)
-    @Path("/{code}/stats")
-    @Operation(summary = "A link's statistics over a range of UTC days",
-            description = "Clicks (people's visits), bot visits, unique visitors per day, and the top referrers, countries, devices,"
-                    + " browsers, operating systems and bot families. The range is the last 'days' (default 30), or 'from'..'to'."
-                    + " 'countries' is absent unless a country database is configured.")
-    public VisitStatistics.LinkStats stats(@PathParam("code") String code, @QueryParam("days") String days, @QueryParam("from") String from,
-                                           @QueryParam("to") String to, @QueryParam("top") String top) {
-        return statistics.ofLink(currentUser.id(), code, StatsRange.of(days, from, to, clock), StatsRange.top(top));
-    }
-
-    @GET
-    @RequiresScope(TokenScope.READ)
-    @Path("/{code}/stats.csv")
-    @Produces("text/csv")
-    @Operation(summary = "A link's statistics as CSV", description = "One figure a row: day,metric,value,count; same range parameters as the JSON.")
-    public Response statsCsv(@PathParam("code") String code, @QueryParam("days") String days, @QueryParam("from") String from,
-                             @QueryParam("to") String to) {
-        StatsRange range = StatsRange.of(days, from, to, clock);
-        return Response.ok(statistics.csv(currentUser.id(), code, range), "text/csv; charset=utf-8")
-                .header("Content-Disposition", "attachment; filename=\"" + code + "-" + range.from() + "-" + range.to() + ".csv\"").build();
     }
 
     private LinkView view(Link link) {

@@ -118,7 +118,7 @@ class VisitStatisticsTest {
         relay.flush();
 
         String today = LocalDate.now(ZoneOffset.UTC).toString();
-        String csv = client.request().get("/api/links/" + first + "/stats.csv?days=1").then().statusCode(200)
+        String csv = client.request().get("/api/links/" + first + "/stats?format=csv&days=1").then().statusCode(200)
                 .contentType(startsWith("text/csv")).header("Content-Disposition", containsString(first + "-" + today))
                 .extract().asString();
         List<String> rows = csv.lines().toList();
@@ -148,9 +148,10 @@ class VisitStatisticsTest {
             client.request().get("/api/links/" + code + "/stats?" + query).then().statusCode(400).contentType(startsWith("application/json"));
             client.request().get("/api/stats?" + query).then().statusCode(400).contentType(startsWith("application/json"));
         }
+        client.request().get("/api/links/" + code + "/stats?format=xml").then().statusCode(400).contentType(startsWith("application/json"));
         client.request().get("/api/links/" + code + "/stats?from=2026-01-01&to=2026-01-31").then().statusCode(200)
                 .body("daily.size()", equalTo(31)).body("from", equalTo("2026-01-01"));
-        Api.newUser().request().get("/api/links/" + code + "/stats.csv").then().statusCode(404);
+        Api.newUser().request().get("/api/links/" + code + "/stats?format=csv").then().statusCode(404);
     }
 
     private static Map<String, Integer> counts(JsonPath stats, String breakdown) {
