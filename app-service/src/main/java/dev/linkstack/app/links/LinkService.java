@@ -38,8 +38,15 @@ public class LinkService {
     public record Stats(String code, long totalClicks, List<DayCount> daily) {
     }
 
-    /** A change to a link; absent fields stay as they are, {@code clearExpiry} removes the expiry. */
-    public record Change(Optional<String> url, Optional<Instant> expiresAt, boolean clearExpiry) {
+    /** A change to a link; absent fields stay as they are, {@code clearExpiry} removes the expiry, tags replace the set. */
+    public record Change(Optional<String> url, Optional<Instant> expiresAt, boolean clearExpiry, Optional<List<String>> tags) {
+        public Change(Optional<String> url, Optional<Instant> expiresAt, boolean clearExpiry) {
+            this(url, expiresAt, clearExpiry, Optional.empty());
+        }
+    }
+
+    /** A tag of the owner's and how many of their links carry it. */
+    public record TagCount(String tag, long links) {
     }
 
     private final ShortCodes codes;
@@ -56,19 +63,24 @@ public class LinkService {
     }
 
     public Link create(long ownerId, String url, String customCode, Instant expiresAt) {
+        return create(ownerId, url, customCode, expiresAt, List.of());
+    }
+
+    public Link create(long ownerId, String url, String customCode, Instant expiresAt, List<String> tags) {
         requireValidUrl(url);
         requireFuture(expiresAt);
+        List<String> tagSet = Tags.normalise(tags, "tags");
         if (customCode != null) {
             String problem = codes.problem(customCode);
             if (problem != null) {
                 throw new InvalidInput("code", problem);
             }
-            return insert(ownerId, url, customCode, expiresAt)
+            return insert(ownerId, url, customCode, expiresAt, tagSet)
                     .orElseThrow(() -> new CodeTaken(customCode));
         }
         for (int attempt = 0; attempt < GENERATE_ATTEMPTS; attempt++) {
             // After a few collisions the code space is crowded: grow the code by one character.
-            Optional<Link> created = insert(ownerId, url, codes.generate(attempt / 3), expiresAt);
+            Optional<Link> created = insert(ownerId, url, codes.generate(attempt / 3), expiresAt, tagSet);
             if (created.isPresent()) {
                 return created.get();
             }
@@ -77,15 +89,38 @@ public class LinkService {
     }
 
     public PageOf<Link> list(long ownerId, int page, int size, String search) {
-        return find(ownerId, page, size, search);
+        return list(ownerId, page, size, search, null);
+    }
+
+    /** The owner's links, newest first; {@code tag} (when not null) keeps only those carrying it. */
+    public PageOf<Link> list(long ownerId, int page, int size, String search, String tag) {
+        return find(ownerId, page, size, search, tag == null ? null : Tags.one(tag, "tag"));
+    }
+
+    /** The owner's tags, alphabetically, with the number of links carrying each. */
+    public List<TagCount> tags(long ownerId) {
+        return QuarkusTransaction.requiringNew().call(() -> Link.getEntityManager()
+                .createQuery("select t.tag, count(t) from LinkTag t join Link l on l.id = t.linkId where l.ownerId = :owner"
+                        + " group by t.tag order by t.tag", Object[].class)
+                .setParameter("owner", ownerId).getResultList().stream()
+                .map(row -> new TagCount((String) row[0], ((Number) row[1]).longValue())).toList());
+    }
+
+    /**
+     * Up to {@code size} of the owner's links with ids above {@code afterId}, in id order, tags filled in: an export
+     * walks all of them a page at a time (keyset paging stays fast however far it goes).
+     */
+    public List<Link> after(long ownerId, long afterId, int size) {
+        return QuarkusTransaction.requiringNew().call(() -> withTags(
+                Link.<Link>find("ownerId = ?1 and id > ?2", Sort.ascending("id"), ownerId, afterId).page(0, size).list()));
     }
 
     /** Everyone's links (for the admin), newest first, optionally only those whose code or target contains the text. */
     public PageOf<Link> listAll(int page, int size, String search) {
-        return find(null, page, size, search);
+        return find(null, page, size, search, null);
     }
 
-    private PageOf<Link> find(Long ownerId, int page, int size, String search) {
+    private PageOf<Link> find(Long ownerId, int page, int size, String search, String tag) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Sort newestFirst = Sort.descending("createdAt", "id");
             Parameters parameters = new Parameters();
@@ -99,20 +134,25 @@ public class LinkService {
                 conditions.add("(lower(code) like :p escape '\\' or lower(targetUrl) like :p escape '\\')");
                 parameters.and("p", pattern);
             }
+            if (tag != null) {
+                conditions.add("id in (select t.linkId from LinkTag t where t.tag = :tag)");
+                parameters.and("tag", tag);
+            }
             PanacheQuery<Link> query = conditions.isEmpty() ? Link.findAll(newestFirst)
                     : Link.find(String.join(" and ", conditions), newestFirst, parameters);
-            List<Link> items = query.page(Page.of(page, size)).list();
+            List<Link> items = withTags(query.page(Page.of(page, size)).list());
             return new PageOf<>(items, page, size, query.count());
         });
     }
 
     public Link get(long ownerId, String code) {
-        return QuarkusTransaction.requiringNew().call(() -> owned(ownerId, code));
+        return QuarkusTransaction.requiringNew().call(() -> withTags(owned(ownerId, code)));
     }
 
     public Link update(long ownerId, String code, Change change) {
         change.url().ifPresent(this::requireValidUrl);
         change.expiresAt().ifPresent(this::requireFuture);
+        Optional<List<String>> tags = change.tags().map(t -> Tags.normalise(t, "tags"));
         Link updated = QuarkusTransaction.requiringNew().call(() -> {
             Link link = owned(ownerId, code);
             change.url().ifPresent(url -> link.targetUrl = url);
@@ -120,8 +160,12 @@ public class LinkService {
             if (change.clearExpiry()) {
                 link.expiresAt = null;
             }
+            if (tags.isPresent()) {
+                LinkTag.delete("linkId", link.id);
+                saveTags(link.id, tags.get());
+            }
             link.updatedAt = clock.instant();
-            return link;
+            return withTags(link);
         });
         changes.fire(new LinkChanged(code));
         return updated;
@@ -153,6 +197,8 @@ public class LinkService {
         Link deleted = QuarkusTransaction.requiringNew().call(() -> {
             Link link = find.get();
             DailyClicks.delete("linkId", link.id);
+            // SQLite (dev) does not enforce ON DELETE CASCADE unless told to.
+            LinkTag.delete("linkId", link.id);
             link.delete();
             return link;
         });
@@ -177,7 +223,7 @@ public class LinkService {
     }
 
     /** Inserts a link unless its code is taken (checked first, and by the unique index against races). */
-    private Optional<Link> insert(long ownerId, String url, String code, Instant expiresAt) {
+    private Optional<Link> insert(long ownerId, String url, String code, Instant expiresAt, List<String> tags) {
         try {
             Optional<Link> created = QuarkusTransaction.requiringNew().call(() -> {
                 if (Link.count("code", code) > 0) {
@@ -191,6 +237,8 @@ public class LinkService {
                 link.updatedAt = link.createdAt;
                 link.expiresAt = expiresAt;
                 link.persistAndFlush();
+                saveTags(link.id, tags);
+                link.tags = tags;
                 return Optional.of(link);
             });
             // A redirect may have cached this code as missing a moment ago.
@@ -202,6 +250,32 @@ public class LinkService {
             }
             throw e;
         }
+    }
+
+    private static void saveTags(long linkId, List<String> tags) {
+        for (String tag : tags) {
+            LinkTag row = new LinkTag();
+            row.linkId = linkId;
+            row.tag = tag;
+            row.persist();
+        }
+    }
+
+    /** Fills in the tags of these links with one query (inside the caller's transaction). */
+    private static List<Link> withTags(List<Link> links) {
+        if (links.isEmpty()) {
+            return links;
+        }
+        Map<Long, List<String>> byLink = new HashMap<>();
+        LinkTag.<LinkTag>list("linkId in ?1 order by tag", links.stream().map(l -> l.id).toList())
+                .forEach(t -> byLink.computeIfAbsent(t.linkId, id -> new ArrayList<>()).add(t.tag));
+        links.forEach(l -> l.tags = List.copyOf(byLink.getOrDefault(l.id, List.of())));
+        return links;
+    }
+
+    private static Link withTags(Link link) {
+        withTags(List.of(link));
+        return link;
     }
 
     private static Link owned(long ownerId, String code) {

@@ -34,7 +34,8 @@ public class Pages {
         }
     }
 
-    public record LinkRow(String code, String shortUrl, String url, Instant createdAt, Instant expiresAt, long clicks, boolean expired) {
+    public record LinkRow(String code, String shortUrl, String url, Instant createdAt, Instant expiresAt, long clicks, boolean expired,
+                          List<String> tags) {
     }
 
     /** A link as the admin sees it: anyone's, with its owner and whether it is blocked. */
@@ -77,7 +78,8 @@ public class Pages {
 
     public static native TemplateInstance register(Form form, boolean inviteOnly);
 
-    public static native TemplateInstance dashboard(SignedIn.Account account, List<LinkRow> links, Paging paging, Form form);
+    /** {@code tag}: the tag the list is filtered by, "" for none. */
+    public static native TemplateInstance dashboard(SignedIn.Account account, List<LinkRow> links, Paging paging, Form form, String tag);
 
     public static native TemplateInstance link(SignedIn.Account account, LinkRow link, String chart, String qr, List<DayCount> days, Form form,
                                                String notice);
