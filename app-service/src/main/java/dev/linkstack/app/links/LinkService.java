@@ -252,7 +252,7 @@ public class LinkService {
         }
     }
 
-    private static void saveTags(long linkId, List<String> tags) {
+    static void saveTags(long linkId, List<String> tags) {
         for (String tag : tags) {
             LinkTag row = new LinkTag();
             row.linkId = linkId;
@@ -262,7 +262,7 @@ public class LinkService {
     }
 
     /** Fills in the tags of these links with one query (inside the caller's transaction). */
-    private static List<Link> withTags(List<Link> links) {
+    static List<Link> withTags(List<Link> links) {
         if (links.isEmpty()) {
             return links;
         }
@@ -284,8 +284,13 @@ public class LinkService {
                 .orElseThrow(() -> new LinkNotFound(code));
     }
 
+    /** Why a target URL is refused (as on create), or null. */
+    String urlProblem(String url) {
+        return TargetUrls.problem(url, blockedDomains);
+    }
+
     private void requireValidUrl(String url) {
-        String problem = TargetUrls.problem(url, blockedDomains);
+        String problem = urlProblem(url);
         if (problem != null) {
             throw new InvalidInput("url", problem);
         }

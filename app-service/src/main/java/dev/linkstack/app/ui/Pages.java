@@ -84,6 +84,10 @@ public class Pages {
     public static native TemplateInstance link(SignedIn.Account account, LinkRow link, String chart, String qr, List<DayCount> days, Form form,
                                                String notice);
 
+    /** Either the report of an import (or dry run) or the reason the file was refused. */
+    public static native TemplateInstance importReport(SignedIn.Account account, dev.linkstack.app.links.transfer.LinkImport.Report report,
+                                                       String problem);
+
     public static native TemplateInstance confirmDelete(SignedIn.Account account, LinkRow link);
 
     public static native TemplateInstance tokens(SignedIn.Account account, List<ApiToken> tokens, String createdToken, Form form);
