@@ -157,11 +157,7 @@ class BrowserTest {
     @Test
     void aFormWithoutTheRightCsrfTokenIsRejected() {
         Api.Client client = Api.newUser();
-        signedOut();
-        open("account/login");
-        type("username", client.username());
-        type("password", Api.PASSWORD);
-        clickAndWait(By.id("sign-in"));
+        signIn(client);
         assertTrue(driver.getCurrentUrl().endsWith("/dashboard"), driver.getCurrentUrl());
 
         String code = "forged-" + System.nanoTime();
@@ -186,11 +182,7 @@ class BrowserTest {
         Api.Client victim = Api.newUser();
         String code = Api.createLink(victim, "https://example.org/browser-phish-" + victim.username());
         Api.redirect(code).then().statusCode(302);
-        signedOut();
-        open("account/login");
-        type("username", admin.username());
-        type("password", Api.PASSWORD);
-        clickAndWait(By.id("sign-in"));
+        signIn(admin);
 
         clickAndWait(By.id("admin-nav"));
         assertTrue(driver.getCurrentUrl().endsWith("/admin/users"), driver.getCurrentUrl());
@@ -216,11 +208,7 @@ class BrowserTest {
     @Test
     void tagsAddedOnTheDashboardFilterTheList() {
         Api.Client client = Api.newUser();
-        signedOut();
-        open("account/login");
-        type("username", client.username());
-        type("password", Api.PASSWORD);
-        clickAndWait(By.id("sign-in"));
+        signIn(client);
 
         String docs = "tag-docs-" + System.nanoTime();
         type("url", "https://example.org/docs");
@@ -261,6 +249,15 @@ class BrowserTest {
         assertTrue(driver.findElements(By.id("link-tags")).isEmpty(), "no tags shown after clearing them");
         client.request().get("/api/links/" + docs).then().body("tags", org.hamcrest.Matchers.empty());
         client.request().get("/api/links/" + other).then().body("tags", org.hamcrest.Matchers.equalTo(List.of("work")));
+    }
+
+    /** Signs in through the login page, from a browser with no cookies left. */
+    private void signIn(Api.Client client) {
+        signedOut();
+        open("account/login");
+        type("username", client.username());
+        type("password", Api.PASSWORD);
+        clickAndWait(By.id("sign-in"));
     }
 
     private void signedOut() {
