@@ -146,5 +146,11 @@ public interface AppConfig {
         /** Largest accepted request body; larger ones get 413 before they are read. */
         @WithDefault("16384")
         long maxBodyBytes();
+
+        /** Largest CSV body accepted by a link import (API and dashboard upload); larger ones get 413. */
+        long maxImportBytes();
+
+        /** Most data rows one import reads; the rest of the file is left unread and the report says so. */
+        int maxImportRows();
     }
 }

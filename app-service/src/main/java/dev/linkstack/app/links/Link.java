@@ -7,8 +7,10 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 @Entity
@@ -43,6 +45,10 @@ public class Link extends PanacheEntityBase {
     /** Clicks already written to the database; counts still buffered arrive with the next flush. */
     @Column(name = "click_count", nullable = false)
     public long clickCount;
+
+    /** Sorted; filled in by {@link LinkService} from link_tags for every link it hands out. */
+    @Transient
+    public List<String> tags = List.of();
 
     public static Optional<Link> findByCode(String code) {
         // PostgreSQL text cannot hold NUL, so no row can match (and the query would fail).

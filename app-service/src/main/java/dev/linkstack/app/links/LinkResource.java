@@ -43,16 +43,17 @@ import java.util.Set;
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "links", description = "Short links of the signed-in user")
 public class LinkResource {
-    private static final Set<String> CHANGEABLE = Set.of("url", "expiresAt");
+    private static final Set<String> CHANGEABLE = Set.of("url", "expiresAt", "tags");
 
-    public record CreateLink(String url, String code, Instant expiresAt) {
+    public record CreateLink(String url, String code, Instant expiresAt, List<String> tags) {
     }
 
-    /** Documents the PATCH body (read as a tree, so that an explicit null can clear the expiry). */
-    public record ChangeLink(String url, Instant expiresAt) {
+    /** Documents the PATCH body (read as a tree, so that an explicit null can clear the expiry); tags replace the set. */
+    public record ChangeLink(String url, Instant expiresAt, List<String> tags) {
     }
 
-    public record LinkView(String code, String shortUrl, String url, Instant createdAt, Instant updatedAt, Instant expiresAt, long clicks) {
+    public record LinkView(String code, String shortUrl, String url, Instant createdAt, Instant updatedAt, Instant expiresAt, long clicks,
+                           List<String> tags) {
     }
 
     public record LinkPage(List<LinkView> items, int page, int size, long total) {
@@ -73,17 +74,19 @@ public class LinkResource {
 
     @POST
     @RequiresScope(TokenScope.CREATE)
-    public Response create(@Valid @NotNull(message = "Body must be {\"url\": ..., \"code\": optional, \"expiresAt\": optional}") CreateLink request) {
-        Link link = links.create(currentUser.id(), request.url(), request.code(), request.expiresAt());
+    public Response create(@Valid @NotNull(message = "Body must be {\"url\": ..., \"code\": optional, \"expiresAt\": optional, \"tags\": optional}") CreateLink request) {
+        Link link = links.create(currentUser.id(), request.url(), request.code(), request.expiresAt(),
+                request.tags() == null ? List.of() : request.tags());
         return Response.created(URI.create("/api/links/" + link.code)).entity(view(link)).build();
     }
 
     @GET
     @RequiresScope(TokenScope.READ)
-    public LinkPage list(@QueryParam("page") String page, @QueryParam("size") String size, @QueryParam("q") String search) {
+    public LinkPage list(@QueryParam("page") String page, @QueryParam("size") String size, @QueryParam("q") String search,
+                         @QueryParam("tag") String tag) {
         int pageIndex = intParam("page", page, 0, 0, 1_000_000);
         int pageSize = intParam("size", size, 20, 1, 100);
-        LinkService.PageOf<Link> result = links.list(currentUser.id(), pageIndex, pageSize, search);
+        LinkService.PageOf<Link> result = links.list(currentUser.id(), pageIndex, pageSize, search, tag == null || tag.isBlank() ? null : tag);
         return new LinkPage(result.items().stream().map(this::view).toList(), result.page(), result.size(), result.total());
     }
 
@@ -94,7 +97,7 @@ public class LinkResource {
         return view(links.get(currentUser.id(), code));
     }
 
-    /** JSON merge patch: {"url": ...} and/or {"expiresAt": ... | null}. */
+    /** JSON merge patch: {"url": ...}, {"expiresAt": ... | null} and/or {"tags": [...]} ([] or null clears them). */
     @PATCH
     @Path("/{code}")
     @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
@@ -113,12 +116,12 @@ public class LinkResource {
     }
 
     private LinkView view(Link link) {
-        return new LinkView(link.code, shortUrls.of(link.code, uriInfo), link.targetUrl, link.createdAt, link.updatedAt, link.expiresAt, link.clickCount);
+        return new LinkView(link.code, shortUrls.of(link.code, uriInfo), link.targetUrl, link.createdAt, link.updatedAt, link.expiresAt, link.clickCount, link.tags);
     }
 
     private static LinkService.Change parseChange(JsonNode body) {
         if (!(body instanceof ObjectNode object) || object.isEmpty()) {
-            throw new InvalidInput(InvalidInput.WHOLE_FORM, "Body must be a JSON object with \"url\" and/or \"expiresAt\"");
+            throw new InvalidInput(InvalidInput.WHOLE_FORM, "Body must be a JSON object with \"url\", \"expiresAt\" and/or \"tags\"");
         }
         for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
             String name = names.next();
@@ -149,7 +152,28 @@ public class LinkResource {
                 throw new InvalidInput("expiresAt", "Field 'expiresAt' must be an ISO-8601 instant or null");
             }
         }
-        return new LinkService.Change(url, expiresAt, clearExpiry);
+        return new LinkService.Change(url, expiresAt, clearExpiry, parseTags(object));
+    }
+
+    private static Optional<List<String>> parseTags(ObjectNode object) {
+        if (!object.has("tags")) {
+            return Optional.empty();
+        }
+        JsonNode value = object.get("tags");
+        if (value.isNull()) {
+            return Optional.of(List.of());
+        }
+        if (!value.isArray()) {
+            throw new InvalidInput("tags", "Field 'tags' must be an array of strings");
+        }
+        List<String> tags = new java.util.ArrayList<>();
+        for (JsonNode tag : value) {
+            if (!tag.isTextual()) {
+                throw new InvalidInput("tags", "Field 'tags' must be an array of strings");
+            }
+            tags.add(tag.asText());
+        }
+        return Optional.of(tags);
     }
 
     private static int intParam(String name, String value, int fallback, int min, int max) {

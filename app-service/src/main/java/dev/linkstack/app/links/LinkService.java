@@ -16,8 +16,10 @@ import jakarta.enterprise.event.Event;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /** Links of their owners: creation with validation, paging, changes that reach every cache. */
@@ -25,13 +27,20 @@ import java.util.Optional;
 public class LinkService {
     private static final int GENERATE_ATTEMPTS = 8;
     /** Tables whose rows belong to a link and go with it. */
-    private static final List<String> LINK_ROWS = List.of("link_daily_clicks", "link_daily_visits", "link_daily_visitors");
+    private static final List<String> LINK_ROWS = List.of("link_daily_clicks", "link_daily_visits", "link_daily_visitors", "link_tags");
 
     public record PageOf<T>(List<T> items, int page, int size, long total) {
     }
 
-    /** A change to a link; absent fields stay as they are, {@code clearExpiry} removes the expiry. */
-    public record Change(Optional<String> url, Optional<Instant> expiresAt, boolean clearExpiry) {
+    /** A change to a link; absent fields stay as they are, {@code clearExpiry} removes the expiry, tags replace the set. */
+    public record Change(Optional<String> url, Optional<Instant> expiresAt, boolean clearExpiry, Optional<List<String>> tags) {
+        public Change(Optional<String> url, Optional<Instant> expiresAt, boolean clearExpiry) {
+            this(url, expiresAt, clearExpiry, Optional.empty());
+        }
+    }
+
+    /** A tag of the owner's and how many of their links carry it. */
+    public record TagCount(String tag, long links) {
     }
 
     private final ShortCodes codes;
@@ -48,19 +57,24 @@ public class LinkService {
     }
 
     public Link create(long ownerId, String url, String customCode, Instant expiresAt) {
+        return create(ownerId, url, customCode, expiresAt, List.of());
+    }
+
+    public Link create(long ownerId, String url, String customCode, Instant expiresAt, List<String> tags) {
         requireValidUrl(url);
         requireFuture(expiresAt);
+        List<String> tagSet = Tags.normalise(tags, "tags");
         if (customCode != null) {
             String problem = codes.problem(customCode);
             if (problem != null) {
                 throw new InvalidInput("code", problem);
             }
-            return insert(ownerId, url, customCode, expiresAt)
+            return insert(ownerId, url, customCode, expiresAt, tagSet)
                     .orElseThrow(() -> new CodeTaken(customCode));
         }
         for (int attempt = 0; attempt < GENERATE_ATTEMPTS; attempt++) {
             // After a few collisions the code space is crowded: grow the code by one character.
-            Optional<Link> created = insert(ownerId, url, codes.generate(attempt / 3), expiresAt);
+            Optional<Link> created = insert(ownerId, url, codes.generate(attempt / 3), expiresAt, tagSet);
             if (created.isPresent()) {
                 return created.get();
             }
@@ -69,15 +83,38 @@ public class LinkService {
     }
 
     public PageOf<Link> list(long ownerId, int page, int size, String search) {
-        return find(ownerId, page, size, search);
+        return list(ownerId, page, size, search, null);
+    }
+
+    /** The owner's links, newest first; {@code tag} (when not null) keeps only those carrying it. */
+    public PageOf<Link> list(long ownerId, int page, int size, String search, String tag) {
+        return find(ownerId, page, size, search, tag == null ? null : Tags.one(tag, "tag"));
+    }
+
+    /** The owner's tags, alphabetically, with the number of links carrying each. */
+    public List<TagCount> tags(long ownerId) {
+        return QuarkusTransaction.requiringNew().call(() -> Link.getEntityManager()
+                .createQuery("select t.tag, count(t) from LinkTag t join Link l on l.id = t.linkId where l.ownerId = :owner"
+                        + " group by t.tag order by t.tag", Object[].class)
+                .setParameter("owner", ownerId).getResultList().stream()
+                .map(row -> new TagCount((String) row[0], ((Number) row[1]).longValue())).toList());
+    }
+
+    /**
+     * Up to {@code size} of the owner's links with ids above {@code afterId}, in id order, tags filled in: an export
+     * walks all of them a page at a time (keyset paging stays fast however far it goes).
+     */
+    public List<Link> after(long ownerId, long afterId, int size) {
+        return QuarkusTransaction.requiringNew().call(() -> withTags(
+                Link.<Link>find("ownerId = ?1 and id > ?2", Sort.ascending("id"), ownerId, afterId).page(0, size).list()));
     }
 
     /** Everyone's links (for the admin), newest first, optionally only those whose code or target contains the text. */
     public PageOf<Link> listAll(int page, int size, String search) {
-        return find(null, page, size, search);
+        return find(null, page, size, search, null);
     }
 
-    private PageOf<Link> find(Long ownerId, int page, int size, String search) {
+    private PageOf<Link> find(Long ownerId, int page, int size, String search, String tag) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Sort newestFirst = Sort.descending("createdAt", "id");
             Parameters parameters = new Parameters();
@@ -91,20 +128,25 @@ public class LinkService {
                 conditions.add("(lower(code) like :p escape '\\' or lower(targetUrl) like :p escape '\\')");
                 parameters.and("p", pattern);
             }
+            if (tag != null) {
+                conditions.add("id in (select t.linkId from LinkTag t where t.tag = :tag)");
+                parameters.and("tag", tag);
+            }
             PanacheQuery<Link> query = conditions.isEmpty() ? Link.findAll(newestFirst)
                     : Link.find(String.join(" and ", conditions), newestFirst, parameters);
-            List<Link> items = query.page(Page.of(page, size)).list();
+            List<Link> items = withTags(query.page(Page.of(page, size)).list());
             return new PageOf<>(items, page, size, query.count());
         });
     }
 
     public Link get(long ownerId, String code) {
-        return QuarkusTransaction.requiringNew().call(() -> owned(ownerId, code));
+        return QuarkusTransaction.requiringNew().call(() -> withTags(owned(ownerId, code)));
     }
 
     public Link update(long ownerId, String code, Change change) {
         change.url().ifPresent(this::requireValidUrl);
         change.expiresAt().ifPresent(this::requireFuture);
+        Optional<List<String>> tags = change.tags().map(t -> Tags.normalise(t, "tags"));
         Link updated = QuarkusTransaction.requiringNew().call(() -> {
             Link link = owned(ownerId, code);
             change.url().ifPresent(url -> link.targetUrl = url);
@@ -112,8 +154,12 @@ public class LinkService {
             if (change.clearExpiry()) {
                 link.expiresAt = null;
             }
+            if (tags.isPresent()) {
+                LinkTag.delete("linkId", link.id);
+                saveTags(link.id, tags.get());
+            }
             link.updatedAt = clock.instant();
-            return link;
+            return withTags(link);
         });
         changes.fire(new LinkChanged(code));
         return updated;
@@ -156,7 +202,7 @@ public class LinkService {
     }
 
     /** Inserts a link unless its code is taken (checked first, and by the unique index against races). */
-    private Optional<Link> insert(long ownerId, String url, String code, Instant expiresAt) {
+    private Optional<Link> insert(long ownerId, String url, String code, Instant expiresAt, List<String> tags) {
         try {
             Optional<Link> created = QuarkusTransaction.requiringNew().call(() -> {
                 if (Link.count("code", code) > 0) {
@@ -170,6 +216,8 @@ public class LinkService {
                 link.updatedAt = link.createdAt;
                 link.expiresAt = expiresAt;
                 link.persistAndFlush();
+                saveTags(link.id, tags);
+                link.tags = tags;
                 return Optional.of(link);
             });
             // A redirect may have cached this code as missing a moment ago.
@@ -183,14 +231,45 @@ public class LinkService {
         }
     }
 
+    static void saveTags(long linkId, List<String> tags) {
+        for (String tag : tags) {
+            LinkTag row = new LinkTag();
+            row.linkId = linkId;
+            row.tag = tag;
+            row.persist();
+        }
+    }
+
+    /** Fills in the tags of these links with one query (inside the caller's transaction). */
+    static List<Link> withTags(List<Link> links) {
+        if (links.isEmpty()) {
+            return links;
+        }
+        Map<Long, List<String>> byLink = new HashMap<>();
+        LinkTag.<LinkTag>list("linkId in ?1 order by tag", links.stream().map(l -> l.id).toList())
+                .forEach(t -> byLink.computeIfAbsent(t.linkId, id -> new ArrayList<>()).add(t.tag));
+        links.forEach(l -> l.tags = List.copyOf(byLink.getOrDefault(l.id, List.of())));
+        return links;
+    }
+
+    private static Link withTags(Link link) {
+        withTags(List.of(link));
+        return link;
+    }
+
     private static Link owned(long ownerId, String code) {
         // Someone else's link is reported exactly like a missing one: codes of others are not disclosed.
         return Link.findByCode(code).filter(link -> link.ownerId == ownerId)
                 .orElseThrow(() -> new LinkNotFound(code));
     }
 
+    /** Why a target URL is refused (as on create), or null. */
+    String urlProblem(String url) {
+        return TargetUrls.problem(url, blockedDomains);
+    }
+
     private void requireValidUrl(String url) {
-        String problem = TargetUrls.problem(url, blockedDomains);
+        String problem = urlProblem(url);
         if (problem != null) {
             throw new InvalidInput("url", problem);
         }

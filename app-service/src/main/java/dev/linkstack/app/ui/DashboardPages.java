@@ -5,6 +5,7 @@ import dev.linkstack.app.links.LinkService;
 import dev.linkstack.app.links.ShortUrls;
 import dev.linkstack.app.stats.StatsRange;
 import dev.linkstack.app.stats.VisitStatistics;
+import dev.linkstack.app.links.Tags;
 import dev.linkstack.app.errors.DomainError;
 import dev.linkstack.app.errors.InvalidInput;
 import dev.linkstack.app.errors.NotFound;
@@ -57,23 +58,23 @@ public class DashboardPages {
     }
 
     @GET
-    public TemplateInstance dashboard(@QueryParam("q") String search, @QueryParam("page") String page) {
-        return dashboardPage(signedIn.require(), search, Pages.Paging.requested(page), Pages.Form.empty());
+    public TemplateInstance dashboard(@QueryParam("q") String search, @QueryParam("page") String page, @QueryParam("tag") String tag) {
+        return dashboardPage(signedIn.require(), search, Pages.Paging.requested(page), Pages.Form.empty(), tag);
     }
 
     @POST
     @Path("/links")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response create(@RestForm String url, @RestForm String code, @RestForm String expiresAt) {
+    public Response create(@RestForm String url, @RestForm String code, @RestForm String expiresAt, @RestForm String tags) {
         SignedIn.Account account = signedIn.require();
         Map<String, String> values = Map.of("url", AccountPages.nullToEmpty(url), "code", AccountPages.nullToEmpty(code),
-                "expiresAt", AccountPages.nullToEmpty(expiresAt));
+                "expiresAt", AccountPages.nullToEmpty(expiresAt), "tags", AccountPages.nullToEmpty(tags));
         try {
-            Link link = links.create(account.id(), url, blankToNull(code), parseExpiry(expiresAt));
+            Link link = links.create(account.id(), url, blankToNull(code), parseExpiry(expiresAt), Tags.parse(tags, "tags"));
             return SignedIn.seeOther(linkPath(link.code) + "&created=1");
         } catch (DomainError e) {
             FieldError error = FieldError.of(e);
-            return AccountPages.page(error.status(), dashboardPage(account, null, 0, error.form(values)));
+            return AccountPages.page(error.status(), dashboardPage(account, null, 0, error.form(values), null));
         }
     }
 
@@ -119,17 +120,20 @@ public class DashboardPages {
     @POST
     @Path("/link")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response update(@RestForm String code, @RestForm String url, @RestForm String expiresAt) {
+    public Response update(@RestForm String code, @RestForm String url, @RestForm String expiresAt, @RestForm String tags) {
         SignedIn.Account account = signedIn.require();
         try {
             Instant expiry = parseExpiry(expiresAt);
-            links.update(account.id(), code, new LinkService.Change(Optional.ofNullable(url), Optional.ofNullable(expiry), expiry == null));
+            // A form without the field (an older page still open) leaves the tags as they are.
+            Optional<List<String>> tagSet = tags == null ? Optional.empty() : Optional.of(Tags.parse(tags, "tags"));
+            links.update(account.id(), code, new LinkService.Change(Optional.ofNullable(url), Optional.ofNullable(expiry), expiry == null, tagSet));
             return SignedIn.seeOther(linkPath(code) + "&saved=1");
         } catch (NotFound e) {
             throw e;
         } catch (DomainError e) {
             FieldError error = FieldError.of(e);
-            Pages.Form form = error.form(Map.of("url", AccountPages.nullToEmpty(url), "expiresAt", AccountPages.nullToEmpty(expiresAt)));
+            Pages.Form form = error.form(Map.of("url", AccountPages.nullToEmpty(url), "expiresAt", AccountPages.nullToEmpty(expiresAt),
+                    "tags", AccountPages.nullToEmpty(tags)));
             return AccountPages.page(error.status(), linkPage(account, links.get(account.id(), code), form, null));
         }
     }
@@ -150,11 +154,13 @@ public class DashboardPages {
         return SignedIn.seeOther("/dashboard");
     }
 
-    private TemplateInstance dashboardPage(SignedIn.Account account, String search, int page, Pages.Form form) {
-        LinkService.PageOf<Link> result = links.list(account.id(), page, PAGE_SIZE, search);
+    private TemplateInstance dashboardPage(SignedIn.Account account, String search, int page, Pages.Form form, String tag) {
+        String filter = tag == null || tag.isBlank() ? null : tag;
+        LinkService.PageOf<Link> result = links.list(account.id(), page, PAGE_SIZE, search, filter);
         int pages = (int) Math.max(1, (result.total() + PAGE_SIZE - 1) / PAGE_SIZE);
         List<Pages.LinkRow> rows = result.items().stream().map(this::row).toList();
-        return Pages.dashboard(account, rows, new Pages.Paging(page, pages, result.total(), search == null ? "" : search), form);
+        return Pages.dashboard(account, rows, new Pages.Paging(page, pages, result.total(), search == null ? "" : search), form,
+                filter == null ? "" : Tags.one(filter, "tag"));
     }
 
     private TemplateInstance linkPage(SignedIn.Account account, Link link, Pages.Form form, String notice) {
@@ -164,7 +170,8 @@ public class DashboardPages {
     private TemplateInstance linkPage(SignedIn.Account account, Link link, Pages.Form form, String notice, StatsRange range) {
         VisitStatistics.LinkStats stats = statistics.ofLink(account.id(), link.code, range, VisitStatistics.DEFAULT_TOP);
         Pages.Form shown = form.values().isEmpty()
-                ? new Pages.Form(Map.of("url", link.targetUrl, "expiresAt", link.expiresAt == null ? "" : formatExpiry(link.expiresAt)), form.errors())
+                ? new Pages.Form(Map.of("url", link.targetUrl, "expiresAt", link.expiresAt == null ? "" : formatExpiry(link.expiresAt),
+                "tags", String.join(", ", link.tags)), form.errors())
                 : form;
         Pages.LinkRow row = row(link);
         return Pages.link(account, row, ClickChart.svg(stats.daily()), QrCodes.svg(row.shortUrl(), "QR code of " + row.shortUrl()),
@@ -173,7 +180,7 @@ public class DashboardPages {
 
     private Pages.LinkRow row(Link link) {
         boolean expired = link.expiresAt != null && !link.expiresAt.isAfter(clock.instant());
-        return new Pages.LinkRow(link.code, shortUrl(link), link.targetUrl, link.createdAt, link.expiresAt, link.clickCount, expired);
+        return new Pages.LinkRow(link.code, shortUrl(link), link.targetUrl, link.createdAt, link.expiresAt, link.clickCount, expired, link.tags);
     }
 
     private String shortUrl(Link link) {

@@ -45,7 +45,8 @@ public class Pages {
     public record StatsPicker(int days, String from, String to, List<Integer> choices, String csvQuery) {
     }
 
-    public record LinkRow(String code, String shortUrl, String url, Instant createdAt, Instant expiresAt, long clicks, boolean expired) {
+    public record LinkRow(String code, String shortUrl, String url, Instant createdAt, Instant expiresAt, long clicks, boolean expired,
+                          List<String> tags) {
     }
 
     /** A link as the admin sees it: anyone's, with its owner and whether it is blocked. */
@@ -88,12 +89,17 @@ public class Pages {
 
     public static native TemplateInstance register(Form form, boolean inviteOnly);
 
-    public static native TemplateInstance dashboard(SignedIn.Account account, List<LinkRow> links, Paging paging, Form form);
+    /** {@code tag}: the tag the list is filtered by, "" for none. */
+    public static native TemplateInstance dashboard(SignedIn.Account account, List<LinkRow> links, Paging paging, Form form, String tag);
 
     public static native TemplateInstance link(SignedIn.Account account, LinkRow link, String chart, String qr, VisitStatistics.LinkStats stats,
                                                List<Breakdown> breakdowns, StatsPicker range, Form form, String notice);
 
     public static native TemplateInstance overview(SignedIn.Account account, VisitStatistics.Overview stats, String chart, StatsPicker range);
+
+    /** Either the report of an import (or dry run) or the reason the file was refused. */
+    public static native TemplateInstance importReport(SignedIn.Account account, dev.linkstack.app.links.transfer.LinkImport.Report report,
+                                                       String problem);
 
     public static native TemplateInstance confirmDelete(SignedIn.Account account, LinkRow link);
 

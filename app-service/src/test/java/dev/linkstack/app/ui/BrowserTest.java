@@ -157,11 +157,7 @@ class BrowserTest {
     @Test
     void aFormWithoutTheRightCsrfTokenIsRejected() {
         Api.Client client = Api.newUser();
-        signedOut();
-        open("account/login");
-        type("username", client.username());
-        type("password", Api.PASSWORD);
-        clickAndWait(By.id("sign-in"));
+        signIn(client);
         assertTrue(driver.getCurrentUrl().endsWith("/dashboard"), driver.getCurrentUrl());
 
         String code = "forged-" + System.nanoTime();
@@ -186,11 +182,7 @@ class BrowserTest {
         Api.Client victim = Api.newUser();
         String code = Api.createLink(victim, "https://example.org/browser-phish-" + victim.username());
         Api.redirect(code).then().statusCode(302);
-        signedOut();
-        open("account/login");
-        type("username", admin.username());
-        type("password", Api.PASSWORD);
-        clickAndWait(By.id("sign-in"));
+        signIn(admin);
 
         clickAndWait(By.id("admin-nav"));
         assertTrue(driver.getCurrentUrl().endsWith("/admin/users"), driver.getCurrentUrl());
@@ -211,6 +203,61 @@ class BrowserTest {
         clickAndWait(By.id("create-invite"));
         assertTrue(text("created-invite").length() >= 16, text("created-invite"));
         Browser.screenshot(driver, "09-admin-invites");
+    }
+
+    @Test
+    void tagsAddedOnTheDashboardFilterTheList() {
+        Api.Client client = Api.newUser();
+        signIn(client);
+
+        String docs = "tag-docs-" + System.nanoTime();
+        type("url", "https://example.org/docs");
+        type("code", docs);
+        type("tags", "Docs, work");
+        clickAndWait(By.id("shorten"));
+        assertEquals("Tags: docs work", text("link-tags").replaceAll("\\s+", " "));
+        open("dashboard");
+        String other = "tag-other-" + System.nanoTime();
+        type("url", "https://example.org/other");
+        type("code", other);
+        type("tags", "work");
+        clickAndWait(By.id("shorten"));
+
+        // A bad tag is explained next to its field.
+        open("dashboard");
+        type("url", "https://example.org/bad-tag");
+        type("tags", "no/slash");
+        clickAndWait(By.id("shorten"));
+        assertTrue(text("tags-error").contains("1-32"), text("tags-error"));
+
+        // The tag pills filter the list, without JavaScript.
+        open("dashboard");
+        clickAndWait(By.cssSelector("li[data-code='" + docs + "'] a.tag[href='/dashboard?tag=docs']"));
+        assertTrue(driver.getCurrentUrl().endsWith("/dashboard?tag=docs"), driver.getCurrentUrl());
+        assertTrue(text("tag-filter").contains("docs"), text("tag-filter"));
+        assertEquals(1, driver.findElements(By.cssSelector("li.link-row")).size());
+        assertEquals(1, driver.findElements(By.cssSelector("li[data-code='" + docs + "']")).size());
+        Browser.screenshot(driver, "10-dashboard-tag-filter");
+        open("dashboard?tag=work");
+        assertEquals(2, driver.findElements(By.cssSelector("li.link-row")).size());
+
+        // Editing replaces the tags; emptying the field removes them.
+        open("dashboard/link?code=" + docs);
+        assertEquals("docs, work", driver.findElement(By.id("tags")).getAttribute("value"));
+        type("tags", "");
+        clickAndWait(By.id("save"));
+        assertTrue(driver.findElements(By.id("link-tags")).isEmpty(), "no tags shown after clearing them");
+        client.request().get("/api/links/" + docs).then().body("tags", org.hamcrest.Matchers.empty());
+        client.request().get("/api/links/" + other).then().body("tags", org.hamcrest.Matchers.equalTo(List.of("work")));
+    }
+
+    /** Signs in through the login page, from a browser with no cookies left. */
+    private void signIn(Api.Client client) {
+        signedOut();
+        open("account/login");
+        type("username", client.username());
+        type("password", Api.PASSWORD);
+        clickAndWait(By.id("sign-in"));
     }
 
     private void signedOut() {
