@@ -1,5 +1,6 @@
 package dev.linkstack.app.links;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.linkstack.app.auth.CurrentUser;
@@ -43,16 +44,22 @@ import java.util.Set;
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "links", description = "Short links of the signed-in user")
 public class LinkResource {
-    private static final Set<String> CHANGEABLE = Set.of("url", "expiresAt");
+    private static final Set<String> CHANGEABLE = Set.of("url", "expiresAt", "password");
 
-    public record CreateLink(String url, String code, Instant expiresAt) {
+    public record CreateLink(String url, String code, Instant expiresAt,
+                             @Schema(description = "Optional: visitors must give it before the redirect (4-128 characters); never returned")
+                             String password) {
     }
 
-    /** Documents the PATCH body (read as a tree, so that an explicit null can clear the expiry). */
-    public record ChangeLink(String url, Instant expiresAt) {
+    /** Documents the PATCH body (read as a tree, so that an explicit null can clear the expiry or the password). */
+    public record ChangeLink(String url, Instant expiresAt,
+                             @Schema(description = "Sets the link's password (4-128 characters); null removes it", nullable = true)
+                             String password) {
     }
 
-    public record LinkView(String code, String shortUrl, String url, Instant createdAt, Instant updatedAt, Instant expiresAt, long clicks) {
+    public record LinkView(String code, String shortUrl, String url, Instant createdAt, Instant updatedAt, Instant expiresAt, long clicks,
+                           @JsonProperty("protected") @Schema(description = "Whether visitors must give a password first")
+                           boolean passwordProtected) {
     }
 
     public record LinkPage(List<LinkView> items, int page, int size, long total) {
@@ -73,8 +80,8 @@ public class LinkResource {
 
     @POST
     @RequiresScope(TokenScope.CREATE)
-    public Response create(@Valid @NotNull(message = "Body must be {\"url\": ..., \"code\": optional, \"expiresAt\": optional}") CreateLink request) {
-        Link link = links.create(currentUser.id(), request.url(), request.code(), request.expiresAt());
+    public Response create(@Valid @NotNull(message = "Body must be {\"url\": ..., \"code\": optional, \"expiresAt\": optional, \"password\": optional}") CreateLink request) {
+        Link link = links.create(currentUser.id(), request.url(), request.code(), request.expiresAt(), request.password());
         return Response.created(URI.create("/api/links/" + link.code)).entity(view(link)).build();
     }
 
@@ -94,7 +101,7 @@ public class LinkResource {
         return view(links.get(currentUser.id(), code));
     }
 
-    /** JSON merge patch: {"url": ...} and/or {"expiresAt": ... | null}. */
+    /** JSON merge patch: {"url": ...}, {"expiresAt": ... | null} and/or {"password": ... | null}. */
     @PATCH
     @Path("/{code}")
     @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
@@ -120,12 +127,13 @@ public class LinkResource {
     }
 
     private LinkView view(Link link) {
-        return new LinkView(link.code, shortUrls.of(link.code, uriInfo), link.targetUrl, link.createdAt, link.updatedAt, link.expiresAt, link.clickCount);
+        return new LinkView(link.code, shortUrls.of(link.code, uriInfo), link.targetUrl, link.createdAt, link.updatedAt, link.expiresAt, link.clickCount,
+                link.passwordHash != null);
     }
 
     private static LinkService.Change parseChange(JsonNode body) {
         if (!(body instanceof ObjectNode object) || object.isEmpty()) {
-            throw new InvalidInput(InvalidInput.WHOLE_FORM, "Body must be a JSON object with \"url\" and/or \"expiresAt\"");
+            throw new InvalidInput(InvalidInput.WHOLE_FORM, "Body must be a JSON object with \"url\", \"expiresAt\" and/or \"password\"");
         }
         for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
             String name = names.next();
@@ -156,7 +164,19 @@ public class LinkResource {
                 throw new InvalidInput("expiresAt", "Field 'expiresAt' must be an ISO-8601 instant or null");
             }
         }
-        return new LinkService.Change(url, expiresAt, clearExpiry);
+        Optional<String> password = Optional.empty();
+        boolean clearPassword = false;
+        if (object.has("password")) {
+            JsonNode value = object.get("password");
+            if (value.isNull()) {
+                clearPassword = true;
+            } else if (value.isTextual()) {
+                password = Optional.of(value.asText());
+            } else {
+                throw new InvalidInput("password", "Field 'password' must be a string or null");
+            }
+        }
+        return new LinkService.Change(url, expiresAt, clearExpiry, password, clearPassword);
     }
 
     private static int intParam(String name, String value, int fallback, int min, int max) {

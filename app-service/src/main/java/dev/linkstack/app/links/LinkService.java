@@ -38,8 +38,16 @@ public class LinkService {
     public record Stats(String code, long totalClicks, List<DayCount> daily) {
     }
 
-    /** A change to a link; absent fields stay as they are, {@code clearExpiry} removes the expiry. */
-    public record Change(Optional<String> url, Optional<Instant> expiresAt, boolean clearExpiry) {
+    /**
+     * A change to a link; absent fields stay as they are, {@code clearExpiry} removes the expiry, {@code clearPassword}
+     * the password.
+     */
+    public record Change(Optional<String> url, Optional<Instant> expiresAt, boolean clearExpiry, Optional<String> password,
+                         boolean clearPassword) {
+        /** A change that leaves the password as it is. */
+        public Change(Optional<String> url, Optional<Instant> expiresAt, boolean clearExpiry) {
+            this(url, expiresAt, clearExpiry, Optional.empty(), false);
+        }
     }
 
     private final ShortCodes codes;
@@ -56,19 +64,25 @@ public class LinkService {
     }
 
     public Link create(long ownerId, String url, String customCode, Instant expiresAt) {
+        return create(ownerId, url, customCode, expiresAt, null);
+    }
+
+    /** A link whose redirect asks for {@code password} first (null: an open link). */
+    public Link create(long ownerId, String url, String customCode, Instant expiresAt, String password) {
         requireValidUrl(url);
         requireFuture(expiresAt);
+        String passwordHash = password == null ? null : hashPassword(password); // slow on purpose: outside the transaction
         if (customCode != null) {
             String problem = codes.problem(customCode);
             if (problem != null) {
                 throw new InvalidInput("code", problem);
             }
-            return insert(ownerId, url, customCode, expiresAt)
+            return insert(ownerId, url, customCode, expiresAt, passwordHash)
                     .orElseThrow(() -> new CodeTaken(customCode));
         }
         for (int attempt = 0; attempt < GENERATE_ATTEMPTS; attempt++) {
             // After a few collisions the code space is crowded: grow the code by one character.
-            Optional<Link> created = insert(ownerId, url, codes.generate(attempt / 3), expiresAt);
+            Optional<Link> created = insert(ownerId, url, codes.generate(attempt / 3), expiresAt, passwordHash);
             if (created.isPresent()) {
                 return created.get();
             }
@@ -113,12 +127,17 @@ public class LinkService {
     public Link update(long ownerId, String code, Change change) {
         change.url().ifPresent(this::requireValidUrl);
         change.expiresAt().ifPresent(this::requireFuture);
+        Optional<String> passwordHash = change.password().map(LinkService::hashPassword);
         Link updated = QuarkusTransaction.requiringNew().call(() -> {
             Link link = owned(ownerId, code);
             change.url().ifPresent(url -> link.targetUrl = url);
             change.expiresAt().ifPresent(at -> link.expiresAt = at);
             if (change.clearExpiry()) {
                 link.expiresAt = null;
+            }
+            passwordHash.ifPresent(hash -> link.passwordHash = hash);
+            if (change.clearPassword()) {
+                link.passwordHash = null;
             }
             link.updatedAt = clock.instant();
             return link;
@@ -177,7 +196,7 @@ public class LinkService {
     }
 
     /** Inserts a link unless its code is taken (checked first, and by the unique index against races). */
-    private Optional<Link> insert(long ownerId, String url, String code, Instant expiresAt) {
+    private Optional<Link> insert(long ownerId, String url, String code, Instant expiresAt, String passwordHash) {
         try {
             Optional<Link> created = QuarkusTransaction.requiringNew().call(() -> {
                 if (Link.count("code", code) > 0) {
@@ -190,6 +209,7 @@ public class LinkService {
                 link.createdAt = clock.instant();
                 link.updatedAt = link.createdAt;
                 link.expiresAt = expiresAt;
+                link.passwordHash = passwordHash;
                 link.persistAndFlush();
                 return Optional.of(link);
             });
@@ -215,6 +235,14 @@ public class LinkService {
         if (problem != null) {
             throw new InvalidInput("url", problem);
         }
+    }
+
+    private static String hashPassword(String password) {
+        String problem = LinkPasswords.problem(password);
+        if (problem != null) {
+            throw new InvalidInput("password", problem);
+        }
+        return LinkPasswords.hash(password);
     }
 
     private void requireFuture(Instant expiresAt) {

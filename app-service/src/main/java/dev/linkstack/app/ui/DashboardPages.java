@@ -61,12 +61,12 @@ public class DashboardPages {
     @POST
     @Path("/links")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response create(@RestForm String url, @RestForm String code, @RestForm String expiresAt) {
+    public Response create(@RestForm String url, @RestForm String code, @RestForm String expiresAt, @RestForm String password) {
         SignedIn.Account account = signedIn.require();
         Map<String, String> values = Map.of("url", AccountPages.nullToEmpty(url), "code", AccountPages.nullToEmpty(code),
                 "expiresAt", AccountPages.nullToEmpty(expiresAt));
         try {
-            Link link = links.create(account.id(), url, blankToNull(code), parseExpiry(expiresAt));
+            Link link = links.create(account.id(), url, blankToNull(code), parseExpiry(expiresAt), emptyToNull(password));
             return SignedIn.seeOther(linkPath(link.code) + "&created=1");
         } catch (DomainError e) {
             FieldError error = FieldError.of(e);
@@ -95,11 +95,16 @@ public class DashboardPages {
     @POST
     @Path("/link")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response update(@RestForm String code, @RestForm String url, @RestForm String expiresAt) {
+    public Response update(@RestForm String code, @RestForm String url, @RestForm String expiresAt, @RestForm String password,
+                           @RestForm String removePassword) {
         SignedIn.Account account = signedIn.require();
         try {
             Instant expiry = parseExpiry(expiresAt);
-            links.update(account.id(), code, new LinkService.Change(Optional.ofNullable(url), Optional.ofNullable(expiry), expiry == null));
+            // An empty password field keeps the password; the checkbox removes it (and wins over a new one).
+            boolean remove = removePassword != null;
+            Optional<String> newPassword = remove ? Optional.empty() : Optional.ofNullable(emptyToNull(password));
+            links.update(account.id(), code, new LinkService.Change(Optional.ofNullable(url), Optional.ofNullable(expiry), expiry == null,
+                    newPassword, remove));
             return SignedIn.seeOther(linkPath(code) + "&saved=1");
         } catch (NotFound e) {
             throw e;
@@ -145,7 +150,8 @@ public class DashboardPages {
 
     private Pages.LinkRow row(Link link) {
         boolean expired = link.expiresAt != null && !link.expiresAt.isAfter(clock.instant());
-        return new Pages.LinkRow(link.code, shortUrl(link), link.targetUrl, link.createdAt, link.expiresAt, link.clickCount, expired);
+        return new Pages.LinkRow(link.code, shortUrl(link), link.targetUrl, link.createdAt, link.expiresAt, link.clickCount, expired,
+                link.passwordHash != null);
     }
 
     private String shortUrl(Link link) {
@@ -168,6 +174,11 @@ public class DashboardPages {
         return LocalDateTime.ofInstant(instant, ZoneOffset.UTC).withSecond(0).withNano(0).toString();
     }
 
+
+    /** Passwords are taken as typed: spaces may be part of one. */
+    private static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
 
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.trim();

@@ -34,7 +34,9 @@ public class Pages {
         }
     }
 
-    public record LinkRow(String code, String shortUrl, String url, Instant createdAt, Instant expiresAt, long clicks, boolean expired) {
+    /** {@code locked}: the link asks its visitors for a password. */
+    public record LinkRow(String code, String shortUrl, String url, Instant createdAt, Instant expiresAt, long clicks, boolean expired,
+                          boolean locked) {
     }
 
     /** A link as the admin sees it: anyone's, with its owner and whether it is blocked. */
