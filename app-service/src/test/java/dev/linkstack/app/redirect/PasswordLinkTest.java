@@ -39,6 +39,9 @@ class PasswordLinkTest {
     @Inject
     ClickRelay relay;
 
+    @Inject
+    RedirectLookup lookup;
+
     @Test
     void theFormIsShownAWrongPasswordRefusedAndTheRightOneCountsOneVisit() {
         Api.Client client = Api.newUser();
@@ -71,6 +74,18 @@ class PasswordLinkTest {
         client.request().redirects().follow(false).get("/" + code).then().statusCode(200).body(containsString("type=\"password\""));
         String open = Api.createLink(client, "https://example.org/open");
         client.request().get("/api/links/" + open).then().body("protected", equalTo(false));
+    }
+
+    @Test
+    void aSharedCacheEntryFromAVersionWithoutPasswordsIsNotAnOpenDoor() {
+        Api.Client client = Api.newUser();
+        String code = protectedLink(client, "https://example.org/rolling");
+        long id = Db.number("SELECT id FROM links WHERE code = ?", code);
+        // What an instance of the previous version writes for this link: it knows nothing of its password.
+        RealServers.redis().cli("SET", "link:" + code, id + "|0|https://example.org/rolling", "PX", "60000");
+        lookup.dropAll();
+        Api.redirect(code).then().statusCode(200).header("Location", (String) null).body(containsString("type=\"password\""));
+        assertTrue(RealServers.redis().cli("GET", "link:" + code).startsWith("-3|+"), "looked up again and rewritten");
     }
 
     @Test
@@ -109,10 +124,14 @@ class PasswordLinkTest {
         Api.Client client = Api.newUser();
         String code = Api.createLink(client, "https://example.org/toggled");
         Api.redirect(code).then().statusCode(302);
+        double nearHits = nearHits();
         Api.redirect(code).then().statusCode(302); // now in this instance's cache, answered on the router
+        assertEquals(nearHits + 1, nearHits(), "answered from the in-process cache");
         client.request().body(Map.of("password", SECRET)).patch("/api/links/" + code).then().statusCode(200).body("protected", equalTo(true));
         Api.redirect(code).then().statusCode(200).body(containsString("type=\"password\""));
+        nearHits = nearHits();
         Api.redirect(code).then().statusCode(200).body(containsString("type=\"password\""));
+        assertEquals(nearHits + 1, nearHits(), "the cached copy carries the flag");
 
         Map<String, Object> remove = new HashMap<>();
         remove.put("password", null);
@@ -168,6 +187,10 @@ class PasswordLinkTest {
         RestAssured.given().contentType(ContentType.JSON).body("{}").post("/" + code).then().statusCode(415);
         Forms.csrf("/" + protectedLink(client, "https://example.org/z")).post("/bad%20code", Map.of("password", "x"), null)
                 .then().statusCode(404).contentType(ContentType.JSON);
+    }
+
+    private static double nearHits() {
+        return Api.metric("linkstack_redirect_cache_total", "tier=\"near\"", "result=\"hit\"");
     }
 
     static String protectedLink(Api.Client client, String url) {

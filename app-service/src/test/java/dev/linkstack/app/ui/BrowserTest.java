@@ -157,12 +157,7 @@ class BrowserTest {
     @Test
     void aFormWithoutTheRightCsrfTokenIsRejected() {
         Api.Client client = Api.newUser();
-        signedOut();
-        open("account/login");
-        type("username", client.username());
-        type("password", Api.PASSWORD);
-        clickAndWait(By.id("sign-in"));
-        assertTrue(driver.getCurrentUrl().endsWith("/dashboard"), driver.getCurrentUrl());
+        signIn(client);
 
         String code = "forged-" + System.nanoTime();
         ((JavascriptExecutor) driver).executeScript("document.querySelector('form[action=\"/dashboard/links\"] input[name=\"csrf-token\"]').value = 'forged';");
