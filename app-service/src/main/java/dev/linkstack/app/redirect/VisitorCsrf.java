@@ -1,6 +1,7 @@
 package dev.linkstack.app.redirect;
 
 import io.quarkus.csrf.reactive.runtime.RestCsrfConfig;
+import io.quarkus.runtime.Startup;
 import io.vertx.core.http.Cookie;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +16,7 @@ import java.util.Base64;
  * random bytes, base64url), or takes the one the visitor already has (a signed-in user's tabs keep working).
  */
 @ApplicationScoped
+@Startup // so that a configuration it cannot serve stops the start, not the first visitor
 class VisitorCsrf {
     private final RestCsrfConfig config;
     private final SecureRandom random = new SecureRandom();
