@@ -44,11 +44,13 @@ public class CredentialThrottle {
 
     private final AppConfig.Login login;
     private final AppConfig.Registration registration;
+    private final AppConfig.LinkPasswords linkPasswords;
     private final AttemptCounters counters;
 
     CredentialThrottle(AppConfig config, AttemptCounters counters) {
         this.login = config.login();
         this.registration = config.registration();
+        this.linkPasswords = config.linkPasswords();
         this.counters = counters;
     }
 
@@ -87,6 +89,35 @@ public class CredentialThrottle {
         if (retryAfterMillis > 0) {
             throw new TooManyAttempts("registration attempts", retryAfterMillis);
         }
+    }
+
+    /**
+     * Counts a wrong password for a link before the password is checked, like a sign-in: throws {@link TooManyAttempts}
+     * (counting nothing) when the link or the address has used up its failures, then even the right password waits.
+     */
+    public void reserveUnlock(long linkId, String address) {
+        long retryAfterMillis = await(counters.reserve(List.of(
+                new AttemptCounters.Limit(linkKey(linkId), linkPasswords.maxFailuresPerLink()),
+                new AttemptCounters.Limit(unlockAddressKey(address), linkPasswords.maxFailuresPerAddress())), linkPasswords.failureWindow()));
+        if (retryAfterMillis > 0) {
+            throw new TooManyAttempts("wrong passwords", retryAfterMillis);
+        }
+    }
+
+    /**
+     * The password was right: both reservations go back, and only they. A link has many visitors, so unlike an
+     * account's a success does not clear its counter: each one would give a guesser a fresh set of attempts.
+     */
+    public void unlocked(long linkId, String address) {
+        await(counters.release(linkKey(linkId)).chain(() -> counters.release(unlockAddressKey(address))));
+    }
+
+    private static String linkKey(long linkId) {
+        return "link-password-failures:link:" + linkId;
+    }
+
+    private static String unlockAddressKey(String address) {
+        return "link-password-failures:address:" + address(address);
     }
 
     // Usernames are case-insensitive; the digest keeps them out of Redis key listings.

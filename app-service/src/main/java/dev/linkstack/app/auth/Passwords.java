@@ -5,7 +5,7 @@ import io.quarkus.elytron.security.common.BcryptUtil;
 import java.nio.charset.StandardCharsets;
 
 /** bcrypt through Quarkus' Elytron helper; also the password rules. */
-final class Passwords {
+public final class Passwords {
     static final int MIN_LENGTH = 8;
     /** bcrypt ignores everything past 72 bytes: refuse longer passwords rather than silently truncate them. */
     static final int MAX_BYTES = 72;
@@ -16,11 +16,11 @@ final class Passwords {
     private Passwords() {
     }
 
-    static String hash(String password) {
+    public static String hash(String password) {
         return BcryptUtil.bcryptHash(password, COST);
     }
 
-    static boolean matches(String password, String hash) {
+    public static boolean matches(String password, String hash) {
         return BcryptUtil.matches(password, hash);
     }
 

@@ -35,6 +35,8 @@ public interface AppConfig {
 
     Links links();
 
+    LinkPasswords linkPasswords();
+
     Limits limits();
 
     enum Backend {
@@ -140,6 +142,17 @@ public interface AppConfig {
 
         /** Domains links may not point to (subdomains included), e.g. known phishing hosts; comma-separated. */
         Optional<List<String>> blockedDomains();
+    }
+
+    /** Guessing the password of a link: failures counted like failed sign-ins, in fixed windows. */
+    interface LinkPasswords {
+        /** Wrong passwords for one link within the window before every attempt at it is refused with 429. */
+        int maxFailuresPerLink();
+
+        /** Wrong link passwords from one client address within the window before it is refused with 429. */
+        int maxFailuresPerAddress();
+
+        Duration failureWindow();
     }
 
     interface Limits {

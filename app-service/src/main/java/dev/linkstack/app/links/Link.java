@@ -42,6 +42,10 @@ public class Link extends PanacheEntityBase {
     @Column(name = "blocked_at")
     public Instant blockedAt;
 
+    /** bcrypt hash of the link's password (see {@link LinkPasswords}); null for an open link. */
+    @Column(name = "password_hash", length = 100)
+    public String passwordHash;
+
     /** Clicks already written to the database; counts still buffered arrive with the next flush. */
     @Column(name = "click_count", nullable = false)
     public long clickCount;

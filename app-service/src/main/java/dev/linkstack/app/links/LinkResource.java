@@ -1,5 +1,6 @@
 package dev.linkstack.app.links;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.linkstack.app.auth.CurrentUser;
@@ -43,17 +44,23 @@ import java.util.Set;
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "links", description = "Short links of the signed-in user")
 public class LinkResource {
-    private static final Set<String> CHANGEABLE = Set.of("url", "expiresAt", "tags");
+    private static final Set<String> CHANGEABLE = Set.of("url", "expiresAt", "tags", "password");
 
-    public record CreateLink(String url, String code, Instant expiresAt, List<String> tags) {
+    public record CreateLink(String url, String code, Instant expiresAt, List<String> tags,
+                             @Schema(description = "Optional: visitors must give it before the redirect (4-128 characters); never returned")
+                             String password) {
     }
 
-    /** Documents the PATCH body (read as a tree, so that an explicit null can clear the expiry); tags replace the set. */
-    public record ChangeLink(String url, Instant expiresAt, List<String> tags) {
+    /** Documents the PATCH body (read as a tree, so that an explicit null can clear the expiry or the password); tags replace the set. */
+    public record ChangeLink(String url, Instant expiresAt, List<String> tags,
+                             @Schema(description = "Sets the link's password (4-128 characters); null removes it", nullable = true)
+                             String password) {
     }
 
     public record LinkView(String code, String shortUrl, String url, Instant createdAt, Instant updatedAt, Instant expiresAt, long clicks,
-                           List<String> tags) {
+                           List<String> tags,
+                           @JsonProperty("protected") @Schema(description = "Whether visitors must give a password first")
+                           boolean passwordProtected) {
     }
 
     public record LinkPage(List<LinkView> items, int page, int size, long total) {
@@ -74,9 +81,9 @@ public class LinkResource {
 
     @POST
     @RequiresScope(TokenScope.CREATE)
-    public Response create(@Valid @NotNull(message = "Body must be {\"url\": ..., \"code\": optional, \"expiresAt\": optional, \"tags\": optional}") CreateLink request) {
+    public Response create(@Valid @NotNull(message = "Body must be {\"url\": ..., \"code\": optional, \"expiresAt\": optional, \"tags\": optional, \"password\": optional}") CreateLink request) {
         Link link = links.create(currentUser.id(), request.url(), request.code(), request.expiresAt(),
-                request.tags() == null ? List.of() : request.tags());
+                request.tags() == null ? List.of() : request.tags(), request.password());
         return Response.created(URI.create("/api/links/" + link.code)).entity(view(link)).build();
     }
 
@@ -97,7 +104,7 @@ public class LinkResource {
         return view(links.get(currentUser.id(), code));
     }
 
-    /** JSON merge patch: {"url": ...}, {"expiresAt": ... | null} and/or {"tags": [...]} ([] or null clears them). */
+    /** JSON merge patch: {"url": ...}, {"expiresAt": ... | null}, {"tags": [...]} ([] or null clears them) and/or {"password": ... | null}. */
     @PATCH
     @Path("/{code}")
     @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
@@ -116,12 +123,13 @@ public class LinkResource {
     }
 
     private LinkView view(Link link) {
-        return new LinkView(link.code, shortUrls.of(link.code, uriInfo), link.targetUrl, link.createdAt, link.updatedAt, link.expiresAt, link.clickCount, link.tags);
+        return new LinkView(link.code, shortUrls.of(link.code, uriInfo), link.targetUrl, link.createdAt, link.updatedAt, link.expiresAt, link.clickCount,
+                link.tags, link.passwordHash != null);
     }
 
     private static LinkService.Change parseChange(JsonNode body) {
         if (!(body instanceof ObjectNode object) || object.isEmpty()) {
-            throw new InvalidInput(InvalidInput.WHOLE_FORM, "Body must be a JSON object with \"url\", \"expiresAt\" and/or \"tags\"");
+            throw new InvalidInput(InvalidInput.WHOLE_FORM, "Body must be a JSON object with \"url\", \"expiresAt\", \"tags\" and/or \"password\"");
         }
         for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
             String name = names.next();
@@ -152,7 +160,19 @@ public class LinkResource {
                 throw new InvalidInput("expiresAt", "Field 'expiresAt' must be an ISO-8601 instant or null");
             }
         }
-        return new LinkService.Change(url, expiresAt, clearExpiry, parseTags(object));
+        Optional<String> password = Optional.empty();
+        boolean clearPassword = false;
+        if (object.has("password")) {
+            JsonNode value = object.get("password");
+            if (value.isNull()) {
+                clearPassword = true;
+            } else if (value.isTextual()) {
+                password = Optional.of(value.asText());
+            } else {
+                throw new InvalidInput("password", "Field 'password' must be a string or null");
+            }
+        }
+        return new LinkService.Change(url, expiresAt, clearExpiry, parseTags(object), password, clearPassword);
     }
 
     private static Optional<List<String>> parseTags(ObjectNode object) {

@@ -32,10 +32,15 @@ public class LinkService {
     public record PageOf<T>(List<T> items, int page, int size, long total) {
     }
 
-    /** A change to a link; absent fields stay as they are, {@code clearExpiry} removes the expiry, tags replace the set. */
-    public record Change(Optional<String> url, Optional<Instant> expiresAt, boolean clearExpiry, Optional<List<String>> tags) {
+    /**
+     * A change to a link; absent fields stay as they are, {@code clearExpiry} removes the expiry, tags replace the set,
+     * {@code clearPassword} removes the password.
+     */
+    public record Change(Optional<String> url, Optional<Instant> expiresAt, boolean clearExpiry, Optional<List<String>> tags,
+                         Optional<String> password, boolean clearPassword) {
+        /** A change of the target or expiry only. */
         public Change(Optional<String> url, Optional<Instant> expiresAt, boolean clearExpiry) {
-            this(url, expiresAt, clearExpiry, Optional.empty());
+            this(url, expiresAt, clearExpiry, Optional.empty(), Optional.empty(), false);
         }
     }
 
@@ -57,24 +62,31 @@ public class LinkService {
     }
 
     public Link create(long ownerId, String url, String customCode, Instant expiresAt) {
-        return create(ownerId, url, customCode, expiresAt, List.of());
+        return create(ownerId, url, customCode, expiresAt, List.of(), null);
     }
 
+    /** An open link with tags (the import's). */
     public Link create(long ownerId, String url, String customCode, Instant expiresAt, List<String> tags) {
+        return create(ownerId, url, customCode, expiresAt, tags, null);
+    }
+
+    /** A link with tags, whose redirect asks for {@code password} first (null: an open link). */
+    public Link create(long ownerId, String url, String customCode, Instant expiresAt, List<String> tags, String password) {
         requireValidUrl(url);
         requireFuture(expiresAt);
         List<String> tagSet = Tags.normalise(tags, "tags");
+        String passwordHash = password == null ? null : hashPassword(password); // slow on purpose: outside the transaction
         if (customCode != null) {
             String problem = codes.problem(customCode);
             if (problem != null) {
                 throw new InvalidInput("code", problem);
             }
-            return insert(ownerId, url, customCode, expiresAt, tagSet)
+            return insert(ownerId, url, customCode, expiresAt, tagSet, passwordHash)
                     .orElseThrow(() -> new CodeTaken(customCode));
         }
         for (int attempt = 0; attempt < GENERATE_ATTEMPTS; attempt++) {
             // After a few collisions the code space is crowded: grow the code by one character.
-            Optional<Link> created = insert(ownerId, url, codes.generate(attempt / 3), expiresAt, tagSet);
+            Optional<Link> created = insert(ownerId, url, codes.generate(attempt / 3), expiresAt, tagSet, passwordHash);
             if (created.isPresent()) {
                 return created.get();
             }
@@ -147,6 +159,7 @@ public class LinkService {
         change.url().ifPresent(this::requireValidUrl);
         change.expiresAt().ifPresent(this::requireFuture);
         Optional<List<String>> tags = change.tags().map(t -> Tags.normalise(t, "tags"));
+        Optional<String> passwordHash = change.password().map(LinkService::hashPassword);
         Link updated = QuarkusTransaction.requiringNew().call(() -> {
             Link link = owned(ownerId, code);
             change.url().ifPresent(url -> link.targetUrl = url);
@@ -157,6 +170,10 @@ public class LinkService {
             if (tags.isPresent()) {
                 LinkTag.delete("linkId", link.id);
                 saveTags(link.id, tags.get());
+            }
+            passwordHash.ifPresent(hash -> link.passwordHash = hash);
+            if (change.clearPassword()) {
+                link.passwordHash = null;
             }
             link.updatedAt = clock.instant();
             return withTags(link);
@@ -202,7 +219,7 @@ public class LinkService {
     }
 
     /** Inserts a link unless its code is taken (checked first, and by the unique index against races). */
-    private Optional<Link> insert(long ownerId, String url, String code, Instant expiresAt, List<String> tags) {
+    private Optional<Link> insert(long ownerId, String url, String code, Instant expiresAt, List<String> tags, String passwordHash) {
         try {
             Optional<Link> created = QuarkusTransaction.requiringNew().call(() -> {
                 if (Link.count("code", code) > 0) {
@@ -215,6 +232,7 @@ public class LinkService {
                 link.createdAt = clock.instant();
                 link.updatedAt = link.createdAt;
                 link.expiresAt = expiresAt;
+                link.passwordHash = passwordHash;
                 link.persistAndFlush();
                 saveTags(link.id, tags);
                 link.tags = tags;
@@ -273,6 +291,14 @@ public class LinkService {
         if (problem != null) {
             throw new InvalidInput("url", problem);
         }
+    }
+
+    private static String hashPassword(String password) {
+        String problem = LinkPasswords.problem(password);
+        if (problem != null) {
+            throw new InvalidInput("password", problem);
+        }
+        return LinkPasswords.hash(password);
     }
 
     private void requireFuture(Instant expiresAt) {

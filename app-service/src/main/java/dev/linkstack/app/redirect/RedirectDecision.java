@@ -26,7 +26,9 @@ public class RedirectDecision {
          * as a request of its own and is counted then. Answering it would either count a visit that may never happen
          * or, when the browser later uses the prefetched answer, miss one that did.
          */
-        PREFETCH_REFUSED
+        PREFETCH_REFUSED,
+        /** The link has a password: the visitor is asked for it (200, a form); nothing is counted until it is given. */
+        LOCKED
     }
 
     /** Only a visit is a click: a HEAD asks about the link without following it, a prefetch may never be used. */
@@ -65,6 +67,15 @@ public class RedirectDecision {
     }
 
     Outcome decide(CachedLink link, HttpServerRequest request) {
+        return decide(link, request, false);
+    }
+
+    /** After the visitor gave the link's password: answered and counted like an open link. */
+    Outcome decideUnlocked(CachedLink link, HttpServerRequest request) {
+        return decide(link, request, true);
+    }
+
+    private Outcome decide(CachedLink link, HttpServerRequest request, boolean unlocked) {
         Purpose purpose = Purpose.of(request);
         if (link.blocked()) {
             metrics.blocked.increment();
@@ -77,6 +88,10 @@ public class RedirectDecision {
         if (link.expiredAt(System.currentTimeMillis())) {
             metrics.expired.increment();
             return Outcome.EXPIRED;
+        }
+        if (link.locked() && !unlocked) {
+            metrics.locked.increment();
+            return Outcome.LOCKED;
         }
         if (purpose == Purpose.PREFETCH) {
             metrics.prefetchRefused.increment();
@@ -94,6 +109,11 @@ public class RedirectDecision {
         }
         metrics.redirected.increment();
         return Outcome.REDIRECT;
+    }
+
+    /** A wrong password given for a link. */
+    void wrongPassword() {
+        metrics.wrongPassword.increment();
     }
 
     /** A path that can never be a stored code. */

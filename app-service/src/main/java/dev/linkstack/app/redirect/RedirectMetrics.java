@@ -18,6 +18,9 @@ public class RedirectMetrics {
     /** HEAD requests of live links: answered like a GET, not counted. */
     final LongAdder head;
     final LongAdder prefetchRefused;
+    /** Requests of links with a password, answered with the form that asks for it. */
+    final LongAdder locked;
+    final LongAdder wrongPassword;
 
     RedirectMetrics(MeterRegistry registry) {
         redirected = HotPathCounters.register(registry, NAME, DESCRIPTION, "outcome", "redirected");
@@ -26,5 +29,7 @@ public class RedirectMetrics {
         blocked = HotPathCounters.register(registry, NAME, DESCRIPTION, "outcome", "blocked");
         head = HotPathCounters.register(registry, NAME, DESCRIPTION, "outcome", "head");
         prefetchRefused = HotPathCounters.register(registry, NAME, DESCRIPTION, "outcome", "prefetch_refused");
+        locked = HotPathCounters.register(registry, NAME, DESCRIPTION, "outcome", "password_asked");
+        wrongPassword = HotPathCounters.register(registry, NAME, DESCRIPTION, "outcome", "wrong_password");
     }
 }

@@ -19,21 +19,31 @@ public class StoredTargets {
                 .description("Redirect lookups that reached the database").register(registry);
     }
 
+    /** A link as the redirect path caches it, with its password's hash (never cached: only the unlock form needs it). */
+    record Guarded(CachedLink link, String passwordHash) {
+    }
+
     CachedLink load(String code) {
+        return loadGuarded(code).link();
+    }
+
+    Guarded loadGuarded(String code) {
         databaseLookups.increment();
         return QuarkusTransaction.requiringNew().call(() -> {
             List<?> rows = Panache.getEntityManager()
-                    .createQuery("select l.id, l.targetUrl, l.expiresAt, l.blockedAt from Link l where l.code = :code")
+                    .createQuery("select l.id, l.targetUrl, l.expiresAt, l.blockedAt, l.passwordHash from Link l where l.code = :code")
                     .setParameter("code", code).getResultList();
             if (rows.isEmpty()) {
-                return CachedLink.MISSING;
+                return new Guarded(CachedLink.MISSING, null);
             }
             Object[] row = (Object[]) rows.get(0);
             if (row[3] != null) {
-                return CachedLink.BLOCKED;
+                return new Guarded(CachedLink.BLOCKED, null);
             }
             Instant expiresAt = (Instant) row[2];
-            return new CachedLink((Long) row[0], (String) row[1], expiresAt == null ? 0 : expiresAt.toEpochMilli());
+            String passwordHash = (String) row[4];
+            return new Guarded(new CachedLink((Long) row[0], (String) row[1], expiresAt == null ? 0 : expiresAt.toEpochMilli(),
+                    passwordHash != null), passwordHash);
         });
     }
 }

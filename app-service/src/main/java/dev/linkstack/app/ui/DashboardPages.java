@@ -65,12 +65,13 @@ public class DashboardPages {
     @POST
     @Path("/links")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response create(@RestForm String url, @RestForm String code, @RestForm String expiresAt, @RestForm String tags) {
+    public Response create(@RestForm String url, @RestForm String code, @RestForm String expiresAt, @RestForm String tags,
+                           @RestForm String password) {
         SignedIn.Account account = signedIn.require();
         Map<String, String> values = Map.of("url", AccountPages.nullToEmpty(url), "code", AccountPages.nullToEmpty(code),
                 "expiresAt", AccountPages.nullToEmpty(expiresAt), "tags", AccountPages.nullToEmpty(tags));
         try {
-            Link link = links.create(account.id(), url, blankToNull(code), parseExpiry(expiresAt), Tags.parse(tags, "tags"));
+            Link link = links.create(account.id(), url, blankToNull(code), parseExpiry(expiresAt), Tags.parse(tags, "tags"), emptyToNull(password));
             return SignedIn.seeOther(linkPath(link.code) + "&created=1");
         } catch (DomainError e) {
             FieldError error = FieldError.of(e);
@@ -120,13 +121,18 @@ public class DashboardPages {
     @POST
     @Path("/link")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response update(@RestForm String code, @RestForm String url, @RestForm String expiresAt, @RestForm String tags) {
+    public Response update(@RestForm String code, @RestForm String url, @RestForm String expiresAt, @RestForm String tags,
+                           @RestForm String password, @RestForm String removePassword) {
         SignedIn.Account account = signedIn.require();
         try {
             Instant expiry = parseExpiry(expiresAt);
             // A form without the field (an older page still open) leaves the tags as they are.
             Optional<List<String>> tagSet = tags == null ? Optional.empty() : Optional.of(Tags.parse(tags, "tags"));
-            links.update(account.id(), code, new LinkService.Change(Optional.ofNullable(url), Optional.ofNullable(expiry), expiry == null, tagSet));
+            // An empty password field keeps the password; the checkbox removes it (and wins over a new one).
+            boolean remove = removePassword != null;
+            Optional<String> newPassword = remove ? Optional.empty() : Optional.ofNullable(emptyToNull(password));
+            links.update(account.id(), code, new LinkService.Change(Optional.ofNullable(url), Optional.ofNullable(expiry), expiry == null,
+                    tagSet, newPassword, remove));
             return SignedIn.seeOther(linkPath(code) + "&saved=1");
         } catch (NotFound e) {
             throw e;
@@ -180,7 +186,8 @@ public class DashboardPages {
 
     private Pages.LinkRow row(Link link) {
         boolean expired = link.expiresAt != null && !link.expiresAt.isAfter(clock.instant());
-        return new Pages.LinkRow(link.code, shortUrl(link), link.targetUrl, link.createdAt, link.expiresAt, link.clickCount, expired, link.tags);
+        return new Pages.LinkRow(link.code, shortUrl(link), link.targetUrl, link.createdAt, link.expiresAt, link.clickCount, expired, link.tags,
+                link.passwordHash != null);
     }
 
     private String shortUrl(Link link) {
@@ -203,6 +210,11 @@ public class DashboardPages {
         return LocalDateTime.ofInstant(instant, ZoneOffset.UTC).withSecond(0).withNano(0).toString();
     }
 
+
+    /** Passwords are taken as typed: spaces may be part of one. */
+    private static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
 
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.trim();

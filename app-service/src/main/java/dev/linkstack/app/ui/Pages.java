@@ -45,8 +45,9 @@ public class Pages {
     public record StatsPicker(int days, String from, String to, List<Integer> choices, String csvQuery) {
     }
 
+    /** {@code locked}: the link asks its visitors for a password. */
     public record LinkRow(String code, String shortUrl, String url, Instant createdAt, Instant expiresAt, long clicks, boolean expired,
-                          List<String> tags) {
+                          List<String> tags, boolean locked) {
     }
 
     /** A link as the admin sees it: anyone's, with its owner and whether it is blocked. */

@@ -3,6 +3,7 @@ package dev.linkstack.app.devmode;
 import dev.linkstack.app.clicks.ClickRelay;
 import dev.linkstack.app.testing.Api;
 import dev.linkstack.app.testing.Visitors;
+import dev.linkstack.app.testing.Forms;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
@@ -129,6 +131,26 @@ class SqliteDevProfileTest {
         client.request().delete("/api/links/" + code).then().statusCode(204);
         // SQLite leaves ON DELETE CASCADE to the app: the tag must be gone with its link.
         client.request().get("/api/tags").then().statusCode(200).body("$", org.hamcrest.Matchers.empty());
+    }
+
+    /** V8's column on SQLite, and the in-memory throttle that replaces Redis there. */
+    @Test
+    void aLinkWithAPasswordWorksThereToo() {
+        Api.Client client = Api.newUser();
+        String code = client.request().body(Map.of("url", "https://example.org/dev-secret", "password", "dev pass")).post("/api/links")
+                .then().statusCode(201).body("protected", equalTo(true)).extract().path("code");
+        Api.redirect(code).then().statusCode(200).body(containsString("type=\"password\""));
+        Forms.Csrf form = Forms.csrf("/" + code);
+        form.post("/" + code, Map.of("password", "wrong"), "10.99.0.1").then().statusCode(401);
+        form.post("/" + code, Map.of("password", "dev pass"), "10.99.0.1").then().statusCode(303)
+                .header("Location", equalTo("https://example.org/dev-secret"));
+        RestAssured.given().get("/" + code + "+").then().statusCode(200).body(not(containsString("dev-secret")));
+        for (int i = 0; i < 10; i++) {
+            form.post("/" + code, Map.of("password", "wrong-" + i), "10.99.0.2");
+        }
+        form.post("/" + code, Map.of("password", "dev pass"), "10.99.0.3").then().statusCode(429);
+        flusher.flush();
+        client.request().get("/api/links/" + code).then().body("clicks", equalTo(1));
     }
 
     private static Path tempDbFile() {

@@ -71,8 +71,13 @@ public final class Api {
 
     /** linkstack_redirects_total of one outcome ("redirected", "head", ...), read from the metrics endpoint. */
     public static double redirectOutcomes(String outcome) {
+        return metric("linkstack_redirects_total", "outcome=\"" + outcome + "\"");
+    }
+
+    /** The sum of a metric's series that carry all the given labels (as written: {@code tier="near"}). */
+    public static double metric(String name, String... labels) {
         return RestAssured.get("/q/metrics").asString().lines()
-                .filter(line -> line.startsWith("linkstack_redirects_total") && line.contains("outcome=\"" + outcome + "\""))
+                .filter(line -> line.startsWith(name) && java.util.Arrays.stream(labels).allMatch(line::contains))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 }

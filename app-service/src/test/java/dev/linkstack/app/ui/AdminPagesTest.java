@@ -103,7 +103,7 @@ class AdminPagesTest {
         refused += gone(code);
         refused += gone(code);
         // ...and from Redis alone, as an instance that has not cached it yet sees it.
-        assertEquals("-3|0|", RealServers.redis().cli("GET", "link:" + code), "the shared tier remembers the block");
+        assertEquals("-3|+0|", RealServers.redis().cli("GET", "link:" + code), "the shared tier remembers the block");
         lookup.dropAll();
         refused += gone(code);
         assertEquals(3, refused);

@@ -158,7 +158,6 @@ class BrowserTest {
     void aFormWithoutTheRightCsrfTokenIsRejected() {
         Api.Client client = Api.newUser();
         signIn(client);
-        assertTrue(driver.getCurrentUrl().endsWith("/dashboard"), driver.getCurrentUrl());
 
         String code = "forged-" + System.nanoTime();
         ((JavascriptExecutor) driver).executeScript("document.querySelector('form[action=\"/dashboard/links\"] input[name=\"csrf-token\"]').value = 'forged';");
@@ -174,6 +173,55 @@ class BrowserTest {
                 .contentType("application/x-www-form-urlencoded").formParam("url", "https://example.org/csrf").formParam("code", code)
                 .post("/dashboard/links").then().statusCode(400).body("error", org.hamcrest.Matchers.equalTo("form_rejected"));
         client.request().get("/api/links/" + code).then().statusCode(404);
+    }
+
+    @Test
+    void aLinkWithAPasswordAsksSignedOutVisitorsForItAndTheOwnerCanRemoveIt() {
+        Api.Client client = Api.newUser();
+        signIn(client);
+        String code = "locked-" + System.nanoTime();
+        String target = base + "q/health/live";
+        type("url", target);
+        type("code", code);
+        type("password", "letmein please");
+        clickAndWait(By.id("shorten"));
+        assertTrue(text("link-locked").contains("Password protected"), driver.getPageSource());
+        open("dashboard");
+        WebElement row = driver.findElement(By.cssSelector("li[data-code='" + code + "']"));
+        assertEquals(1, row.findElements(By.cssSelector(".badge.locked")).size(), "lock mark in the list");
+
+        signedOut();
+        driver.get(base + code);
+        assertEquals("This link is protected", text("unlock-title"));
+        Browser.screenshot(driver, "10-link-password");
+        type("password", "guess");
+        clickAndWait(By.id("unlock"));
+        assertTrue(text("unlock-error").contains("Wrong password"), driver.getPageSource());
+        type("password", "letmein please");
+        clickAndWait(By.id("unlock"));
+        assertTrue(driver.getCurrentUrl().endsWith("/q/health/live"), "unlocked and followed: " + driver.getCurrentUrl());
+        flusher.flush();
+        client.request().get("/api/links/" + code).then().body("clicks", org.hamcrest.Matchers.equalTo(1));
+
+        // The owner removes the password on the edit form; the next visitor goes straight through.
+        signIn(client);
+        open("dashboard/link?code=" + code);
+        driver.findElement(By.id("removePassword")).click();
+        clickAndWait(By.id("save"));
+        assertTrue(driver.getPageSource().contains("Changes saved."));
+        assertTrue(driver.findElements(By.id("link-locked")).isEmpty(), "no longer protected");
+        signedOut();
+        driver.get(base + code);
+        assertTrue(driver.getCurrentUrl().endsWith("/q/health/live"), driver.getCurrentUrl());
+    }
+
+    private void signIn(Api.Client client) {
+        signedOut();
+        open("account/login");
+        type("username", client.username());
+        type("password", Api.PASSWORD);
+        clickAndWait(By.id("sign-in"));
+        assertTrue(driver.getCurrentUrl().endsWith("/dashboard"), driver.getCurrentUrl());
     }
 
     @Test
@@ -249,15 +297,6 @@ class BrowserTest {
         assertTrue(driver.findElements(By.id("link-tags")).isEmpty(), "no tags shown after clearing them");
         client.request().get("/api/links/" + docs).then().body("tags", org.hamcrest.Matchers.empty());
         client.request().get("/api/links/" + other).then().body("tags", org.hamcrest.Matchers.equalTo(List.of("work")));
-    }
-
-    /** Signs in through the login page, from a browser with no cookies left. */
-    private void signIn(Api.Client client) {
-        signedOut();
-        open("account/login");
-        type("username", client.username());
-        type("password", Api.PASSWORD);
-        clickAndWait(By.id("sign-in"));
     }
 
     private void signedOut() {
