@@ -10,7 +10,7 @@ CREATE TABLE link_daily_visits (
     PRIMARY KEY (link_id, day, dimension, value)
 );
 
--- Each day's unique visitors as a HyperLogLog sketch (Apache DataSketches) of salted visitor hashes; the salt is
+-- Each day's unique visitors as a sketch (VisitorSketch: exact hashes, then HyperLogLog) of salted visitor hashes; the salt is
 -- forgotten when the day is over, so the sketch cannot be tied back to an address.
 CREATE TABLE link_daily_visitors (
     link_id bigint NOT NULL REFERENCES links (id) ON DELETE CASCADE,

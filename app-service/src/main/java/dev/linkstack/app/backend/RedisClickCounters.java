@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.datasketches.hll.HllSketch;
+import dev.linkstack.app.visits.VisitorSketch;
 
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.hash.HashCommands;
@@ -135,7 +135,7 @@ class RedisClickCounters implements SharedClickCounters {
                 }
             }
             if (link.visitors() != null) {
-                entry.put("u", Base64.getEncoder().encodeToString(link.visitors().toCompactByteArray()));
+                entry.put("u", Base64.getEncoder().encodeToString(link.visitors().toBytes()));
             }
         });
         return push.toString();
@@ -182,7 +182,7 @@ class RedisClickCounters implements SharedClickCounters {
                 dimension.getValue().fields().forEachRemaining(v -> link.count(which, v.getKey(), v.getValue().asLong()));
             });
             if (entry.hasNonNull("u")) {
-                link.mergeVisitors(HllSketch.heapify(Base64.getDecoder().decode(entry.get("u").asText())));
+                link.mergeVisitors(VisitorSketch.fromBytes(Base64.getDecoder().decode(entry.get("u").asText())));
             }
             counts.put(new ClickKey(entry.path("l").asLong(), entry.path("d").asLong()), link);
         }

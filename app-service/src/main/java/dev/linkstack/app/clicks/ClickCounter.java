@@ -65,7 +65,7 @@ public class ClickCounter {
         if (closed) {
             return false;
         }
-        Visit visit = new Visit(linkId, System.currentTimeMillis(), userAgent, referrer, address);
+        Visit visit = new Visit(linkId, System.currentTimeMillis(), System.nanoTime(), userAgent, referrer, address);
         Stripe stripe = stripes[(int) Thread.currentThread().getId() & (STRIPES - 1)];
         synchronized (stripe) {
             if (stripe.visits.size() < capacityPerStripe) {
@@ -88,7 +88,7 @@ public class ClickCounter {
     }
 
     /**
-     * Takes every queued visit out of the queue, oldest first per stripe, and adds their number to {@code inHand}
+     * Takes every queued visit out of the queue, oldest first, and adds their number to {@code inHand}
      * while each stripe is locked: a visit is always either queued or in hand for whoever sums the two.
      */
     public List<Visit> take(AtomicLong inHand) {
@@ -105,6 +105,7 @@ public class ClickCounter {
             }
             taken.addAll(visits);
         }
+        taken.sort(Visit.ANSWERED_ORDER); // places in memory go first come, first served
         return taken;
     }
 

@@ -119,9 +119,13 @@ public class ClickRelay {
      * counts as a person's click, without breakdown values, rather than not at all.
      */
     public void classifyQueued() {
-        for (Visit visit : counter.take(classifying)) {
-            pending.add(visit, classifier.classifyOrPlain(visit));
-            classifying.decrementAndGet();
+        // One classification at a time: a push (or a flush) must not leave while visits it should carry are still
+        // being classified by the other thread.
+        synchronized (classifying) {
+            for (Visit visit : counter.take(classifying)) {
+                pending.add(visit, classifier.classifyOrPlain(visit));
+                classifying.decrementAndGet();
+            }
         }
     }
 

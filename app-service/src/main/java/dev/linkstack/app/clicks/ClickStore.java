@@ -6,7 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import dev.linkstack.app.visits.Dimension;
-import org.apache.datasketches.hll.HllSketch;
+import dev.linkstack.app.visits.VisitorSketch;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -121,9 +121,9 @@ public class ClickStore {
                     VisitCounts merged = new VisitCounts();
                     merged.mergeVisitors(batch.get(key).visitors());
                     if (row.sketch.length > 0) {
-                        merged.mergeVisitors(HllSketch.heapify(row.sketch));
+                        merged.mergeVisitors(VisitorSketch.fromBytes(row.sketch));
                     }
-                    row.sketch = merged.visitors().toCompactByteArray(); // written when the transaction commits
+                    row.sketch = merged.visitors().toBytes(); // written when the transaction commits
                 }
             }
         }

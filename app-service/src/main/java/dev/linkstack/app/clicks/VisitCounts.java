@@ -3,9 +3,7 @@ package dev.linkstack.app.clicks;
 import dev.linkstack.app.visits.ClassifiedVisit;
 import dev.linkstack.app.visits.Dimension;
 import dev.linkstack.app.visits.Visit;
-import org.apache.datasketches.hll.HllSketch;
-import org.apache.datasketches.hll.TgtHllType;
-import org.apache.datasketches.hll.Union;
+import dev.linkstack.app.visits.VisitorSketch;
 
 import java.util.Collections;
 import java.util.EnumMap;
@@ -14,17 +12,13 @@ import java.util.Map;
 
 /**
  * What one link got on one UTC day, as one push carries it: clicks (people's visits), their breakdowns, the visits of
- * bots by family, and a HyperLogLog sketch of the day's visitors. Counts add up when pushes merge; the sketch merges
+ * bots by family, and a sketch of the day's visitors ({@link VisitorSketch}). Counts add up when pushes merge; the sketch merges
  * as a union, which is idempotent, so uniques can never be counted twice. Not thread-safe: owned by one stage at a time.
  */
 public final class VisitCounts {
-    /** 2^12 registers of 4 bits: about 2 KB once a day has thousands of visitors (much less before), ±1.6 %. */
-    static final int LG_K = 12;
-    private static final TgtHllType SKETCH_TYPE = TgtHllType.HLL_4;
-
     private long clicks;
     private final EnumMap<Dimension, Map<String, Long>> breakdown = new EnumMap<>(Dimension.class);
-    private HllSketch visitors;
+    private VisitorSketch visitors;
 
     public static VisitCounts ofClicks(long clicks) {
         VisitCounts counts = new VisitCounts();
@@ -45,9 +39,9 @@ public final class VisitCounts {
         count(Dimension.OS, visit.os(), 1);
         if (visit.visitor() != null) {
             if (visitors == null) {
-                visitors = new HllSketch(LG_K, SKETCH_TYPE);
+                visitors = new VisitorSketch();
             }
-            visitors.update(visit.visitor());
+            visitors.add(visit.visitor());
         }
     }
 
@@ -70,15 +64,11 @@ public final class VisitCounts {
         }
     }
 
-    public void mergeVisitors(HllSketch sketch) {
+    public void mergeVisitors(VisitorSketch sketch) {
         if (visitors == null) {
-            visitors = sketch.copy();
-            return;
+            visitors = new VisitorSketch();
         }
-        Union union = new Union(LG_K);
-        union.update(visitors);
-        union.update(sketch);
-        visitors = union.getResult(SKETCH_TYPE);
+        visitors.merge(sketch);
     }
 
     public long clicks() {
@@ -95,7 +85,7 @@ public final class VisitCounts {
     }
 
     /** The visitors' sketch, or null when no visitor was seen. */
-    public HllSketch visitors() {
+    public VisitorSketch visitors() {
         return visitors;
     }
 

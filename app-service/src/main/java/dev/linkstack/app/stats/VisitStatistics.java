@@ -8,9 +8,7 @@ import dev.linkstack.app.links.LinkNotFound;
 import dev.linkstack.app.visits.Dimension;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.datasketches.hll.HllSketch;
-import org.apache.datasketches.hll.TgtHllType;
-import org.apache.datasketches.hll.Union;
+import dev.linkstack.app.visits.VisitorSketch;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -28,7 +26,6 @@ import java.util.Map;
 @ApplicationScoped
 public class VisitStatistics {
     public static final int DEFAULT_TOP = 10;
-    private static final int LG_K = 12;
 
     public record Day(LocalDate day, long clicks, long bots, long uniqueVisitors) {
     }
@@ -85,17 +82,17 @@ public class VisitStatistics {
             Map<LocalDate, Long> bots = perDay(DailyClicks.getEntityManager().createQuery(
                     "select v.day, sum(v.visits) from DailyVisits v, Link l where l.id = v.linkId and l.ownerId = ?1"
                             + " and v.day >= ?2 and v.day <= ?3 and v.dimension = 'bot' group by v.day", Object[].class), ownerId, range);
-            Map<LocalDate, Union> visitors = new HashMap<>();
+            Map<LocalDate, VisitorSketch> visitors = new HashMap<>();
             DailyClicks.getEntityManager().createQuery("select v from DailyVisitors v, Link l where l.id = v.linkId and l.ownerId = ?1"
                             + " and v.day >= ?2 and v.day <= ?3", DailyVisitors.class)
                     .setParameter(1, ownerId).setParameter(2, range.from()).setParameter(3, range.to()).getResultList()
                     .forEach(v -> {
                         if (v.sketch.length > 0) {
-                            visitors.computeIfAbsent(v.day, d -> new Union(LG_K)).update(HllSketch.heapify(v.sketch));
+                            visitors.computeIfAbsent(v.day, d -> new VisitorSketch()).merge(VisitorSketch.fromBytes(v.sketch));
                         }
                     });
             Map<LocalDate, Long> uniques = new HashMap<>();
-            visitors.forEach((day, union) -> uniques.put(day, Math.round(union.getResult(TgtHllType.HLL_4).getEstimate())));
+            visitors.forEach((day, union) -> uniques.put(day, union.estimate()));
             List<TopLink> topLinks = DailyClicks.getEntityManager().createQuery(
                             "select l.code, l.targetUrl, sum(d.clicks) from DailyClicks d, Link l where l.id = d.linkId and l.ownerId = ?1"
                                     + " and d.day >= ?2 and d.day <= ?3 group by l.code, l.targetUrl order by sum(d.clicks) desc, l.code",
@@ -135,7 +132,7 @@ public class VisitStatistics {
     }
 
     private static long estimate(byte[] sketch) {
-        return sketch.length == 0 ? 0 : Math.round(HllSketch.heapify(sketch).getEstimate());
+        return VisitorSketch.fromBytes(sketch).estimate();
     }
 
     /**

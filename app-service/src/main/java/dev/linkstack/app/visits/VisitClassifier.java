@@ -7,6 +7,8 @@ import org.jboss.logging.Logger;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 
 /**
  * Turns a queued visit into what is counted: a bot's visit (by family), or a person's click with its referrer domain,
@@ -17,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 public class VisitClassifier {
     private static final Logger LOG = Logger.getLogger(VisitClassifier.class);
     private static final long MILLIS_PER_DAY = 86_400_000L;
+    private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(VisitClassifier::sha256);
     private final UserAgents userAgents;
     private final Countries countries;
     private final VisitorSalts salts;
@@ -54,18 +57,29 @@ public class VisitClassifier {
     }
 
     /**
-     * The day's salt, the address and the user agent: one visitor per device and network for the day. Fed to the
-     * day's HyperLogLog, which keeps only a few bits of its hash; never stored. No address (a click without a request),
-     * no visitor.
+     * The day's salt, the address and the user agent: one visitor per device and network for the day, hashed with
+     * SHA-256 (one way, whatever the salt) and fed to the day's sketch as its first 8 bytes; never stored. No address
+     * (a click without a request), no visitor.
      */
-    private byte[] visitorKey(Visit visit) {
+    private Long visitorKey(Visit visit) {
         if (visit.address() == null) {
             return null;
         }
-        byte[] salt = salts.forDay(Math.floorDiv(visit.epochMillis(), MILLIS_PER_DAY));
-        byte[] address = visit.address().getBytes(StandardCharsets.UTF_8);
-        byte[] agent = visit.userAgent() == null ? new byte[0] : visit.userAgent().getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(salt.length + address.length + 1 + agent.length)
-                .put(salt).put(address).put((byte) 0).put(agent).array();
+        MessageDigest sha256 = DIGEST.get();
+        sha256.update(salts.forDay(Math.floorDiv(visit.epochMillis(), MILLIS_PER_DAY)));
+        sha256.update(visit.address().getBytes(StandardCharsets.UTF_8));
+        sha256.update((byte) 0);
+        if (visit.userAgent() != null) {
+            sha256.update(visit.userAgent().getBytes(StandardCharsets.UTF_8));
+        }
+        return ByteBuffer.wrap(sha256.digest()).getLong();
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 }
