@@ -15,9 +15,10 @@ public interface VisitorSalts {
     /** The day's salt, created by the first instance that asks. */
     byte[] forDay(long epochDay);
 
+    /** Once a day: a SecureRandom of its own each time, none held where a native image could bake it in. */
     static byte[] fresh() {
         byte[] salt = new byte[SALT_BYTES];
-        Holder.RANDOM.nextBytes(salt);
+        new SecureRandom().nextBytes(salt);
         return salt;
     }
 
@@ -29,14 +30,6 @@ public interface VisitorSalts {
         public byte[] forDay(long epochDay) {
             salts.keySet().removeIf(day -> day < epochDay - 1);
             return salts.computeIfAbsent(epochDay, day -> fresh());
-        }
-    }
-
-    final class Holder {
-        // Created at run time: a SecureRandom must not be baked into a native image.
-        static final SecureRandom RANDOM = new SecureRandom();
-
-        private Holder() {
         }
     }
 }
