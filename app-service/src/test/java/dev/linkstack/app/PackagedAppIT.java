@@ -108,6 +108,37 @@ class PackagedAppIT {
         RestAssured.given().get("/api/auth/me").then().statusCode(401).contentType(containsString("json"));
     }
 
+    /** ua-parser's rules are a resource a native image must carry, and the relay's threads must run there too. */
+    @Test
+    void visitsAreClassifiedBotsApartFromPeople() throws InterruptedException {
+        String user = "visits-" + System.nanoTime();
+        RestAssured.given().contentType(ContentType.JSON).body(Map.of("username", user, "password", "packaged-password"))
+                .post("/api/auth/register").then().statusCode(201);
+        String session = RestAssured.given().contentType(ContentType.JSON).body(Map.of("username", user, "password", "packaged-password"))
+                .post("/api/auth/login").then().statusCode(200).extract().cookie("linkstack_session");
+        String code = RestAssured.given().cookie("linkstack_session", session).contentType(ContentType.JSON)
+                .body(Map.of("url", "https://example.org/visits")).post("/api/links").then().statusCode(201).extract().path("code");
+        RestAssured.given().redirects().follow(false).header("User-Agent", "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)")
+                .get("/" + code).then().statusCode(302);
+        RestAssured.given().redirects().follow(false).header("Referer", "https://www.example.net/post")
+                .header("User-Agent", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36")
+                .get("/" + code).then().statusCode(302);
+        // Pushed within 0.25 s and written within the 5 s flush interval of the production profile.
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        io.restassured.path.json.JsonPath stats;
+        do {
+            Thread.sleep(500);
+            stats = RestAssured.given().cookie("linkstack_session", session).get("/api/links/" + code + "/stats?days=1")
+                    .then().statusCode(200).extract().jsonPath();
+        } while (stats.getInt("clicks") + stats.getInt("botVisits") < 2 && System.nanoTime() < deadline);
+        assertEquals(1, stats.getInt("clicks"), stats.prettify());
+        assertEquals(1, stats.getInt("botVisits"), stats.prettify());
+        assertEquals("Slackbot-LinkExpanding", stats.getString("bots[0].value"));
+        assertEquals("Chrome", stats.getString("browsers[0].value"));
+        assertEquals("example.net", stats.getString("referrers[0].value"));
+        assertEquals(1, stats.getInt("uniqueVisitors"));
+    }
+
     @Test
     void healthMetricsAndTheOpenApiDocumentAreServed() {
         RestAssured.given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
