@@ -1,7 +1,5 @@
 package dev.linkstack.app.clicks;
 
-import dev.linkstack.app.visits.ClassifiedVisit;
-import dev.linkstack.app.visits.Dimension;
 import dev.linkstack.app.visits.Visit;
 import dev.linkstack.app.config.AppConfig;
 import io.micrometer.core.instrument.Counter;

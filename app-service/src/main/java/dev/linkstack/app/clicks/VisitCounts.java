@@ -2,7 +2,6 @@ package dev.linkstack.app.clicks;
 
 import dev.linkstack.app.visits.ClassifiedVisit;
 import dev.linkstack.app.visits.Dimension;
-import dev.linkstack.app.visits.Visit;
 import dev.linkstack.app.visits.VisitorSketch;
 
 import java.util.Collections;
