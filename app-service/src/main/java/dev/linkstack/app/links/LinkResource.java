@@ -196,7 +196,8 @@ public class LinkResource {
         return Optional.of(tags);
     }
 
-    private static int intParam(String name, String value, int fallback, int min, int max) {
+    /** An integer query parameter from min to max, {@code fallback} when absent; anything else is a JSON 400 naming it. */
+    public static int intParam(String name, String value, int fallback, int min, int max) {
         if (value == null || value.isBlank()) {
             return fallback;
         }

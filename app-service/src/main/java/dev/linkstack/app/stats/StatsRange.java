@@ -1,6 +1,7 @@
 package dev.linkstack.app.stats;
 
 import dev.linkstack.app.errors.InvalidInput;
+import dev.linkstack.app.links.LinkResource;
 
 import java.time.Clock;
 import java.time.LocalDate;
@@ -29,7 +30,7 @@ public record StatsRange(LocalDate from, LocalDate to) {
             throw new InvalidInput("days", "Give either 'days' or 'from'/'to', not both");
         }
         if (!dated) {
-            return lastDays(intParam(days), clock);
+            return lastDays(LinkResource.intParam("days", days, DEFAULT_DAYS, 1, MAX_DAYS), clock);
         }
         if (!present(from)) {
             throw new InvalidInput("from", "Query parameter 'from' is required with 'to'");
@@ -47,26 +48,7 @@ public record StatsRange(LocalDate from, LocalDate to) {
 
     /** How many of each breakdown's values to list: {@code top}, 1-100, default 10. */
     public static int top(String top) {
-        return bounded("top", top, VisitStatistics.DEFAULT_TOP, 100);
-    }
-
-    private static int intParam(String days) {
-        return bounded("days", days, DEFAULT_DAYS, MAX_DAYS);
-    }
-
-    private static int bounded(String name, String value, int fallback, int max) {
-        if (!present(value)) {
-            return fallback;
-        }
-        try {
-            int parsed = Integer.parseInt(value.trim());
-            if (parsed >= 1 && parsed <= max) {
-                return parsed;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new InvalidInput(name, "Query parameter '" + name + "' must be an integer from 1 to " + max);
+        return LinkResource.intParam("top", top, VisitStatistics.DEFAULT_TOP, 1, 100);
     }
 
     private static LocalDate date(String name, String value) {
