@@ -48,30 +48,44 @@ public class VisitStatistics {
 
     public LinkStats ofLink(long ownerId, String code, StatsRange range, int top) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            // Someone else's link is reported exactly like a missing one.
-            Link link = Link.findByCode(code).filter(l -> l.ownerId == ownerId).orElseThrow(() -> new LinkNotFound(code));
-            Map<LocalDate, Long> clicks = new HashMap<>();
-            DailyClicks.<DailyClicks>list("linkId = ?1 and day >= ?2 and day <= ?3", link.id, range.from(), range.to())
-                    .forEach(d -> clicks.put(d.day, d.clicks));
-            Map<LocalDate, Long> bots = new HashMap<>();
-            EnumMap<Dimension, Map<String, Long>> breakdown = new EnumMap<>(Dimension.class);
-            DailyVisits.<DailyVisits>list("linkId = ?1 and day >= ?2 and day <= ?3", link.id, range.from(), range.to()).forEach(v -> {
-                Dimension dimension = Dimension.ofKey(v.dimension);
-                breakdown.computeIfAbsent(dimension, d -> new HashMap<>()).merge(v.value, v.visits, Long::sum);
-                if (dimension == Dimension.BOT) {
-                    bots.merge(v.day, v.visits, Long::sum);
-                }
-            });
-            Map<LocalDate, Long> uniques = new HashMap<>();
-            DailyVisitors.<DailyVisitors>list("linkId = ?1 and day >= ?2 and day <= ?3", link.id, range.from(), range.to())
-                    .forEach(v -> uniques.put(v.day, estimate(v.sketch)));
-            List<Day> daily = days(range, clicks, bots, uniques);
-            return new LinkStats(link.code, link.clickCount, range.from(), range.to(), sum(daily, Day::clicks), sum(daily, Day::bots),
-                    sum(daily, Day::uniqueVisitors), daily, top(breakdown, Dimension.REFERRER, top),
-                    breakdown.containsKey(Dimension.COUNTRY) ? top(breakdown, Dimension.COUNTRY, top) : null,
-                    top(breakdown, Dimension.DEVICE, top), top(breakdown, Dimension.BROWSER, top), top(breakdown, Dimension.OS, top),
-                    top(breakdown, Dimension.BOT, top));
+            Link link = owned(ownerId, code);
+            return linkStats(link, range, top, visitRows(link, range));
         });
+    }
+
+    private static Link owned(long ownerId, String code) {
+        // Someone else's link is reported exactly like a missing one.
+        return Link.findByCode(code).filter(l -> l.ownerId == ownerId).orElseThrow(() -> new LinkNotFound(code));
+    }
+
+    /** The link's breakdown rows in the range, in the CSV's order: by dimension, most visits first. */
+    private static List<DailyVisits> visitRows(Link link, StatsRange range) {
+        return DailyVisits.list("linkId = ?1 and day >= ?2 and day <= ?3 order by dimension, visits desc, value",
+                link.id, range.from(), range.to());
+    }
+
+    private static LinkStats linkStats(Link link, StatsRange range, int top, List<DailyVisits> visits) {
+        Map<LocalDate, Long> clicks = new HashMap<>();
+        DailyClicks.<DailyClicks>list("linkId = ?1 and day >= ?2 and day <= ?3", link.id, range.from(), range.to())
+                .forEach(d -> clicks.put(d.day, d.clicks));
+        Map<LocalDate, Long> bots = new HashMap<>();
+        EnumMap<Dimension, Map<String, Long>> breakdown = new EnumMap<>(Dimension.class);
+        visits.forEach(v -> {
+            Dimension dimension = Dimension.ofKey(v.dimension);
+            breakdown.computeIfAbsent(dimension, d -> new HashMap<>()).merge(v.value, v.visits, Long::sum);
+            if (dimension == Dimension.BOT) {
+                bots.merge(v.day, v.visits, Long::sum);
+            }
+        });
+        Map<LocalDate, Long> uniques = new HashMap<>();
+        DailyVisitors.<DailyVisitors>list("linkId = ?1 and day >= ?2 and day <= ?3", link.id, range.from(), range.to())
+                .forEach(v -> uniques.put(v.day, estimate(v.sketch)));
+        List<Day> daily = days(range, clicks, bots, uniques);
+        return new LinkStats(link.code, link.clickCount, range.from(), range.to(), sum(daily, Day::clicks), sum(daily, Day::bots),
+                sum(daily, Day::uniqueVisitors), daily, top(breakdown, Dimension.REFERRER, top),
+                breakdown.containsKey(Dimension.COUNTRY) ? top(breakdown, Dimension.COUNTRY, top) : null,
+                top(breakdown, Dimension.DEVICE, top), top(breakdown, Dimension.BROWSER, top), top(breakdown, Dimension.OS, top),
+                top(breakdown, Dimension.BOT, top));
     }
 
     public Overview ofAccount(long ownerId, StatsRange range, int top) {
@@ -141,22 +155,23 @@ public class VisitStatistics {
      * spreadsheet's pivot table can slice it any way.
      */
     public String csv(long ownerId, String code, StatsRange range) {
-        LinkStats stats = ofLink(ownerId, code, range, 0);
-        StringBuilder csv = new StringBuilder("day,metric,value,count\r\n");
-        Map<LocalDate, List<DailyVisits>> breakdown = new HashMap<>();
-        QuarkusTransaction.requiringNew().call(() -> DailyVisits.<DailyVisits>list(
-                        "linkId = (select l.id from Link l where l.code = ?1) and day >= ?2 and day <= ?3 order by dimension, visits desc, value",
-                        stats.code(), range.from(), range.to()))
-                .forEach(v -> breakdown.computeIfAbsent(v.day, d -> new ArrayList<>()).add(v));
-        for (Day day : stats.daily()) {
-            csv.append(day.day()).append(",clicks,,").append(day.clicks()).append("\r\n");
-            csv.append(day.day()).append(",bot_visits,,").append(day.bots()).append("\r\n");
-            csv.append(day.day()).append(",unique_visitors,,").append(day.uniqueVisitors()).append("\r\n");
-            for (DailyVisits v : breakdown.getOrDefault(day.day(), List.of())) {
-                csv.append(day.day()).append(',').append(v.dimension).append(',').append(csvField(v.value)).append(',').append(v.visits).append("\r\n");
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Link link = owned(ownerId, code);
+            List<DailyVisits> rows = visitRows(link, range); // read once: for the figures and for the rows
+            LinkStats stats = linkStats(link, range, 0, rows);
+            Map<LocalDate, List<DailyVisits>> byDay = new HashMap<>();
+            rows.forEach(v -> byDay.computeIfAbsent(v.day, d -> new ArrayList<>()).add(v));
+            StringBuilder csv = new StringBuilder("day,metric,value,count\r\n");
+            for (Day day : stats.daily()) {
+                csv.append(day.day()).append(",clicks,,").append(day.clicks()).append("\r\n");
+                csv.append(day.day()).append(",bot_visits,,").append(day.bots()).append("\r\n");
+                csv.append(day.day()).append(",unique_visitors,,").append(day.uniqueVisitors()).append("\r\n");
+                for (DailyVisits v : byDay.getOrDefault(day.day(), List.of())) {
+                    csv.append(day.day()).append(',').append(v.dimension).append(',').append(csvField(v.value)).append(',').append(v.visits).append("\r\n");
+                }
             }
-        }
-        return csv.toString();
+            return csv.toString();
+        });
     }
 
     /** RFC 4180 quoting; a leading =, +, - or @ is prefixed with ' so that no spreadsheet runs it as a formula. */
