@@ -175,7 +175,7 @@ public class ClickRelay {
                 return;
             }
             for (String batchId : batchIds) {
-                Map<String, Map<ClickKey, VisitCounts>> pushes;
+                Map<String, Push> pushes;
                 try {
                     pushes = shared.read(batchId);
                 } catch (RuntimeException e) {
@@ -228,7 +228,7 @@ public class ClickRelay {
         for (var waiting = unsent.entrySet().iterator(); waiting.hasNext(); ) {
             var push = waiting.next();
             if (!sentToRedis(push.getKey(), push.getValue())) {
-                flushedClicks.increment(store.apply(Map.of(push.getKey(), push.getValue())));
+                flushedClicks.increment(store.apply(Map.of(push.getKey(), Push.of(push.getValue()))));
                 lastFlush = clock.instant();
             }
             waiting.remove();

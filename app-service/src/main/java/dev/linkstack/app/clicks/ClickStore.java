@@ -48,22 +48,24 @@ public class ClickStore {
      * one that claims an id another is committing waits for it and then skips the push. Visits of a link deleted
      * meanwhile are dropped with it.
      */
-    public long apply(Map<String, Map<ClickKey, VisitCounts>> pushes) {
+    public long apply(Map<String, Push> pushes) {
         return QuarkusTransaction.requiringNew().call(() -> {
             EntityManager em = Panache.getEntityManager();
-            // Merged into fresh counts: a push whose transaction fails is retried as it was.
-            Map<ClickKey, VisitCounts> batch = new TreeMap<>(IN_ROW_ORDER);
+            // Merged into fresh counts, one claimed push at a time: a push whose transaction fails is retried as it was.
+            Map<ClickKey, VisitCounts> merged = new HashMap<>();
             for (String id : new TreeSet<>(pushes.keySet())) {
                 int claimed = em.createNativeQuery("INSERT INTO click_batches (batch_id, applied_at) VALUES (?1, ?2)"
                                 + " ON CONFLICT (batch_id) DO NOTHING")
                         .setParameter(1, id).setParameter(2, clock.instant()).executeUpdate();
                 if (claimed == 1) {
-                    pushes.get(id).forEach((key, counts) -> batch.computeIfAbsent(key, k -> new VisitCounts()).merge(counts));
+                    pushes.get(id).mergeInto(merged);
                 }
             }
-            if (batch.isEmpty()) {
+            if (merged.isEmpty()) {
                 return 0L;
             }
+            Map<ClickKey, VisitCounts> batch = new TreeMap<>(IN_ROW_ORDER);
+            batch.putAll(merged);
             Rows rows = new Rows(em);
             List<Object[]> daily = new ArrayList<>();
             List<Object[]> totals = new ArrayList<>();
@@ -73,10 +75,8 @@ public class ClickStore {
                     daily.add(new Object[]{key.linkId(), key.day(), counts.clicks()});
                     totals.add(new Object[]{counts.clicks(), key.linkId()});
                 }
-                for (Dimension dimension : Dimension.values()) {
-                    new TreeMap<>(counts.of(dimension)).forEach((value, n) ->
-                            breakdown.add(new Object[]{key.linkId(), key.day(), dimension.key(), value, n}));
-                }
+                counts.forEachEntry((dimension, value, n) ->
+                        breakdown.add(new Object[]{key.linkId(), key.day(), dimension.key(), value, n}));
             });
             rows.write("INSERT INTO link_daily_clicks (link_id, day, clicks) SELECT ?1, ?2, ?3"
                     + " WHERE EXISTS (SELECT 1 FROM links WHERE id = ?1)"
@@ -118,12 +118,10 @@ public class ClickStore {
                     if (row == null) {
                         continue; // the link was deleted
                     }
-                    VisitCounts merged = new VisitCounts();
-                    merged.mergeVisitors(batch.get(key).visitors());
-                    if (row.sketch.length > 0) {
-                        merged.mergeVisitors(VisitorSketch.fromBytes(row.sketch));
-                    }
-                    row.sketch = merged.visitors().toBytes(); // written when the transaction commits
+                    VisitorSketch union = VisitorSketch.fromBytes(row.sketch);
+                    union.merge(batch.get(key).visitors());
+                    // Written when the transaction commits, and only when it changed: Hibernate compares the bytes.
+                    row.sketch = union.toBytes();
                 }
             }
         }

@@ -21,8 +21,8 @@ public interface SharedClickCounters {
     /** Seals the pending pushes into a new batch and returns the ids of every batch waiting to be written. */
     List<String> sealAndListBatches();
 
-    /** The pushes of a batch, by push id. */
-    Map<String, Map<ClickKey, VisitCounts>> read(String batchId);
+    /** The pushes of a batch, by push id, each decoded only when a store merges it. */
+    Map<String, Push> read(String batchId);
 
     void delete(String batchId);
 
@@ -48,7 +48,7 @@ public interface SharedClickCounters {
         }
 
         @Override
-        public Map<String, Map<ClickKey, VisitCounts>> read(String batchId) {
+        public Map<String, Push> read(String batchId) {
             return Map.of();
         }
 

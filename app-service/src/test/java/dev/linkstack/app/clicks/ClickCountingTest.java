@@ -58,7 +58,7 @@ class ClickCountingTest {
 
         shared.add(pushId, push); // retried after the first copy was sealed, or Redis lost the seal and the delete
         flusher.flush();
-        assertEquals(0, store.apply(Map.of(pushId, push)), "the same push written straight to the database");
+        assertEquals(0, store.apply(Map.of(pushId, Push.of(push))), "the same push written straight to the database");
         client.request().get("/api/links/" + code).then().body("clicks", equalTo(5));
     }
 
@@ -90,8 +90,8 @@ class ClickCountingTest {
         String code = Api.createLink(client, "https://example.org/once");
         long linkId = Db.number("SELECT id FROM links WHERE code = ?", code);
         Map<ClickKey, VisitCounts> batch = Map.of(new ClickKey(linkId, LocalDate.now(ZoneOffset.UTC).toEpochDay()), VisitCounts.ofClicks(7));
-        assertEquals(7, store.apply(Map.of("retry-test-" + linkId, batch)));
-        assertEquals(0, store.apply(Map.of("retry-test-" + linkId, batch)), "same batch id must not count twice");
+        assertEquals(7, store.apply(Map.of("retry-test-" + linkId, Push.of(batch))));
+        assertEquals(0, store.apply(Map.of("retry-test-" + linkId, Push.of(batch))), "same batch id must not count twice");
         client.request().get("/api/links/" + code).then().body("clicks", equalTo(7));
     }
 

@@ -144,12 +144,14 @@ class ClickRelayTest {
         }
 
         @Override
-        public long apply(Map<String, Map<ClickKey, VisitCounts>> pushes) {
+        public long apply(Map<String, Push> pushes) {
             if (down) {
                 throw new IllegalStateException("database down");
             }
-            applied.add(pushes);
-            return pushes.values().stream().mapToLong(VisitCounts::clicksOf).sum();
+            Map<String, Map<ClickKey, VisitCounts>> decoded = new LinkedHashMap<>();
+            pushes.forEach((id, push) -> decoded.put(id, push.counts()));
+            applied.add(decoded);
+            return decoded.values().stream().mapToLong(VisitCounts::clicksOf).sum();
         }
 
         long total(long linkId) {
@@ -198,8 +200,10 @@ class ClickRelayTest {
         }
 
         @Override
-        public Map<String, Map<ClickKey, VisitCounts>> read(String batchId) {
-            return batches.get(batchId);
+        public Map<String, Push> read(String batchId) {
+            Map<String, Push> pushes = new LinkedHashMap<>();
+            batches.get(batchId).forEach((id, counts) -> pushes.put(id, Push.of(counts)));
+            return pushes;
         }
 
         @Override
