@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
+import io.vertx.core.net.SocketAddress;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -18,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Takes the visits the redirect answers, in memory: the hot path never waits for Redis or the database, and never
  * parses a user agent or looks up a country. It keeps what the classification needs (link, time, user agent,
- * referrer, address) in a queue that {@link ClickRelay} empties several times a second, off the event loop.
+ * referrer, the connection's peer and its forwarded-for header, unparsed) in a queue that {@link ClickRelay} empties several times a second, off the event loop.
  * <p>
  * The queue is striped by thread so that event-loop threads rarely meet on a lock: a visit is one uncontended lock
  * and an append. Taking the visits swaps each stripe's list for an empty one under the same lock, so a visit is
@@ -59,11 +60,11 @@ public class ClickCounter {
      * retries on another instance. A visit taken here is answered before the server closes its connections (the
      * graceful shutdown waits for requests in flight), so Nginx never retries a redirect counted here.
      */
-    public boolean record(long linkId, String userAgent, String referrer, String address) {
+    public boolean record(long linkId, String userAgent, String referrer, SocketAddress peer, String forwardedFor) {
         if (closed) {
             return false;
         }
-        Visit visit = new Visit(linkId, System.currentTimeMillis(), System.nanoTime(), userAgent, referrer, address);
+        Visit visit = new Visit(linkId, System.currentTimeMillis(), System.nanoTime(), userAgent, referrer, peer, forwardedFor);
         Stripe stripe = stripes[(int) Thread.currentThread().getId() & (STRIPES - 1)];
         synchronized (stripe) {
             if (stripe.visits.size() < capacityPerStripe) {
@@ -77,7 +78,7 @@ public class ClickCounter {
 
     /** A click without its request (tests and tools): counted as a person's visit with no breakdown values. */
     public boolean record(long linkId) {
-        return record(linkId, null, null, null);
+        return record(linkId, null, null, null, null);
     }
 
     /** The first step of a graceful shutdown (quarkus.shutdown.delay-enabled), before requests in flight are awaited. */

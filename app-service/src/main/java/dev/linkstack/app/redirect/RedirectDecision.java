@@ -4,7 +4,6 @@ import dev.linkstack.app.clicks.ClickCounter;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.SocketAddress;
 import jakarta.inject.Singleton;
 
 /**
@@ -15,6 +14,7 @@ import jakarta.inject.Singleton;
  */
 @Singleton // no client proxy: the hot path calls it directly
 public class RedirectDecision {
+    private static final CharSequence X_FORWARDED_FOR = HttpHeaders.createOptimized("X-Forwarded-For");
     public enum Outcome {
         REDIRECT, NOT_FOUND, EXPIRED,
         /** An admin blocked the link: 410, so clients and crawlers learn it is gone for good, not mistyped. */
@@ -34,14 +34,19 @@ public class RedirectDecision {
     /** Only a visit is a click: a HEAD asks about the link without following it, a prefetch may never be used. */
     public enum Purpose {
         VISIT, HEAD, PREFETCH;
+        // Header names with their hash computed once: looked up on every redirect.
+        private static final CharSequence SEC_PURPOSE = HttpHeaders.createOptimized("Sec-Purpose");
+        private static final CharSequence PURPOSE = HttpHeaders.createOptimized("Purpose");
+        private static final CharSequence X_PURPOSE = HttpHeaders.createOptimized("X-Purpose");
+        private static final CharSequence X_MOZ = HttpHeaders.createOptimized("X-Moz");
 
         /** Sec-Purpose (the standard), and the older Purpose, X-Purpose and X-Moz headers browsers sent before it. */
         static Purpose of(HttpServerRequest request) {
             if (request.method() == HttpMethod.HEAD) {
                 return HEAD;
             }
-            return speculative(request.getHeader("Sec-Purpose")) || speculative(request.getHeader("Purpose"))
-                    || speculative(request.getHeader("X-Purpose")) || speculative(request.getHeader("X-Moz")) ? PREFETCH : VISIT;
+            return speculative(request.getHeader(SEC_PURPOSE)) || speculative(request.getHeader(PURPOSE))
+                    || speculative(request.getHeader(X_PURPOSE)) || speculative(request.getHeader(X_MOZ)) ? PREFETCH : VISIT;
         }
 
         private static boolean speculative(String value) {
@@ -101,10 +106,11 @@ public class RedirectDecision {
             metrics.head.increment();
             return Outcome.REDIRECT;
         }
-        // The headers are only referenced here; parsing them waits for the classification, off the event loop.
-        SocketAddress address = request.remoteAddress();
+        // The headers are only referenced here; parsing them, and finding the client's address behind a trusted proxy,
+        // waits for the classification, off the event loop. (The request's own remoteAddress() would parse every
+        // forwarded header now.)
         if (!clicks.record(link.linkId(), request.getHeader(HttpHeaders.USER_AGENT), request.getHeader(HttpHeaders.REFERER),
-                address == null ? null : address.hostAddress())) {
+                request.connection().remoteAddress(), request.getHeader(X_FORWARDED_FOR))) {
             return Outcome.CLOSING;
         }
         metrics.redirected.increment();

@@ -23,17 +23,19 @@ public class VisitClassifier {
     private final UserAgents userAgents;
     private final Countries countries;
     private final VisitorSalts salts;
+    private final ClientAddresses addresses;
 
     @Inject
-    VisitClassifier(AppConfig config, VisitorSalts salts) {
+    VisitClassifier(AppConfig config, VisitorSalts salts, ClientAddresses addresses) {
         this(new UserAgents(config.visits().userAgentCacheSize()),
-                config.visits().geoDatabase().map(Countries::open).orElse(null), salts);
+                config.visits().geoDatabase().map(Countries::open).orElse(null), salts, addresses);
     }
 
-    public VisitClassifier(UserAgents userAgents, Countries countries, VisitorSalts salts) {
+    public VisitClassifier(UserAgents userAgents, Countries countries, VisitorSalts salts, ClientAddresses addresses) {
         this.userAgents = userAgents;
         this.countries = countries;
         this.salts = salts;
+        this.addresses = addresses;
     }
 
     public ClassifiedVisit classify(Visit visit) {
@@ -41,9 +43,10 @@ public class VisitClassifier {
         if (agent.bot() != null) {
             return ClassifiedVisit.ofBot(agent.bot());
         }
-        String country = countries == null ? null : countries.of(visit.address());
+        String address = addresses.of(visit.peer() == null ? null : visit.peer().hostAddress(), visit.forwardedFor());
+        String country = countries == null ? null : countries.of(address);
         return new ClassifiedVisit(null, Referrers.domainOf(visit.referrer()), country, agent.device(), agent.browser(), agent.os(),
-                visitorKey(visit));
+                visitorKey(visit, address));
     }
 
     /** Classifies, or, should a parser fail on some input, counts the visit as a plain click: never lost for a breakdown. */
@@ -61,13 +64,13 @@ public class VisitClassifier {
      * SHA-256 (one way, whatever the salt) and fed to the day's sketch as its first 8 bytes; never stored. No address
      * (a click without a request), no visitor.
      */
-    private Long visitorKey(Visit visit) {
-        if (visit.address() == null) {
+    private Long visitorKey(Visit visit, String address) {
+        if (address == null) {
             return null;
         }
         MessageDigest sha256 = DIGEST.get();
         sha256.update(salts.forDay(Math.floorDiv(visit.epochMillis(), MILLIS_PER_DAY)));
-        sha256.update(visit.address().getBytes(StandardCharsets.UTF_8));
+        sha256.update(address.getBytes(StandardCharsets.UTF_8));
         sha256.update((byte) 0);
         if (visit.userAgent() != null) {
             sha256.update(visit.userAgent().getBytes(StandardCharsets.UTF_8));

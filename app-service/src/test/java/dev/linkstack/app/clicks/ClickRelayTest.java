@@ -1,8 +1,10 @@
 package dev.linkstack.app.clicks;
 
+import dev.linkstack.app.visits.ClientAddresses;
 import dev.linkstack.app.visits.Dimension;
 import dev.linkstack.app.visits.UserAgents;
 import dev.linkstack.app.visits.VisitClassifier;
+import io.vertx.core.net.SocketAddress;
 import dev.linkstack.app.visits.VisitorSalts;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -27,7 +29,7 @@ class ClickRelayTest {
     private final Clock clock = Clock.fixed(Instant.parse("2030-01-01T00:00:00Z"), ZoneOffset.UTC);
     private final ClickCounter counter = new ClickCounter(registry, 1000);
     private final PendingClicks pending = new PendingClicks(registry, 1000);
-    private final VisitClassifier classifier = new VisitClassifier(new UserAgents(100), null, new VisitorSalts.InMemory());
+    private final VisitClassifier classifier = new VisitClassifier(new UserAgents(100), null, new VisitorSalts.InMemory(), ClientAddresses.peerOnly());
     private final Database database = new Database(clock);
     private final Shared shared = new Shared();
 
@@ -110,10 +112,10 @@ class ClickRelayTest {
     @Test
     void botsAreCountedApartAndPeoplesClicksCarryTheirBreakdowns() {
         ClickRelay relay = relay(SharedClickCounters.NONE);
-        counter.record(2, "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)", null, "203.0.113.9");
-        counter.record(2, "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)", null, "203.0.113.9");
-        counter.record(2, CHROME_ON_WINDOWS, "https://www.news.example.com/article?id=7", "198.51.100.1");
-        counter.record(2, IPHONE_SAFARI, null, "198.51.100.2");
+        counter.record(2, "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)", null, SocketAddress.inetSocketAddress(4711, "203.0.113.9"), null);
+        counter.record(2, "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)", null, SocketAddress.inetSocketAddress(4711, "203.0.113.9"), null);
+        counter.record(2, CHROME_ON_WINDOWS, "https://www.news.example.com/article?id=7", SocketAddress.inetSocketAddress(4711, "198.51.100.1"), null);
+        counter.record(2, IPHONE_SAFARI, null, SocketAddress.inetSocketAddress(4711, "198.51.100.2"), null);
         relay.flush();
         VisitCounts link = database.applied.get(0).values().iterator().next().values().iterator().next();
         assertEquals(2, link.clicks(), "two people");
