@@ -3,25 +3,14 @@ package dev.linkstack.app.backend;
 import dev.linkstack.app.clicks.ClickKey;
 import dev.linkstack.app.clicks.SharedClickCounters;
 import dev.linkstack.app.clicks.VisitCounts;
-import dev.linkstack.app.visits.Dimension;
 import dev.linkstack.app.clicks.Push;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import dev.linkstack.app.visits.VisitorSketch;
 
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.hash.HashCommands;
 import io.quarkus.redis.datasource.keys.KeyCommands;
 import io.quarkus.redis.datasource.keys.KeyScanArgs;
 
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -38,16 +27,15 @@ import java.util.UUID;
  * in a crash (AOF with appendfsync everysec). Merged counts could not be told apart from newer ones after such a loss.
  */
 class RedisClickCounters implements SharedClickCounters {
-    private static final JsonFactory JSON = new JsonFactory();
     static final String PENDING = "clicks:pending";
     static final String BATCH_PREFIX = "clicks:batch:";
 
-    private final HashCommands<String, String, String> hashes;
+    private final HashCommands<String, String, byte[]> hashes;
     private final KeyCommands<String> keys;
     private final RedisGuard guard;
 
     RedisClickCounters(RedisDataSource redis, RedisGuard guard) {
-        this.hashes = redis.hash(String.class);
+        this.hashes = redis.hash(String.class, String.class, byte[].class);
         this.keys = redis.key();
         this.guard = guard;
     }
@@ -67,7 +55,7 @@ class RedisClickCounters implements SharedClickCounters {
     public void add(String pushId, Map<ClickKey, VisitCounts> counts) {
         guarded(() -> {
             if (!counts.isEmpty()) {
-                hashes.hsetnx(PENDING, pushId, encode(counts));
+                hashes.hsetnx(PENDING, pushId, ClickPushCodec.encode(counts));
             }
             return null;
         });
@@ -102,7 +90,7 @@ class RedisClickCounters implements SharedClickCounters {
     /** The pushes of a batch, by push id; read one batch at a time, as batches pile up while the database is down. */
     @Override
     public Map<String, Push> read(String batchId) {
-        return guarded(() -> decode(batchId, hashes.hgetall(BATCH_PREFIX + batchId)));
+        return guarded(() -> ClickPushCodec.decode(batchId, hashes.hgetall(BATCH_PREFIX + batchId)));
     }
 
     @Override
@@ -117,145 +105,6 @@ class RedisClickCounters implements SharedClickCounters {
         } catch (RuntimeException e) {
             guard.failed(e);
             throw e;
-        }
-    }
-
-    /**
-     * A push as JSON: per link and day its clicks, breakdowns (dimension → value → visits) and the visitors' sketch
-     * (base64). Counts only: no address or user agent is ever in a push. Written and read as a stream: a push of
-     * thousands of links never becomes a tree of JSON nodes.
-     */
-    static String encode(Map<ClickKey, VisitCounts> counts) {
-        StringWriter text = new StringWriter();
-        try (JsonGenerator json = JSON.createGenerator(text)) {
-            json.writeStartObject();
-            json.writeNumberField("v", 2);
-            json.writeArrayFieldStart("links");
-            for (Map.Entry<ClickKey, VisitCounts> entry : counts.entrySet()) {
-                VisitCounts link = entry.getValue();
-                json.writeStartObject();
-                json.writeNumberField("l", entry.getKey().linkId());
-                json.writeNumberField("d", entry.getKey().epochDay());
-                json.writeNumberField("c", link.clicks());
-                json.writeObjectFieldStart("b");
-                Dimension[] open = {null};
-                link.forEachEntry((dimension, value, n) -> {
-                    try {
-                        if (dimension != open[0]) {
-                            if (open[0] != null) {
-                                json.writeEndObject();
-                            }
-                            json.writeObjectFieldStart(dimension.key());
-                            open[0] = dimension;
-                        }
-                        json.writeNumberField(value, n);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
-                if (open[0] != null) {
-                    json.writeEndObject();
-                }
-                json.writeEndObject();
-                if (link.visitors() != null) {
-                    json.writeStringField("u", Base64.getEncoder().encodeToString(link.visitors().toBytes()));
-                }
-                json.writeEndObject();
-            }
-            json.writeEndArray();
-            json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return text.toString();
-    }
-
-    /**
-     * Fields of a batch hash as pushes, each decoded when merged. Instances of earlier versions pushed clicks only, as
-     * {@code linkId:epochDay=clicks,...}, or, before that, added counts into the hash directly
-     * ({@code linkId:epochDay} → clicks) and wrote a batch under its batch id; such fields, met during an update that
-     * runs both versions, are read as clicks without breakdowns.
-     */
-    static Map<String, Push> decode(String batchId, Map<String, String> fields) {
-        Map<String, Push> pushes = new HashMap<>();
-        Map<ClickKey, VisitCounts> direct = new HashMap<>();
-        fields.forEach((field, value) -> {
-            if (value.startsWith("{")) {
-                pushes.put(field, batch -> mergeJson(value, batch));
-            } else if (value.indexOf('=') < 0) {
-                direct.computeIfAbsent(ClickKey.decode(field), unused -> new VisitCounts()).addClicks(Long.parseLong(value));
-            } else {
-                pushes.put(field, batch -> {
-                    for (String entry : value.split(",")) {
-                        int equals = entry.indexOf('=');
-                        batch.computeIfAbsent(ClickKey.decode(entry.substring(0, equals)), unused -> new VisitCounts())
-                                .addClicks(Long.parseLong(entry, equals + 1, entry.length(), 10));
-                    }
-                });
-            }
-        });
-        if (!direct.isEmpty()) {
-            pushes.put(batchId, Push.of(direct));
-        }
-        return pushes;
-    }
-
-    /** Adds one JSON push to the batch, link by link; fields in any order, unknown ones skipped. */
-    private static void mergeJson(String value, Map<ClickKey, VisitCounts> batch) {
-        try (JsonParser json = JSON.createParser(value)) {
-            expect(json.nextToken(), JsonToken.START_OBJECT);
-            while (json.nextToken() == JsonToken.FIELD_NAME) {
-                if (!"links".equals(json.currentName())) {
-                    json.nextToken();
-                    json.skipChildren();
-                    continue;
-                }
-                expect(json.nextToken(), JsonToken.START_ARRAY);
-                while (json.nextToken() == JsonToken.START_OBJECT) {
-                    mergeLink(json, batch);
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("unreadable click push: " + e.getMessage(), e);
-        }
-    }
-
-    private static void mergeLink(JsonParser json, Map<ClickKey, VisitCounts> batch) throws IOException {
-        long linkId = -1;
-        long epochDay = Long.MIN_VALUE;
-        VisitCounts link = new VisitCounts();
-        while (json.nextToken() == JsonToken.FIELD_NAME) {
-            String field = json.currentName();
-            JsonToken token = json.nextToken();
-            switch (field) {
-                case "l" -> linkId = json.getLongValue();
-                case "d" -> epochDay = json.getLongValue();
-                case "c" -> link.addClicks(json.getLongValue());
-                case "u" -> link.mergeVisitors(VisitorSketch.fromBytes(Base64.getDecoder().decode(json.getText())));
-                case "b" -> {
-                    expect(token, JsonToken.START_OBJECT);
-                    while (json.nextToken() == JsonToken.FIELD_NAME) {
-                        Dimension dimension = Dimension.ofKey(json.currentName());
-                        expect(json.nextToken(), JsonToken.START_OBJECT);
-                        while (json.nextToken() == JsonToken.FIELD_NAME) {
-                            String breakdownValue = json.currentName();
-                            json.nextToken();
-                            link.count(dimension, breakdownValue, json.getLongValue());
-                        }
-                    }
-                }
-                default -> json.skipChildren();
-            }
-        }
-        if (linkId < 0 || epochDay == Long.MIN_VALUE) {
-            throw new IOException("a link without its id or day");
-        }
-        batch.computeIfAbsent(new ClickKey(linkId, epochDay), unused -> new VisitCounts()).merge(link);
-    }
-
-    private static void expect(JsonToken token, JsonToken expected) throws IOException {
-        if (token != expected) {
-            throw new IOException("expected " + expected + ", found " + token);
         }
     }
 }

@@ -190,6 +190,11 @@ public final class VisitCounts {
         return dimensions[a] != dimensions[b] ? dimensions[a] < dimensions[b] : values[a].compareTo(values[b]) < 0;
     }
 
+    /** How many breakdown entries (dimension and value) there are. */
+    public int entries() {
+        return size;
+    }
+
     /** The visitors' sketch, or null when no visitor was seen. */
     public VisitorSketch visitors() {
         return visitors;

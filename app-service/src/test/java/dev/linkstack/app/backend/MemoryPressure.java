@@ -33,7 +33,7 @@ final class MemoryPressure {
     static final int FAILURES = 3;
 
     /** Sessions, counters and the click push that must outlive the filling. */
-    record State(List<Api.Client> sessions, String pushId, String pushValue) {
+    record State(List<Api.Client> sessions, String pushId, long pushBytes) {
     }
 
     private MemoryPressure() {
@@ -58,7 +58,7 @@ final class MemoryPressure {
         String pushId = UUID.randomUUID().toString();
         Map<ClickKey, VisitCounts> counts = Map.of(new ClickKey(1, 20_000), VisitCounts.ofClicks(7));
         clicks.add(pushId, counts);
-        return new State(sessions, pushId, RedisClickCounters.encode(counts));
+        return new State(sessions, pushId, ClickPushCodec.encode(counts).length);
     }
 
     static void limitMemory(RedisServer redis) {
@@ -87,16 +87,16 @@ final class MemoryPressure {
             sessionsAlive += client.request().get("/api/auth/me").statusCode() == 200 ? 1 : 0;
         }
         String failures = stateRedis.cli("GET", "login-failures:address:" + ADDRESS);
-        String push = stateRedis.cli("HGET", RedisClickCounters.PENDING, state.pushId());
+        String push = stateRedis.cli("HSTRLEN", RedisClickCounters.PENDING, state.pushId()).trim(); // binary: its length
         long cached = cacheRedis.cli("--scan", "--pattern", "link:*").lines().filter(line -> !line.isBlank()).count();
         ReliabilityReport.record(check, LINKS + " links of 2 KB cached in " + HEADROOM_BYTES / 1024 + " KB",
                 (SESSIONS - sessionsAlive) + " of " + SESSIONS + " sessions lost, " + (LINKS - redirected) + " redirects failed",
                 "sign-in counter " + (String.valueOf(FAILURES).equals(failures) ? "kept" : "lost") + ", click push "
-                        + (state.pushValue().equals(push) ? "kept" : "lost") + ", " + (LINKS - cached) + " cache entries gone");
+                        + (String.valueOf(state.pushBytes()).equals(push) ? "kept" : "lost") + ", " + (LINKS - cached) + " cache entries gone");
         assertEquals(LINKS, redirected, "every redirect answered while the cache's Redis was full");
         assertEquals(SESSIONS, sessionsAlive, "sessions alive after the cache filled its Redis");
         assertEquals(String.valueOf(FAILURES), failures, "sign-in failures still counted");
-        assertEquals(state.pushValue(), push, "the click push still waits in Redis");
+        assertEquals(String.valueOf(state.pushBytes()), push, "the click push still waits in Redis");
         assertTrue(cached < LINKS, "cache entries gave way: " + cached + " of " + LINKS + " still cached");
         assertEquals("0", stateRedis.info("evicted_keys"), "the Redis of sessions and counters evicts nothing");
         // Still usable: a new sign-in gets a session and a failure is counted.

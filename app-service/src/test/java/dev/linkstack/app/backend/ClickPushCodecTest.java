@@ -7,6 +7,8 @@ import dev.linkstack.app.visits.ClassifiedVisit;
 import dev.linkstack.app.visits.Dimension;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,8 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A push survives Redis: what one instance encodes, another decodes and merges to the same counts. */
-class RedisClickPushEncodingTest {
+/** A push survives Redis: what one instance encodes, another decodes and merges to the same counts; earlier formats still read. */
+class ClickPushCodecTest {
     private static final ClickKey FIRST = new ClickKey(7, 20_400);
     private static final ClickKey SECOND = new ClickKey(8, 20_401);
 
@@ -31,7 +33,7 @@ class RedisClickPushEncodingTest {
         push.put(FIRST, first);
         push.put(SECOND, VisitCounts.ofClicks(5));
 
-        Map<ClickKey, VisitCounts> decoded = only(RedisClickCounters.decode("batch", Map.of("push-1", RedisClickCounters.encode(push))));
+        Map<ClickKey, VisitCounts> decoded = only(ClickPushCodec.decode("batch", Map.of("push-1", ClickPushCodec.encode(push))));
 
         VisitCounts link = decoded.get(FIRST);
         assertEquals(3, link.clicks());
@@ -54,8 +56,8 @@ class RedisClickPushEncodingTest {
         VisitCounts b = new VisitCounts();
         b.count(Dimension.REFERRER, "a.example", 3);
         b.count(Dimension.REFERRER, "b.example", 1);
-        Map<String, Push> pushes = RedisClickCounters.decode("batch", Map.of(
-                "p1", RedisClickCounters.encode(Map.of(FIRST, a)), "p2", RedisClickCounters.encode(Map.of(FIRST, b))));
+        Map<String, Push> pushes = ClickPushCodec.decode("batch", Map.of(
+                "p1", ClickPushCodec.encode(Map.of(FIRST, a)), "p2", ClickPushCodec.encode(Map.of(FIRST, b))));
         Map<ClickKey, VisitCounts> batch = new HashMap<>();
         pushes.values().forEach(push -> push.mergeInto(batch));
         assertEquals(Map.of("a.example", 5L, "b.example", 1L), batch.get(FIRST).of(Dimension.REFERRER));
@@ -70,27 +72,56 @@ class RedisClickPushEncodingTest {
             expected.merge("site" + (i % 40) + ".example", 1L, Long::sum);
         }
         link.count(Dimension.COUNTRY, "site1.example", 9); // the same text in another dimension is another entry
-        Map<ClickKey, VisitCounts> decoded = only(RedisClickCounters.decode("batch", Map.of("p", RedisClickCounters.encode(Map.of(FIRST, link)))));
+        Map<ClickKey, VisitCounts> decoded = only(ClickPushCodec.decode("batch", Map.of("p", ClickPushCodec.encode(Map.of(FIRST, link)))));
         assertEquals(expected, decoded.get(FIRST).of(Dimension.REFERRER));
         assertEquals(Map.of("site1.example", 9L), decoded.get(FIRST).of(Dimension.COUNTRY));
     }
 
     @Test
     void pushesOfEarlierVersionsAreReadAsClicks() {
-        Map<String, Push> pushes = RedisClickCounters.decode("batch-9", Map.of(
-                "old-push", "7:20400=3,8:20401=4",
-                "7:20400", "2"));
+        Map<String, Push> pushes = ClickPushCodec.decode("batch-9", Map.of(
+                "old-push", utf8("7:20400=3,8:20401=4"),
+                "7:20400", utf8("2"),
+                "json-push", utf8("{\"v\":2,\"links\":[{\"l\":7,\"d\":20400,\"c\":1,\"b\":{\"referrer\":{\"direct\":1},\"bot\":{\"FacebookBot\":2}}}]}")));
         Map<ClickKey, VisitCounts> batch = new HashMap<>();
         pushes.values().forEach(push -> push.mergeInto(batch));
-        assertEquals(5, batch.get(FIRST).clicks());
+        assertEquals(6, batch.get(FIRST).clicks());
         assertEquals(4, batch.get(SECOND).clicks());
+        assertEquals(Map.of("direct", 1L), batch.get(FIRST).of(Dimension.REFERRER), "a JSON push keeps its breakdown");
+        assertEquals(2, batch.get(FIRST).bots());
         assertTrue(pushes.containsKey("batch-9"), "counts added into the hash directly count under the batch id");
     }
 
     @Test
     void anUnreadablePushFailsWhenMergedRatherThanCountingPartly() {
-        Map<String, Push> pushes = RedisClickCounters.decode("batch", Map.of("p", "{\"v\":2,\"links\":[{\"c\":3}]}"));
-        assertThrows(IllegalStateException.class, () -> pushes.get("p").mergeInto(new HashMap<>()));
+        Map<String, Push> json = ClickPushCodec.decode("batch", Map.of("p", utf8("{\"v\":2,\"links\":[{\"c\":3}]}")));
+        assertThrows(IllegalStateException.class, () -> json.get("p").mergeInto(new HashMap<>()));
+        byte[] whole = ClickPushCodec.encode(Map.of(FIRST, VisitCounts.ofClicks(300), SECOND, VisitCounts.ofClicks(2)));
+        for (int cut = 1; cut < whole.length; cut++) { // cut anywhere, never read as a smaller push
+            byte[] part = Arrays.copyOf(whole, cut);
+            assertThrows(IllegalStateException.class, () -> ClickPushCodec.decode("batch", Map.of("p", part)).get("p").mergeInto(new HashMap<>()));
+        }
+        byte[] longer = Arrays.copyOf(whole, whole.length + 1);
+        assertThrows(IllegalStateException.class, () -> ClickPushCodec.decode("batch", Map.of("p", longer)).get("p").mergeInto(new HashMap<>()));
+    }
+
+    @Test
+    void aPushOfThousandsOfLinksIsAFewBytesPerLink() {
+        Map<ClickKey, VisitCounts> push = new HashMap<>();
+        for (int id = 1; id <= 3000; id++) {
+            VisitCounts link = new VisitCounts();
+            link.add(new ClassifiedVisit(null, "direct", null, "desktop", "Chrome", "Windows", (long) id));
+            push.put(new ClickKey(id, 20_400), link);
+        }
+        byte[] encoded = ClickPushCodec.encode(push);
+        assertTrue(encoded.length < 3000 * 40, encoded.length + " bytes: the texts are written once, not per link");
+        Map<ClickKey, VisitCounts> decoded = only(ClickPushCodec.decode("batch", Map.of("p", encoded)));
+        assertEquals(3000, decoded.size());
+        assertEquals(Map.of("Chrome", 1L), decoded.get(new ClickKey(1234, 20_400)).of(Dimension.BROWSER));
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     private static Map<ClickKey, VisitCounts> only(Map<String, Push> pushes) {
