@@ -87,8 +87,9 @@ public class ClickCounter {
     }
 
     /**
-     * Takes every queued visit out of the queue, oldest first, and adds their number to {@code inHand}
-     * while each stripe is locked: a visit is always either queued or in hand for whoever sums the two.
+     * Takes every queued visit out of the queue, and adds their number to {@code inHand} while each stripe is locked:
+     * a visit is always either queued or in hand for whoever sums the two. In each stripe's order, not overall
+     * ({@link Visit#ANSWERED_ORDER} sorts them).
      */
     public List<Visit> take(AtomicLong inHand) {
         List<Visit> taken = new ArrayList<>();
@@ -104,7 +105,6 @@ public class ClickCounter {
             }
             taken.addAll(visits);
         }
-        taken.sort(Visit.ANSWERED_ORDER); // places in memory go first come, first served
         return taken;
     }
 

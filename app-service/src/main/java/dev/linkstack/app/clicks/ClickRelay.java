@@ -122,7 +122,11 @@ public class ClickRelay {
         // One classification at a time: a push (or a flush) must not leave while visits it should carry are still
         // being classified by the other thread.
         synchronized (classifying) {
-            for (Visit visit : counter.take(classifying)) {
+            List<Visit> visits = counter.take(classifying);
+            if (pending.placesLeft() < visits.size()) {
+                visits.sort(Visit.ANSWERED_ORDER); // places in memory go first come, first served, should they run out
+            }
+            for (Visit visit : visits) {
                 pending.add(visit, classifier.classifyOrPlain(visit));
                 classifying.decrementAndGet();
             }

@@ -4,13 +4,17 @@ import io.quarkus.hibernate.orm.panache.Panache;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
-import dev.linkstack.app.visits.Dimension;
+import org.hibernate.Session;
 import dev.linkstack.app.visits.VisitorSketch;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -91,12 +95,18 @@ public class ClickStore {
     }
 
     /**
-     * Unions each day's visitors into its stored sketch: an empty row first (so that there is a row to lock), then the
-     * rows read, locked in link order on PostgreSQL, merged here and written back.
+     * Unions each day's visitors into its stored sketch. Rows a link's day does not have yet are first added empty (so
+     * that there is a row to lock); then the rows are read, locked in link order on PostgreSQL, merged here and written
+     * back where they changed. Only new rows are inserted, after a plain read found them missing: every lock of the
+     * transaction is then taken by one ordered read.
      */
     private static void mergeVisitors(EntityManager em, Rows rows, Map<ClickKey, VisitCounts> batch) {
         List<ClickKey> keys = batch.entrySet().stream().filter(e -> e.getValue().visitors() != null).map(Map.Entry::getKey).toList();
         if (keys.isEmpty()) {
+            return;
+        }
+        if (rows.postgres()) {
+            em.unwrap(Session.class).doWork(connection -> mergeVisitorsInPostgres(connection, rows, batch, keys));
             return;
         }
         rows.write("INSERT INTO link_daily_visitors (link_id, day, sketch) SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM links WHERE id = ?1)"
@@ -106,25 +116,78 @@ public class ClickStore {
         for (List<ClickKey> day : byDay.values()) {
             for (int from = 0; from < day.size(); from += SKETCHES_PER_READ) {
                 List<ClickKey> chunk = day.subList(from, Math.min(day.size(), from + SKETCHES_PER_READ));
-                var query = em.createQuery("select v from DailyVisitors v where v.day = ?1 and v.linkId in ?2 order by v.linkId", DailyVisitors.class)
-                        .setParameter(1, chunk.get(0).day()).setParameter(2, chunk.stream().map(ClickKey::linkId).toList());
-                if (rows.postgres()) {
-                    query.setLockMode(LockModeType.PESSIMISTIC_WRITE);
-                }
                 Map<Long, DailyVisitors> stored = new HashMap<>();
-                query.getResultList().forEach(v -> stored.put(v.linkId, v));
+                em.createQuery("select v from DailyVisitors v where v.day = ?1 and v.linkId in ?2", DailyVisitors.class)
+                        .setParameter(1, chunk.get(0).day()).setParameter(2, chunk.stream().map(ClickKey::linkId).toList())
+                        .getResultList().forEach(v -> stored.put(v.linkId, v));
                 for (ClickKey key : chunk) {
                     DailyVisitors row = stored.get(key.linkId());
-                    if (row == null) {
-                        continue; // the link was deleted
+                    if (row != null) { // else the link was deleted
+                        // Written when the transaction commits, and only when it changed: Hibernate compares the bytes.
+                        row.sketch = union(row.sketch, batch.get(key).visitors());
                     }
-                    VisitorSketch union = VisitorSketch.fromBytes(row.sketch);
-                    union.merge(batch.get(key).visitors());
-                    // Written when the transaction commits, and only when it changed: Hibernate compares the bytes.
-                    row.sketch = union.toBytes();
                 }
             }
         }
+    }
+
+    private static byte[] union(byte[] stored, VisitorSketch added) {
+        VisitorSketch union = VisitorSketch.fromBytes(stored);
+        union.merge(added);
+        return union.toBytes();
+    }
+
+    /** The same in plain JDBC, a day at a time: one array parameter for all of a day's links, no entities. */
+    private static void mergeVisitorsInPostgres(Connection connection, Rows rows, Map<ClickKey, VisitCounts> batch, List<ClickKey> keys)
+            throws SQLException {
+        Map<Long, List<ClickKey>> byDay = new TreeMap<>();
+        keys.forEach(key -> byDay.computeIfAbsent(key.epochDay(), day -> new ArrayList<>()).add(key));
+        List<Object[]> missing = new ArrayList<>();
+        for (List<ClickKey> day : byDay.values()) {
+            Map<Long, byte[]> stored = sketches(connection, day, false);
+            day.stream().filter(key -> !stored.containsKey(key.linkId())).forEach(key -> missing.add(new Object[]{key.linkId(), key.day(), new byte[0]}));
+        }
+        rows.write("INSERT INTO link_daily_visitors (link_id, day, sketch) SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM links WHERE id = ?1)"
+                + " ON CONFLICT (link_id, day) DO NOTHING", missing);
+        try (PreparedStatement update = connection.prepareStatement("UPDATE link_daily_visitors SET sketch = ? WHERE link_id = ? AND day = ?")) {
+            int changed = 0;
+            for (List<ClickKey> day : byDay.values()) {
+                Map<Long, byte[]> stored = sketches(connection, day, true);
+                for (ClickKey key : day) {
+                    byte[] before = stored.get(key.linkId());
+                    if (before == null) {
+                        continue; // the link was deleted
+                    }
+                    byte[] after = union(before, batch.get(key).visitors());
+                    if (!Arrays.equals(before, after)) {
+                        update.setBytes(1, after);
+                        update.setLong(2, key.linkId());
+                        update.setObject(3, key.day());
+                        update.addBatch();
+                        changed++;
+                    }
+                }
+            }
+            if (changed > 0) {
+                update.executeBatch();
+            }
+        }
+    }
+
+    /** One day's stored sketches of these links, by link id; locked, in link order, when asked. */
+    private static Map<Long, byte[]> sketches(Connection connection, List<ClickKey> day, boolean lock) throws SQLException {
+        Map<Long, byte[]> stored = new HashMap<>();
+        try (PreparedStatement read = connection.prepareStatement("SELECT link_id, sketch FROM link_daily_visitors WHERE day = ? AND link_id = ANY (?)"
+                + (lock ? " ORDER BY link_id FOR UPDATE" : ""))) {
+            read.setObject(1, day.get(0).day());
+            read.setArray(2, connection.createArrayOf("bigint", day.stream().map(ClickKey::linkId).toArray()));
+            try (ResultSet result = read.executeQuery()) {
+                while (result.next()) {
+                    stored.put(result.getLong(1), result.getBytes(2));
+                }
+            }
+        }
+        return stored;
     }
 
     public void forgetOldBatchIds() {

@@ -6,7 +6,7 @@ import dev.linkstack.app.config.AppConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 import java.util.HashMap;
@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * drain, in the push until a store takes it ({@link #release}). A visit of a link that finds no place is dropped and
  * counted as dropped. Only the classification and the push meet here, never the event loop: one lock is enough.
  */
-@ApplicationScoped
+@Singleton // no client proxy: called for every visit classified
 public class PendingClicks {
     private static final long MILLIS_PER_DAY = 86_400_000L;
     private Map<ClickKey, VisitCounts> counts = new HashMap<>();
@@ -83,6 +83,11 @@ public class PendingClicks {
         if (links > 0) {
             pendingLinks -= links;
         }
+    }
+
+    /** Places still free: each visit takes at most one. */
+    public synchronized int placesLeft() {
+        return maxPendingLinks - pendingLinks;
     }
 
     public synchronized int pendingLinks() {

@@ -80,6 +80,24 @@ class VisitStatisticsTest {
     }
 
     @Test
+    void aVisitorSeenAgainInALaterFlushIsStillOneVisitor() {
+        Api.Client client = Api.newUser();
+        String code = Api.createLink(client, "https://example.org/returning");
+        String[] first = {Visitors.CHROME_WINDOWS, null, "203.0.113.50"};
+        String[] second = {Visitors.CHROME_WINDOWS, null, "203.0.113.51"};
+        assertEquals(302, Visitors.visit(code, first[0], first[1], first[2]));
+        assertEquals(302, Visitors.visit(code, second[0], second[1], second[2]));
+        relay.flush();
+        assertEquals(302, Visitors.visit(code, first[0], first[1], first[2])); // merged into the stored sketch now
+        relay.flush();
+        relay.flush(); // nothing new: the stored sketch stays as it is
+
+        JsonPath stats = client.request().get("/api/links/" + code + "/stats?days=1").then().statusCode(200).extract().jsonPath();
+        assertEquals(3, stats.getInt("clicks"));
+        assertEquals(2, stats.getInt("uniqueVisitors"), "the stored day's visitors and the new push's, as a union");
+    }
+
+    @Test
     void noAddressOrUserAgentIsStoredAnywhere() {
         Api.Client client = Api.newUser();
         String code = Api.createLink(client, "https://example.org/private");
