@@ -39,6 +39,24 @@ public class ClickStore {
      * table small: a row per push, up to one per push interval and instance.
      */
     private static final Duration KEEP_BATCH_IDS = Duration.ofDays(2);
+    // PostgreSQL: each statement takes all the rows at once, a column per array parameter (unnest), rather than a
+    // JDBC batch of one statement per row, which cost the flush most of its time in the driver and the server. Rows
+    // are written, and so locked, in the order given (WITH ORDINALITY ... ORDER BY), which is (link, day) order.
+    private static final String DAILY_CLICKS_POSTGRES = "INSERT INTO link_daily_clicks (link_id, day, clicks)"
+            + " SELECT r.link_id, r.day, r.clicks FROM unnest(?::bigint[], ?::text[]::date[], ?::bigint[]) WITH ORDINALITY AS r(link_id, day, clicks, n)"
+            + " WHERE EXISTS (SELECT 1 FROM links WHERE id = r.link_id) ORDER BY r.n"
+            + " ON CONFLICT (link_id, day) DO UPDATE SET clicks = link_daily_clicks.clicks + excluded.clicks";
+    /** Links are locked in id order first: an UPDATE ... FROM takes its rows in whatever order its plan has. */
+    private static final String LOCK_LINKS_POSTGRES = "SELECT id FROM links WHERE id = ANY (?::bigint[]) ORDER BY id FOR NO KEY UPDATE";
+    /** Summed per link first: a link's two days in one batch would otherwise update its row only once. */
+    private static final String TOTALS_POSTGRES = "UPDATE links SET click_count = links.click_count + r.clicks"
+            + " FROM (SELECT u.link_id, sum(u.clicks) AS clicks FROM unnest(?::bigint[], ?::bigint[]) AS u(link_id, clicks) GROUP BY u.link_id) r"
+            + " WHERE links.id = r.link_id";
+    private static final String BREAKDOWN_POSTGRES = "INSERT INTO link_daily_visits (link_id, day, dimension, value, visits)"
+            + " SELECT r.link_id, r.day, r.dimension, r.value, r.visits"
+            + " FROM unnest(?::bigint[], ?::text[]::date[], ?::text[], ?::text[], ?::bigint[]) WITH ORDINALITY AS r(link_id, day, dimension, value, visits, n)"
+            + " WHERE EXISTS (SELECT 1 FROM links WHERE id = r.link_id) ORDER BY r.n"
+            + " ON CONFLICT (link_id, day, dimension, value) DO UPDATE SET visits = link_daily_visits.visits + excluded.visits";
     private final Clock clock;
 
     ClickStore(Clock clock) {
@@ -72,23 +90,28 @@ public class ClickStore {
             batch.putAll(merged);
             Rows rows = new Rows(em);
             List<Object[]> daily = new ArrayList<>();
-            List<Object[]> totals = new ArrayList<>();
             List<Object[]> breakdown = new ArrayList<>();
             batch.forEach((key, counts) -> {
                 if (counts.clicks() > 0) {
                     daily.add(new Object[]{key.linkId(), key.day(), counts.clicks()});
-                    totals.add(new Object[]{counts.clicks(), key.linkId()});
                 }
                 counts.forEachEntry((dimension, value, n) ->
                         breakdown.add(new Object[]{key.linkId(), key.day(), dimension.key(), value, n}));
             });
-            rows.write("INSERT INTO link_daily_clicks (link_id, day, clicks) SELECT ?1, ?2, ?3"
-                    + " WHERE EXISTS (SELECT 1 FROM links WHERE id = ?1)"
-                    + " ON CONFLICT (link_id, day) DO UPDATE SET clicks = link_daily_clicks.clicks + excluded.clicks", daily);
-            rows.write("UPDATE links SET click_count = click_count + ?1 WHERE id = ?2", totals);
-            rows.write("INSERT INTO link_daily_visits (link_id, day, dimension, value, visits) SELECT ?1, ?2, ?3, ?4, ?5"
-                    + " WHERE EXISTS (SELECT 1 FROM links WHERE id = ?1)"
-                    + " ON CONFLICT (link_id, day, dimension, value) DO UPDATE SET visits = link_daily_visits.visits + excluded.visits", breakdown);
+            if (rows.postgres()) {
+                rows.writeColumns(DAILY_CLICKS_POSTGRES, daily);
+                rows.writeColumns(LOCK_LINKS_POSTGRES, daily.stream().map(row -> row[0]).distinct().map(id -> new Object[]{id}).toList());
+                rows.writeColumns(TOTALS_POSTGRES, daily.stream().map(row -> new Object[]{row[0], row[2]}).toList());
+                rows.writeColumns(BREAKDOWN_POSTGRES, breakdown);
+            } else {
+                rows.write("INSERT INTO link_daily_clicks (link_id, day, clicks) SELECT ?1, ?2, ?3"
+                        + " WHERE EXISTS (SELECT 1 FROM links WHERE id = ?1)"
+                        + " ON CONFLICT (link_id, day) DO UPDATE SET clicks = link_daily_clicks.clicks + excluded.clicks", daily);
+                rows.write("UPDATE links SET click_count = click_count + ?1 WHERE id = ?2", daily.stream().map(row -> new Object[]{row[2], row[0]}).toList());
+                rows.write("INSERT INTO link_daily_visits (link_id, day, dimension, value, visits) SELECT ?1, ?2, ?3, ?4, ?5"
+                        + " WHERE EXISTS (SELECT 1 FROM links WHERE id = ?1)"
+                        + " ON CONFLICT (link_id, day, dimension, value) DO UPDATE SET visits = link_daily_visits.visits + excluded.visits", breakdown);
+            }
             mergeVisitors(em, rows, batch);
             return VisitCounts.clicksOf(batch);
         });

@@ -30,6 +30,33 @@ final class Rows {
         return postgres;
     }
 
+    /**
+     * PostgreSQL only: one statement for all rows, each column one array parameter (dates as text, cast in the SQL),
+     * e.g. {@code INSERT ... SELECT ... FROM unnest(?::bigint[], ?::text[]::date[])}. A query's rows (a locking
+     * SELECT) are read and dropped.
+     */
+    void writeColumns(String sql, List<Object[]> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        em.unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                int columns = rows.get(0).length;
+                for (int c = 0; c < columns; c++) {
+                    Object[] column = new Object[rows.size()];
+                    boolean text = false;
+                    for (int r = 0; r < rows.size(); r++) {
+                        Object value = rows.get(r)[c];
+                        text |= !(value instanceof Long);
+                        column[r] = value instanceof Long ? value : value.toString();
+                    }
+                    statement.setArray(c + 1, connection.createArrayOf(text ? "text" : "bigint", column));
+                }
+                statement.execute();
+            }
+        });
+    }
+
     void write(String sql, List<Object[]> rows) {
         if (rows.isEmpty()) {
             return;

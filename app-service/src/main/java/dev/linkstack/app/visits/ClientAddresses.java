@@ -1,7 +1,7 @@
 package dev.linkstack.app.visits;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.net.InetAddress;
@@ -17,7 +17,7 @@ import java.util.Optional;
  * comes from a trusted proxy, otherwise the connection's own peer. The redirect only keeps the peer and the raw header:
  * asking the request for its remote address would parse every forwarded header of every redirect on the event loop.
  */
-@ApplicationScoped
+@Singleton // no client proxy: asked for every visit classified
 public class ClientAddresses {
     private final boolean forwarding;
     private final List<Network> trusted;
@@ -114,6 +114,10 @@ public class ClientAddresses {
 
         /** The bytes of an IP literal, without any name lookup; null for anything else. */
         static byte[] literal(String host) {
+            byte[] ipv4 = dottedQuad(host);
+            if (ipv4 != null) {
+                return ipv4;
+            }
             String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
             boolean ipv6 = bare.indexOf(':') >= 0;
             if (!ipv6 && !bare.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.')) {
@@ -127,6 +131,32 @@ public class ClientAddresses {
             } catch (UnknownHostException e) {
                 return null;
             }
+        }
+
+        /** The common case, {@code a.b.c.d}, read without allocating more than its four bytes. */
+        private static byte[] dottedQuad(String host) {
+            byte[] address = new byte[4];
+            int part = 0;
+            int value = -1;
+            for (int i = 0; i < host.length(); i++) {
+                char c = host.charAt(i);
+                if (c >= '0' && c <= '9') {
+                    value = (value < 0 ? 0 : value * 10) + (c - '0');
+                    if (value > 255) {
+                        return null;
+                    }
+                } else if (c == '.' && value >= 0 && part < 3) {
+                    address[part++] = (byte) value;
+                    value = -1;
+                } else {
+                    return null;
+                }
+            }
+            if (part != 3 || value < 0) {
+                return null;
+            }
+            address[3] = (byte) value;
+            return address;
         }
 
         boolean contains(byte[] address) {

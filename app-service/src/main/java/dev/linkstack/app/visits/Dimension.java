@@ -6,9 +6,11 @@ import java.util.Locale;
 public enum Dimension {
     BOT, REFERRER, COUNTRY, DEVICE, BROWSER, OS;
 
+    private final String key = name().toLowerCase(Locale.ROOT);
+
     /** The name in the database, the API and the Redis encoding. */
     public String key() {
-        return name().toLowerCase(Locale.ROOT);
+        return key;
     }
 
     public static Dimension ofKey(String key) {

@@ -1,5 +1,7 @@
 package dev.linkstack.app.clicks;
 
+import dev.linkstack.app.visits.Dimension;
+
 import dev.linkstack.app.testing.Api;
 import dev.linkstack.app.testing.Db;
 import dev.linkstack.app.testing.RealServers;
@@ -93,6 +95,23 @@ class ClickCountingTest {
         assertEquals(7, store.apply(Map.of("retry-test-" + linkId, Push.of(batch))));
         assertEquals(0, store.apply(Map.of("retry-test-" + linkId, Push.of(batch))), "same batch id must not count twice");
         client.request().get("/api/links/" + code).then().body("clicks", equalTo(7));
+    }
+
+    @Test
+    void aBatchAcrossMidnightAddsBothDaysToTheLinksTotal() {
+        Api.Client client = Api.newUser();
+        String code = Api.createLink(client, "https://example.org/midnight");
+        long linkId = Db.number("SELECT id FROM links WHERE code = ?", code);
+        long today = LocalDate.now(ZoneOffset.UTC).toEpochDay();
+        VisitCounts yesterday = VisitCounts.ofClicks(3);
+        yesterday.count(Dimension.REFERRER, "direct", 3);
+        VisitCounts now = VisitCounts.ofClicks(4);
+        now.count(Dimension.REFERRER, "direct", 4);
+        Map<ClickKey, VisitCounts> push = Map.of(new ClickKey(linkId, today - 1), yesterday, new ClickKey(linkId, today), now);
+        assertEquals(7, store.apply(Map.of("midnight-" + linkId, Push.of(push))));
+        assertEquals(7, Db.number("SELECT click_count FROM links WHERE id = ?", linkId), "one link, two days in one batch");
+        assertEquals(3, Db.number("SELECT clicks FROM link_daily_clicks WHERE link_id = ? AND day = ?", linkId, LocalDate.ofEpochDay(today - 1)));
+        assertEquals(7, Db.number("SELECT sum(visits) FROM link_daily_visits WHERE link_id = ? AND dimension = 'referrer'", linkId));
     }
 
     @Test

@@ -26,6 +26,8 @@ class ClientAddressesTest {
         assertEquals("198.51.100.7", addresses.of("198.51.100.7", "203.0.113.9"), "a client naming another address");
         assertEquals("172.32.0.1", addresses.of("172.32.0.1", "203.0.113.9"), "just outside 172.16.0.0/12");
         assertEquals("2001:db8::2", addresses.of("2001:db8::2", "203.0.113.9"));
+        assertEquals("10.0.0.256", addresses.of("10.0.0.256", "203.0.113.9"), "not an address, so no proxy");
+        assertEquals("10.0.0.1.5", addresses.of("10.0.0.1.5", "203.0.113.9"));
         assertEquals("127.0.0.1", addresses.of("127.0.0.1", null), "a proxy without the header: the proxy itself");
         assertEquals("127.0.0.1", addresses.of("127.0.0.1", " "));
         assertNull(addresses.of(null, "203.0.113.9"), "no connection, no visitor");
