@@ -99,9 +99,7 @@ class ClickCountingTest {
 
     @Test
     void aBatchAcrossMidnightAddsBothDaysToTheLinksTotal() {
-        Api.Client client = Api.newUser();
-        String code = Api.createLink(client, "https://example.org/midnight");
-        long linkId = Db.number("SELECT id FROM links WHERE code = ?", code);
+        long linkId = Db.number("SELECT id FROM links WHERE code = ?", Api.createLink(Api.newUser(), "https://example.org/midnight"));
         long today = LocalDate.now(ZoneOffset.UTC).toEpochDay();
         VisitCounts yesterday = VisitCounts.ofClicks(3);
         yesterday.count(Dimension.REFERRER, "direct", 3);
