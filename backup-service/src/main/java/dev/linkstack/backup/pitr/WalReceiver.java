@@ -49,6 +49,7 @@ public class WalReceiver {
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
     private static final Duration SLOT_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration RAN_LONG_ENOUGH = Duration.ofSeconds(60);
+    private static final Duration STAYED_UP = Duration.ofSeconds(10);
     private static final long HOUSEKEEPING_MILLIS = 1000;
 
     private final BackupConfig config;
@@ -183,6 +184,8 @@ public class WalReceiver {
         ExternalCommand receive = ExternalCommand.of("pg_receivewal", tools.command("pg_receivewal", target.name(),
                 List.of("-D", dir.toString(), "--slot=" + config.wal().slot(), "--no-loop", "--status-interval=1", "-v")))
                 .mergedOutputLines(20, line -> LOG.infof("[pg_receivewal] %s", line));
+        Instant previousDownSince = downSince;
+        Instant startedAt = clock.instant();
         try (ExternalCommand.Running receiving = receive.start()) {
             current = receiving;
             running = true;
@@ -208,7 +211,9 @@ public class WalReceiver {
                 housekeeping.interrupt();
                 housekeeping.join(10_000);
                 running = false;
-                downSince = clock.instant();
+                // A receiver that ends again within seconds of its start was never really up: its outage goes on.
+                Instant now = clock.instant();
+                downSince = previousDownSince != null && Duration.between(startedAt, now).compareTo(STAYED_UP) < 0 ? previousDownSince : now;
                 current = null;
             }
             lastExit = "pg_receivewal " + exit.describeCode() + exit.outputSuffix();

@@ -1,5 +1,6 @@
 package dev.linkstack.backup.pitr;
 
+import dev.linkstack.backup.cli.BackupCommandLine;
 import dev.linkstack.backup.testing.DurablePostgresResource;
 import dev.linkstack.backup.testing.InjectPostgres;
 import dev.linkstack.backup.testing.TestPostgres;
@@ -16,7 +17,12 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -66,6 +72,9 @@ class PointInTimeRecoveryTest {
     @Inject
     WalReceiver receiver;
 
+    @Inject
+    BackupCommandLine commandLine;
+
     private static final List<Row> rows = new ArrayList<>();
     private static Instant target;
     private static double commitsPerSecond;
@@ -110,6 +119,10 @@ class PointInTimeRecoveryTest {
         assertFalse(Files.exists(Path.of("/tmp/pitr-none")), "nothing written for a refused restore");
         authorized().contentType("application/json").body("{\"name\":\"bad name; drop\"}").post("/api/pitr/restore-points").then()
                 .statusCode(400).body("error", equalTo("bad_request"));
+        assertEquals(BackupCommandLine.USAGE, cli("pitr-restore", "--to-dir", "/tmp/pitr-none").exit());
+        assertEquals(BackupCommandLine.USAGE, cli("pitr-restore", "--to-dir", "relative", "--latest").exit());
+        assertEquals(BackupCommandLine.FAILED, cli("pitr-restore", "--to-dir", full.toString(), "--latest").exit());
+        assertEquals(BackupCommandLine.USAGE, cli("restore-point", "bad name").exit());
         Processes.deleteRecursively(full);
     }
 
@@ -202,7 +215,20 @@ class PointInTimeRecoveryTest {
             assertFalse(Files.exists(restored.dataDir()), "nothing written for a refused restore");
             RestAssured.get("/q/health").then().body("checks.find { it.name == 'wal-archive' }.status", equalTo("DOWN"))
                     .body("checks.find { it.name == 'wal-archive' }.data.gaps", containsString(segment));
-            ReliabilityReport.record("backup-service: point-in-time restore with a WAL segment deleted from the archive", "1 restore",
+            // The server is gone: the receiver has been down longer than the grace (3 s here), which the check says.
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (RestAssured.get("/q/health").jsonPath().getString("checks.find { it.name == 'wal-archive' }.data.receiverDownSince") == null) {
+                assertTrue(System.nanoTime() < deadline, RestAssured.get("/q/health").asString());
+                Processes.sleep(200);
+            }
+            CliRun refused = cli("pitr-restore", "--to-dir", restored.dataDir().toString(), "--time", target.toString());
+            assertEquals(BackupCommandLine.FAILED, refused.exit());
+            assertTrue(refused.err().contains(segment), refused.err());
+            assertFalse(Files.exists(restored.dataDir()), "nothing written for a refused restore");
+            CliRun list = cli("base-backup", "--list");
+            assertEquals(BackupCommandLine.OK, list.exit());
+            assertTrue(list.out().contains("base-"), list.out());
+            ReliabilityReport.record("backup-service: point-in-time restore with a WAL segment deleted from the archive", "1 API and 1 CLI restore",
                     "0 restores attempted past the gap (422 wal_gap, health DOWN)", "none (refused before writing)");
         } finally {
             restored.close();
@@ -241,6 +267,17 @@ class PointInTimeRecoveryTest {
         } finally {
             restored.close();
         }
+    }
+
+    private record CliRun(int exit, String out, String err) {
+    }
+
+    private CliRun cli(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = commandLine.execute(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                new BufferedReader(new StringReader("")));
+        return new CliRun(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     private static Response restore(String body) {

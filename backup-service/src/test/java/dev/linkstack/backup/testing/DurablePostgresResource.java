@@ -23,7 +23,7 @@ public class DurablePostgresResource implements QuarkusTestResourceLifecycleMana
         config.put("backup.wal.enabled", "true");
         config.put("backup.wal.restart-backoff", "PT0.5S");
         config.put("backup.wal.restart-backoff-max", "PT2S");
-        config.put("backup.wal.down-grace", "PT20S");
+        config.put("backup.wal.down-grace", "PT3S");
         return config;
     }
 
