@@ -108,7 +108,7 @@ public class BaseBackups {
         Path partial = AtomicFiles.partialOf(published);
         try {
             AtomicFiles.createPrivateDirectories(dir);
-            deleteTree(partial);
+            removeLeftovers(dir);
             AtomicFiles.createPrivateDirectories(partial);
             ExternalCommand command = ExternalCommand.of("pg_basebackup", tools.command("pg_basebackup", target.name(),
                     List.of("-D", partial.toString(), "--format=tar", "--gzip", "--wal-method=stream", "--checkpoint=fast",
@@ -188,6 +188,16 @@ public class BaseBackups {
 
     Path directoryOf(BaseBackup backup) {
         return PitrDirs.base(config).resolve(backup.id());
+    }
+
+    /** Hidden partial directories of base backups a crash interrupted; never listed, removed by the next base backup. */
+    private static void removeLeftovers(Path dir) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, ".base-*" + AtomicFiles.PARTIAL_SUFFIX)) {
+            for (Path entry : entries) {
+                LOG.infof("removing %s, left by an interrupted base backup", entry.getFileName());
+                deleteTree(entry);
+            }
+        }
     }
 
     static void deleteTree(Path dir) {

@@ -132,10 +132,14 @@ class PointInTimeRecoveryTest {
         try (Connection connection = postgres.connect(TestPostgres.DATABASE); Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE pitr_rows (id bigint PRIMARY KEY, note text)");
         }
+        Path leftover = postgres.backupDir().resolve("base/.base-20200101T000000000Z.partial");
+        Files.createDirectories(leftover);
+        Files.writeString(leftover.resolve("base.tar.gz"), "cut short");
         Response base = authorized().post("/api/pitr/base-backups");
         base.then().log().ifValidationFails().statusCode(201).body("id", notNullValue()).body("timeline", equalTo(1)).body("endLsn", notNullValue());
         authorized().get("/api/pitr/base-backups").then().statusCode(200).body("[0].id", equalTo(base.jsonPath().getString("id")))
-                .body("[0].startLsn", equalTo(base.jsonPath().getString("startLsn")));
+                .body("[0].startLsn", equalTo(base.jsonPath().getString("startLsn"))).body("size()", equalTo(1));
+        assertFalse(Files.exists(leftover), "the interrupted base backup's leftovers are removed");
 
         AtomicBoolean stop = new AtomicBoolean();
         Thread writer = new Thread(() -> write(stop), "pitr-writer");
