@@ -101,6 +101,10 @@ class PointInTimeRecoveryTest {
         authorized().get("/api/pitr/wal").then().statusCode(200).body("gaps.size()", equalTo(0))
                 .body("receiver.restarts", equalTo((int) receiver.status().restarts()));
         RestAssured.get("/q/health").then().body("checks.find { it.name == 'wal-archive' }.status", equalTo("UP"));
+        String metrics = RestAssured.get("/q/metrics").asString();
+        assertTrue(metrics.contains("backup_wal_receiver_running 1.0"), metrics);
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("backup_wal_receiver_restarts ") && !l.endsWith(" 0.0")), metrics);
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("backup_wal_slot_lag_bytes ") && !l.contains("-1.0")), metrics);
         ReliabilityReport.record("backup-service: pg_receivewal killed (SIGKILL) while archiving", "1 kill, 4 WAL switches",
                 "0 gaps (restarted, archive went on from " + before + " to " + after + ")", "none");
     }
