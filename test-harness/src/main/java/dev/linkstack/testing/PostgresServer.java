@@ -33,6 +33,7 @@ public final class PostgresServer implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private boolean running;
+    private boolean durable;
 
     private PostgresServer(Path binDir) {
         this.binDir = binDir;
@@ -59,9 +60,27 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Opt-in, before {@link #start()}: a server as production runs it, for point-in-time recovery tests: fsync,
+     * synchronous_commit and full_page_writes on, {@code wal_level=replica}, WAL senders and replication slots, and a
+     * {@code host replication all 127.0.0.1/32} pg_hba entry. Without it servers keep the fast throwaway settings.
+     */
+    public PostgresServer durableWithReplication() {
+        this.durable = true;
+        return this;
+    }
+
     public PostgresServer start() {
         if (!Files.exists(dataDir)) {
             initDataDir();
+            if (durable) {
+                try {
+                    Files.writeString(dataDir.resolve("pg_hba.conf"), "host replication all 127.0.0.1/32 scram-sha-256\n",
+                            java.nio.file.StandardOpenOption.APPEND);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
         }
         List<String> command = new ArrayList<>(List.of(bin("pg_ctl"), "-D", dataDir.toString(), "-l", root.resolve("server.log").toString(),
                 "-w", "-t", "60", "-o", serverOptions(), "start"));
@@ -91,6 +110,48 @@ public final class PostgresServer implements AutoCloseable {
         Processes.run(Duration.ofSeconds(90), command);
         running = true;
         return this;
+    }
+
+    /**
+     * Starts PostgreSQL on a data directory prepared elsewhere (a restored backup) at {@link #dataDir()}: the directory
+     * is given to the service user (when the tests run as root) and made 0700, as PostgreSQL requires.
+     */
+    public PostgresServer startOnPreparedData() {
+        if (!Files.isDirectory(dataDir)) {
+            throw new IllegalStateException("no data directory at " + dataDir);
+        }
+        Processes.handToServiceUser(root);
+        Processes.run(Duration.ofSeconds(30), List.of("chmod", "0700", dataDir.toString()));
+        return start();
+    }
+
+    /** Where the cluster's data directory is (or will be, before the first {@link #start()}). */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /**
+     * SIGKILL to the postmaster and every server process, as a crashed or OOM-killed container leaves it; returns
+     * once they are gone. The data directory stays as the crash left it.
+     */
+    public int kill9() {
+        try {
+            long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).strip());
+            ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("postmaster " + pid + " is not running"));
+            List<ProcessHandle> killed = new ArrayList<>();
+            killed.add(postmaster);
+            killed.addAll(postmaster.children().toList());
+            killed.forEach(ProcessHandle::destroyForcibly);
+            for (ProcessHandle process : killed) {
+                process.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            running = false;
+            return killed.size();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot kill PostgreSQL: " + e.getMessage(), e);
+        }
     }
 
     /** Fast shutdown; the data directory stays, so {@link #start()} brings the same data back. */
@@ -159,6 +220,10 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     private String serverOptions() {
+        if (durable) {
+            return "-p " + port + " -h 127.0.0.1 -k " + root + " -c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+                    + " -c wal_level=replica -c max_wal_senders=10 -c max_replication_slots=10 -c max_connections=200";
+        }
         // Durability settings off: these are throwaway test clusters and fsync only slows the suite down.
         return "-p " + port + " -h 127.0.0.1 -k " + root + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
                 + " -c max_connections=200";

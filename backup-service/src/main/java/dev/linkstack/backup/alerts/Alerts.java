@@ -92,6 +92,13 @@ public class Alerts {
         config.webhookUrl().ifPresent(url -> post(url, event));
     }
 
+    /** Reports a failure of point-in-time recovery's moving parts: {@code wal.receiver.down}, {@code base-backup.failed}. */
+    public void pitrFailed(String type, String database, String host, String error) {
+        Map<String, Object> event = event(type, database, host);
+        event.put("error", error);
+        config.webhookUrl().ifPresent(url -> post(url, event));
+    }
+
     private Map<String, Object> event(String type, String database, String host) {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("event", type);

@@ -37,6 +37,11 @@ public class BackupErrorMappers {
     }
 
     @ServerExceptionMapper
+    public Response pitrRefused(dev.linkstack.backup.pitr.PitrRefusal e) {
+        return ApiError.response(e.status(), e.error(), e.getMessage());
+    }
+
+    @ServerExceptionMapper
     public Response missingKey(MissingKeyException e) {
         return ApiError.response(400, "private_key_required", e.getMessage());
     }

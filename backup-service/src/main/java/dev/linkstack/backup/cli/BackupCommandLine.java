@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
  */
 @Singleton
 @Command(name = "backup-service", subcommands = {BackupNowCommand.class, ListCommand.class, VerifyCommand.class, RestoreCommand.class,
-        SignExistingCommand.class, HelpCommand.class})
+        SignExistingCommand.class, BaseBackupCommand.class, RestorePointCommand.class, PitrRestoreCommand.class, HelpCommand.class})
 public class BackupCommandLine implements Callable<Integer> {
     public static final int OK = 0;
     public static final int FAILED = 1;
@@ -50,6 +50,11 @@ public class BackupCommandLine implements Callable<Integer> {
               (encrypted backups: F holds the age private key; BACKUP_IDENTITY_FILE is the default)
               sign-existing [--yes]              sign the backups made before BACKUP_SIGNING_KEY was set (checksums
                                                  must match); asks to type yes unless --yes is given
+              base-backup [--list]               take a base backup now (pg_basebackup), or list them
+              restore-point NAME                 create a named restore point (pg_create_restore_point)
+              pitr-restore --to-dir DIR (--time T | --latest | --restore-point NAME)
+                                                 prepare a new data directory DIR that recovers to that point
+                                                 (T: ISO-8601 with offset, e.g. 2026-03-18T14:02:59+01:00)
               help                               show this text""";
 
     private final CommandLine.IFactory factory;
@@ -68,7 +73,10 @@ public class BackupCommandLine implements Callable<Integer> {
             "list", "list takes no arguments",
             "verify", "verify takes exactly one backup id (and optionally --identity-file F)",
             "restore", "restore needs a backup id and --to DB",
-            "sign-existing", "sign-existing takes only --yes");
+            "sign-existing", "sign-existing takes only --yes",
+            "base-backup", "base-backup takes only --list",
+            "restore-point", "restore-point takes exactly one name",
+            "pitr-restore", "pitr-restore needs --to-dir DIR and one of --time T, --latest, --restore-point NAME");
 
     // The streams of the running command; the command line runs one command at a time.
     PrintStream out;

@@ -39,6 +39,9 @@ public class BackupServiceMain implements QuarkusApplication {
         if (args.length > 0) {
             System.setProperty("quarkus.http.host-enabled", "false");
             System.setProperty("backup.cron", "off");
+            // A command never archives WAL or takes scheduled base backups: the running service does.
+            System.setProperty("backup.wal.enabled", "false");
+            System.setProperty("backup.base.cron", "off");
             System.setProperty("backup.api.enabled", "false");
             System.setProperty("quarkus.banner.enabled", "false");
             // Command output goes to stdout; keep it free of log lines.

@@ -239,6 +239,43 @@ public interface BackupConfig {
         java.time.Duration loginFailureWindow();
     }
 
+    Wal wal();
+
+    /** Continuous WAL archiving with pg_receivewal, the half of point-in-time recovery that runs all the time. */
+    interface Wal {
+        /** Runs and supervises pg_receivewal on a physical replication slot; off by default. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Where the WAL archive lives; empty: {@code <backup dir>/wal}. */
+        Optional<Path> dir();
+
+        /** The physical replication slot (created if missing): the server keeps WAL until the archive has it. */
+        @WithDefault("linkstack_backup")
+        String slot();
+
+        /** Wait before restarting pg_receivewal after it ended; doubled for each further exit in a row. */
+        @WithDefault("PT1S")
+        Duration restartBackoff();
+
+        /** The longest wait between restarts. */
+        @WithDefault("PT1M")
+        Duration restartBackoffMax();
+
+        /** The wal-archive health check is DOWN when the receiver has been down longer than this. */
+        @WithDefault("PT5M")
+        Duration downGrace();
+    }
+
+    Base base();
+
+    /** Base backups (pg_basebackup) that the archived WAL is replayed onto. */
+    interface Base {
+        /** Quartz cron of the scheduled base backup ("off" disables it, the default). */
+        @WithDefault("off")
+        String cron();
+    }
+
     interface Api {
         /** Off turns /api/* into 404s and lifts the token requirement (schedule-only or command-line use). */
         @WithDefault("true")

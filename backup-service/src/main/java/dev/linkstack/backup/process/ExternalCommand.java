@@ -156,6 +156,27 @@ public final class ExternalCommand {
             children.forEach(ProcessHandle::destroyForcibly);
         }
 
+        /**
+         * Asks the program to end (SIGTERM, so it can finish what it writes), and kills it with its children when it
+         * has not ended within {@code grace}.
+         */
+        public void stop(Duration grace) {
+            process.destroy();
+            try {
+                if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                    kill();
+                }
+            } catch (InterruptedException e) {
+                kill();
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** The operating system's id of the program. */
+        public long pid() {
+            return process.pid();
+        }
+
         /** Waits for the program to end (the watchdog bounds the wait) and reports how it ended. */
         public Exit await() throws InterruptedException {
             try {

@@ -1,0 +1,115 @@
+package dev.linkstack.backup.api;
+
+import dev.linkstack.backup.pitr.BaseBackup;
+import dev.linkstack.backup.pitr.BaseBackups;
+import dev.linkstack.backup.pitr.PitrDirs;
+import dev.linkstack.backup.pitr.PointInTimeRestore;
+import dev.linkstack.backup.pitr.RestorePoints;
+import dev.linkstack.backup.pitr.WalArchive;
+import dev.linkstack.backup.pitr.WalReceiver;
+import dev.linkstack.backup.config.BackupConfig;
+import dev.linkstack.platform.errors.ApiException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.io.IOException;
+import java.util.List;
+
+/** Point-in-time recovery: the WAL archive, base backups, restore points and the restore into a new data directory. */
+@Path("/api/pitr")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "point-in-time recovery")
+@SecurityRequirement(name = "bearer")
+public class PitrResource {
+    private final WalReceiver receiver;
+    private final BaseBackups baseBackups;
+    private final RestorePoints restorePoints;
+    private final PointInTimeRestore restore;
+    private final BackupConfig config;
+
+    PitrResource(WalReceiver receiver, BaseBackups baseBackups, RestorePoints restorePoints, PointInTimeRestore restore, BackupConfig config) {
+        this.receiver = receiver;
+        this.baseBackups = baseBackups;
+        this.restorePoints = restorePoints;
+        this.restore = restore;
+        this.config = config;
+    }
+
+    /** The archive as the API shows it. */
+    public record WalView(WalReceiver.Status receiver, int completedSegments, String newestSegment, List<Integer> timelines,
+                          List<Integer> historyFiles, List<WalArchive.Gap> gaps) {
+    }
+
+    @GET
+    @Path("/wal")
+    @Operation(summary = "The WAL archive: receiver state, newest segment, timelines and gaps")
+    public WalView wal() {
+        WalArchive.Listing listing;
+        try {
+            listing = WalArchive.scan(PitrDirs.wal(config));
+        } catch (IOException e) {
+            throw ApiException.unavailable("Cannot list the WAL archive: " + e.getMessage());
+        }
+        return new WalView(receiver.status(), listing.completedSegments(),
+                listing.newest().map(s -> s.name() + (s.partial() ? ".partial" : "")).orElse(null),
+                List.copyOf(listing.timelines().keySet()), listing.histories(), listing.gaps());
+    }
+
+    @GET
+    @Path("/base-backups")
+    @Operation(summary = "Base backups, newest first, with their start time and LSN, end LSN and timeline")
+    public List<BaseBackup> baseBackups() {
+        return baseBackups.list();
+    }
+
+    @POST
+    @Path("/base-backups")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Take a base backup now (pg_basebackup, tar, gzip, WAL streamed)",
+            description = "No body. 201 with the published base backup; 409 while one runs; 422 with pg_basebackup's reason")
+    public Response takeBaseBackup(String body) {
+        RequestChecks.requireNoBody(body);
+        return Response.status(201).entity(baseBackups.take("api")).build();
+    }
+
+    @GET
+    @Path("/restore-points")
+    @Operation(summary = "Restore points made through the service, newest first")
+    public List<RestorePoints.RestorePoint> restorePoints() {
+        return restorePoints.list();
+    }
+
+    @POST
+    @Path("/restore-points")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create a named restore point (pg_create_restore_point)",
+            description = "{\"name\": \"before-migration\"}: 1-63 letters, digits, _ and -. 201; 400 for a bad name; 409 when it exists")
+    public Response createRestorePoint(PitrRequests.RestorePointRequest request) {
+        if (request == null) {
+            throw ApiException.badRequest("Name the restore point: {\"name\": \"before-migration\"}");
+        }
+        return Response.status(201).entity(restorePoints.create(request.name())).build();
+    }
+
+    @POST
+    @Path("/restore")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Prepare a new data directory that recovers to a point in time",
+            description = "{\"directory\": \"/restore/pgdata\", \"target\": \"latest\" | \"2026-03-18T14:02:59+01:00\"} or "
+                    + "{\"directory\": ..., \"restorePoint\": \"name\"}. 200 with what was prepared; 400 bad input; 409 directory not "
+                    + "empty; 422 no fitting base backup or a gap in the WAL it needs")
+    public PointInTimeRestore.Result restore(PitrRequests.RestoreRequest request) {
+        if (request == null) {
+            throw ApiException.badRequest("Send {\"directory\": \"/absolute/path\", \"target\": \"latest\"}");
+        }
+        return restore.restore(request.directory(), new PointInTimeRestore.Target(request.target(), request.restorePoint()));
+    }
+}

@@ -1,0 +1,213 @@
+package dev.linkstack.backup.pitr;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.linkstack.backup.alerts.Alerts;
+import dev.linkstack.backup.config.BackupConfig;
+import dev.linkstack.backup.files.AtomicFiles;
+import dev.linkstack.backup.files.Checksums;
+import dev.linkstack.backup.files.StoreJson;
+import dev.linkstack.backup.postgres.PostgresTools;
+import dev.linkstack.backup.postgres.TargetDatabase;
+import dev.linkstack.backup.process.ExternalCommand;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Base backups with pg_basebackup: tar format, gzip, {@code -X stream} (each one holds the WAL that makes it
+ * consistent), manifest kept. pg_basebackup writes into a hidden {@code .<id>.partial} directory; the files are
+ * checksummed, {@code base.json} is written, and the directory is renamed to {@code <id>} in one atomic step, so a
+ * listed base backup is complete. One runs at a time.
+ */
+@Singleton
+public class BaseBackups {
+    private static final Logger LOG = Logger.getLogger(BaseBackups.class);
+    public static final Pattern ID = Pattern.compile("base-[0-9]{8}T[0-9]{9}Z");
+    static final String METADATA = "base.json";
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    private final BackupConfig config;
+    private final TargetDatabase target;
+    private final PostgresTools tools;
+    private final Alerts alerts;
+    private final Clock clock;
+    private final AtomicBoolean running = new AtomicBoolean();
+
+    @Inject
+    public BaseBackups(BackupConfig config, TargetDatabase target, PostgresTools tools, Alerts alerts, Clock clock) {
+        this.config = config;
+        this.target = target;
+        this.tools = tools;
+        this.alerts = alerts;
+        this.clock = clock;
+    }
+
+    @Scheduled(identity = "base-backup", cron = "${backup.base.cron}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduled() {
+        try {
+            take("schedule");
+        } catch (PitrRefusal e) {
+            LOG.errorf("scheduled base backup failed: %s", e.getMessage());
+            if (e.status() != 409) {
+                alerts.pitrFailed("base-backup.failed", target.name(), target.host(), e.getMessage());
+            }
+        }
+    }
+
+    /** Takes a base backup now and returns it once published; 409 while another runs, 422 when pg_basebackup fails. */
+    public BaseBackup take(String trigger) {
+        if (!running.compareAndSet(false, true)) {
+            throw new PitrRefusal(409, "base_backup_running", "A base backup is already running");
+        }
+        try {
+            return takeNow(trigger);
+        } finally {
+            running.set(false);
+        }
+    }
+
+    private BaseBackup takeNow(String trigger) {
+        String serverVersion;
+        try {
+            var version = target.serverVersion();
+            tools.selectFor(version.major());
+            serverVersion = version.text();
+        } catch (SQLException e) {
+            throw new PitrRefusal(503, "database_unavailable", "The database is not reachable: " + e.getMessage());
+        } catch (PostgresTools.ToolException e) {
+            throw new PitrRefusal(422, "base_backup_failed", e.getMessage());
+        }
+        String executable = tools.executable("pg_basebackup");
+        Instant startedAt = clock.instant();
+        String id = "base-" + STAMP.format(startedAt);
+        Path dir = PitrDirs.base(config);
+        Path published = dir.resolve(id);
+        Path partial = AtomicFiles.partialOf(published);
+        try {
+            AtomicFiles.createPrivateDirectories(dir);
+            removeLeftovers(dir);
+            AtomicFiles.createPrivateDirectories(partial);
+            ExternalCommand command = ExternalCommand.of("pg_basebackup", tools.command("pg_basebackup", target.name(),
+                    List.of("-D", partial.toString(), "--format=tar", "--gzip", "--wal-method=stream", "--checkpoint=fast",
+                            "--label=" + id, "--manifest-checksums=SHA256")))
+                    .timeout(config.timeout()).mergedOutputLines(20, line -> LOG.infof("[pg_basebackup] %s", line));
+            ExternalCommand.Exit exit;
+            try (ExternalCommand.Running running = command.start()) {
+                exit = running.await();
+            }
+            if (!exit.ok()) {
+                throw new PitrRefusal(422, "base_backup_failed", exit.timedOut() ? exit.timeoutMessage()
+                        : "pg_basebackup failed (" + exit.describeCode() + ")" + exit.outputSuffix());
+            }
+            Instant endedAt = clock.instant();
+            JsonNode manifest = StoreJson.MAPPER.readTree(partial.resolve("backup_manifest").toFile());
+            JsonNode ranges = manifest.path("WAL-Ranges");
+            if (!ranges.isArray() || ranges.isEmpty()) {
+                throw new PitrRefusal(422, "base_backup_failed", "pg_basebackup wrote a manifest without WAL-Ranges");
+            }
+            JsonNode first = ranges.get(0);
+            JsonNode last = ranges.get(ranges.size() - 1);
+            Map<String, BaseBackup.FileSum> files = new LinkedHashMap<>();
+            try (Stream<Path> written = Files.list(partial)) {
+                for (Path file : written.sorted().toList()) {
+                    files.put(file.getFileName().toString(), new BaseBackup.FileSum(Files.size(file), Checksums.sha256(file)));
+                }
+            }
+            BaseBackup backup = new BaseBackup(id, startedAt, endedAt, last.path("Timeline").asInt(), first.path("Start-LSN").asText(),
+                    last.path("End-LSN").asText(), serverVersion, executable, trigger, files);
+            AtomicFiles.write(partial.resolve(METADATA), StoreJson.MAPPER.writeValueAsBytes(backup));
+            AtomicFiles.fsyncDirectory(partial);
+            try {
+                Files.move(partial, published, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("the backup directory does not support atomic renames: " + e.getMessage(), e);
+            }
+            AtomicFiles.fsyncDirectory(dir);
+            LOG.infof("base backup %s published (%s to %s, timeline %d)", id, backup.startLsn(), backup.endLsn(), backup.timeline());
+            return backup;
+        } catch (IOException e) {
+            throw new PitrRefusal(422, "base_backup_failed", "base backup failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PitrRefusal(422, "base_backup_failed", "base backup interrupted");
+        } finally {
+            deleteTree(partial);
+        }
+    }
+
+    /** Published base backups, newest first. */
+    public List<BaseBackup> list() {
+        Path dir = PitrDirs.base(config);
+        List<BaseBackup> found = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return found;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                if (ID.matcher(entry.getFileName().toString()).matches() && Files.isRegularFile(entry.resolve(METADATA))) {
+                    try {
+                        found.add(StoreJson.MAPPER.readValue(entry.resolve(METADATA).toFile(), BaseBackup.class));
+                    } catch (IOException e) {
+                        LOG.warnf("unreadable base backup metadata %s: %s", entry, e.getMessage());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new PitrRefusal(503, "backup_directory_unavailable", "cannot list " + dir + ": " + e.getMessage());
+        }
+        found.sort(Comparator.comparing(BaseBackup::startedAt).reversed());
+        return found;
+    }
+
+    public Optional<BaseBackup> find(String id) {
+        return list().stream().filter(b -> b.id().equals(id)).findFirst();
+    }
+
+    Path directoryOf(BaseBackup backup) {
+        return PitrDirs.base(config).resolve(backup.id());
+    }
+
+    /** Hidden partial directories of base backups a crash interrupted; never listed, removed by the next base backup. */
+    private static void removeLeftovers(Path dir) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, ".base-*" + AtomicFiles.PARTIAL_SUFFIX)) {
+            for (Path entry : entries) {
+                LOG.infof("removing %s, left by an interrupted base backup", entry.getFileName());
+                deleteTree(entry);
+            }
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(AtomicFiles::deleteQuietly);
+        } catch (IOException e) {
+            LOG.warnf("cannot remove %s: %s", dir, e.getMessage());
+        }
+    }
+}

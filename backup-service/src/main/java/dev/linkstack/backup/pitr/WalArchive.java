@@ -1,0 +1,143 @@
+package dev.linkstack.backup.pitr;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The WAL archive as a directory listing: completed segments (gzipped by the service, or not yet), the segment being
+ * received ({@code .partial}), timeline history files; and what is missing from it. WAL segments are taken to be the
+ * default 16 MiB (a server initialised with another {@code --wal-segsize} is not supported yet).
+ */
+public final class WalArchive {
+    public static final long SEGMENT_BYTES = 16L * 1024 * 1024;
+    static final long SEGMENTS_PER_XLOG_ID = 0x1_0000_0000L / SEGMENT_BYTES;
+    private static final Pattern SEGMENT = Pattern.compile("([0-9A-F]{8})([0-9A-F]{8})([0-9A-F]{8})(\\.gz)?(\\.partial)?");
+    private static final Pattern HISTORY = Pattern.compile("([0-9A-F]{8})\\.history");
+
+    private WalArchive() {
+    }
+
+    /** One archived file of a segment. */
+    public record Segment(int timeline, long number, String name, Path file, boolean compressed, boolean partial) {
+    }
+
+    /** Segments {@code from} to {@code to} (inclusive) of a timeline are missing. */
+    public record Gap(int timeline, String from, String to) {
+        public String describe() {
+            return from.equals(to) ? "segment " + from + " is missing" : "segments " + from + " to " + to + " are missing";
+        }
+    }
+
+    /**
+     * The archive at one moment: per timeline its segments by number (a completed file wins over a partial one, an
+     * uncompressed one over its gzipped copy), the history files, and the gaps between each timeline's first and
+     * newest segment.
+     */
+    public record Listing(TreeMap<Integer, TreeMap<Long, Segment>> timelines, List<Integer> histories, List<Gap> gaps) {
+        public Optional<Segment> newest() {
+            return timelines.isEmpty() ? Optional.empty()
+                    : Optional.of(timelines.lastEntry().getValue().lastEntry().getValue());
+        }
+
+        public int completedSegments() {
+            return (int) timelines.values().stream().flatMap(t -> t.values().stream()).filter(s -> !s.partial()).count();
+        }
+
+        /**
+         * What is missing on {@code timeline} from segment {@code first} up to the newest segment: a gap inside, or
+         * everything when the archive has nothing from {@code first} on.
+         */
+        public Optional<String> missingFrom(int timeline, long first) {
+            TreeMap<Long, Segment> segments = timelines.get(timeline);
+            if (segments == null || segments.isEmpty() || segments.lastKey() < first) {
+                return Optional.of("the WAL archive holds nothing of timeline " + timeline + " from segment " + segmentName(timeline, first) + " on");
+            }
+            long expected = first;
+            for (long number : segments.tailMap(first, true).keySet()) {
+                if (number != expected) {
+                    return Optional.of(new Gap(timeline, segmentName(timeline, expected), segmentName(timeline, number - 1)).describe()
+                            + " from the WAL archive (timeline " + timeline + ")");
+                }
+                expected = number + 1;
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** Reads the archive directory; a missing directory is an empty archive. */
+    public static Listing scan(Path dir) throws IOException {
+        TreeMap<Integer, TreeMap<Long, Segment>> timelines = new TreeMap<>();
+        TreeSet<Integer> histories = new TreeSet<>();
+        if (Files.isDirectory(dir)) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+                for (Path file : files) {
+                    String name = file.getFileName().toString();
+                    Matcher history = HISTORY.matcher(name);
+                    if (history.matches()) {
+                        histories.add(Integer.parseInt(history.group(1), 16));
+                        continue;
+                    }
+                    Matcher m = SEGMENT.matcher(name);
+                    if (!m.matches()) {
+                        continue; // hidden files being written, anything else
+                    }
+                    int timeline = Integer.parseInt(m.group(1), 16);
+                    long number = Long.parseLong(m.group(2), 16) * SEGMENTS_PER_XLOG_ID + Long.parseLong(m.group(3), 16);
+                    Segment segment = new Segment(timeline, number, m.group(1) + m.group(2) + m.group(3), file, m.group(4) != null, m.group(5) != null);
+                    timelines.computeIfAbsent(timeline, t -> new TreeMap<>()).merge(number, segment, WalArchive::better);
+                }
+            }
+        }
+        List<Gap> gaps = new ArrayList<>();
+        timelines.forEach((timeline, segments) -> {
+            long expected = segments.firstKey();
+            for (long number : segments.keySet()) {
+                if (number != expected) {
+                    gaps.add(new Gap(timeline, segmentName(timeline, expected), segmentName(timeline, number - 1)));
+                }
+                expected = number + 1;
+            }
+        });
+        return new Listing(timelines, List.copyOf(histories), gaps);
+    }
+
+    private static Segment better(Segment a, Segment b) {
+        if (a.partial() != b.partial()) {
+            return a.partial() ? b : a;
+        }
+        return a.compressed() ? b : a;
+    }
+
+    /** The file name of a segment, e.g. 000000010000000000000003. */
+    public static String segmentName(int timeline, long number) {
+        return String.format("%08X%08X%08X", timeline, number / SEGMENTS_PER_XLOG_ID, number % SEGMENTS_PER_XLOG_ID);
+    }
+
+    /** The segment number holding an LSN written as PostgreSQL prints it ("0/3000028"). */
+    public static long segmentOf(String lsn) {
+        return parseLsn(lsn) / SEGMENT_BYTES;
+    }
+
+    public static long parseLsn(String lsn) {
+        int slash = lsn == null ? -1 : lsn.indexOf('/');
+        if (slash < 1) {
+            throw new IllegalArgumentException("not an LSN: " + lsn);
+        }
+        return (Long.parseLong(lsn.substring(0, slash), 16) << 32) | Long.parseLong(lsn.substring(slash + 1), 16);
+    }
+
+    /** A completed, uncompressed segment pg_receivewal has closed: the service gzips it. */
+    static boolean isCompletedUncompressed(String name) {
+        Matcher m = SEGMENT.matcher(name);
+        return m.matches() && m.group(4) == null && m.group(5) == null;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.linkstack.backup.testing;
+
+import dev.linkstack.testing.PostgresServer;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Debian's PostgreSQL 15 with durable settings and replication allowed, the service's role given REPLICATION and the
+ * right to create restore points (as the README asks of an operator), and the service archiving its WAL.
+ */
+public class DurablePostgresResource implements QuarkusTestResourceLifecycleManager {
+    private TestPostgres postgres;
+
+    @Override
+    public Map<String, String> start() {
+        postgres = TestPostgres.start(PostgresServer.installed().durableWithReplication());
+        postgres.server().execute("postgres", "ALTER ROLE " + TestPostgres.OWNER + " REPLICATION");
+        // Function privileges belong to each database: granted in the one the service connects to.
+        postgres.server().execute(TestPostgres.DATABASE, "GRANT EXECUTE ON FUNCTION pg_create_restore_point(text) TO " + TestPostgres.OWNER);
+        Map<String, String> config = new HashMap<>(postgres.config());
+        config.put("backup.wal.enabled", "true");
+        config.put("backup.wal.restart-backoff", "PT0.5S");
+        config.put("backup.wal.restart-backoff-max", "PT2S");
+        config.put("backup.wal.down-grace", "PT3S");
+        return config;
+    }
+
+    @Override
+    public void inject(TestInjector injector) {
+        injector.injectIntoFields(postgres, new TestInjector.AnnotatedAndMatchesType(InjectPostgres.class, TestPostgres.class));
+    }
+
+    @Override
+    public void stop() {
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+}
