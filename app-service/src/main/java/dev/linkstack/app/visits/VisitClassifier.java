@@ -24,11 +24,6 @@ public class VisitClassifier {
     private final Countries countries;
     private final VisitorSalts salts;
     private final ClientAddresses addresses;
-    /** The salt of the day last asked for: thousands of visits a second share it. */
-    private volatile DaySalt lastSalt = new DaySalt(Long.MIN_VALUE, null);
-
-    private record DaySalt(long epochDay, byte[] salt) {
-    }
 
     @Inject
     VisitClassifier(AppConfig config, VisitorSalts salts, ClientAddresses addresses) {
@@ -74,22 +69,14 @@ public class VisitClassifier {
             return null;
         }
         MessageDigest sha256 = DIGEST.get();
-        sha256.update(saltOf(Math.floorDiv(visit.epochMillis(), MILLIS_PER_DAY)));
+        // Asked for every visit: while Redis is out, the salts hand out a stand-in for a minute, then the shared one.
+        sha256.update(salts.forDay(Math.floorDiv(visit.epochMillis(), MILLIS_PER_DAY)));
         sha256.update(address.getBytes(StandardCharsets.UTF_8));
         sha256.update((byte) 0);
         if (visit.userAgent() != null) {
             sha256.update(visit.userAgent().getBytes(StandardCharsets.UTF_8));
         }
         return ByteBuffer.wrap(sha256.digest()).getLong();
-    }
-
-    private byte[] saltOf(long epochDay) {
-        DaySalt last = lastSalt;
-        if (last.epochDay() != epochDay) {
-            last = new DaySalt(epochDay, salts.forDay(epochDay));
-            lastSalt = last;
-        }
-        return last.salt();
     }
 
     private static MessageDigest sha256() {
