@@ -119,7 +119,7 @@ final class ClickPushCodec {
         Map<ClickKey, VisitCounts> direct = new HashMap<>();
         fields.forEach((field, value) -> {
             if (value.length > 0 && value[0] == VERSION) {
-                pushes.put(field, batch -> mergeInto(value, batch));
+                pushes.put(field, new Encoded(value));
                 return;
             }
             String text = new String(value, StandardCharsets.UTF_8);
@@ -141,6 +141,29 @@ final class ClickPushCodec {
             pushes.put(batchId, Push.of(direct));
         }
         return pushes;
+    }
+
+    /**
+     * A binary push that lets go of its bytes once merged: a flush holds its batch's pushes until its transaction ends,
+     * and a batch's bytes (megabytes under load) would otherwise outlive young collections. A flush that fails reads
+     * its batch from Redis again.
+     */
+    private static final class Encoded implements Push {
+        private byte[] bytes;
+
+        Encoded(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public void mergeInto(Map<ClickKey, VisitCounts> batch) {
+            byte[] push = bytes;
+            if (push == null) {
+                throw new IllegalStateException("a push read from Redis is merged once");
+            }
+            bytes = null;
+            ClickPushCodec.mergeInto(push, batch);
+        }
     }
 
     /** A JSON push (version 2): {@code {"v":2,"links":[{"l":id,"d":day,"c":clicks,"b":{dimension:{value:n}},"u":base64}]}}. */

@@ -10,7 +10,7 @@ import java.util.Map;
 @FunctionalInterface
 public interface Push {
 
-    /** Adds this push's counts to the batch, per link and day. */
+    /** Adds this push's counts to the batch, per link and day; once per push (one read from Redis lets go of its bytes then). */
     void mergeInto(Map<ClickKey, VisitCounts> batch);
 
     /** A push already in memory: its counts are merged, never shared with the batch. */

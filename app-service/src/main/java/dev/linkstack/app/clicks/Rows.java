@@ -2,7 +2,9 @@ package dev.linkstack.app.clicks;
 
 import jakarta.persistence.EntityManager;
 import org.hibernate.Session;
+import org.postgresql.PGConnection;
 
+import java.lang.reflect.Array;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,26 +33,22 @@ final class Rows {
     }
 
     /**
-     * PostgreSQL only: one statement for all rows, each column one array parameter (dates as text, cast in the SQL),
-     * e.g. {@code INSERT ... SELECT ... FROM unnest(?::bigint[], ?::text[]::date[])}. A query's rows (a locking
-     * SELECT) are read and dropped.
+     * PostgreSQL only: one statement for all rows, each column one array parameter, a {@code long[]} (sent as a binary
+     * bigint[]) or a {@code String[]} (dates as text, cast in the SQL), e.g.
+     * {@code INSERT ... SELECT ... FROM unnest(?::bigint[], ?::text[]::date[])}. A query's rows (a locking SELECT) are
+     * read and dropped. The columns are of equal length; none, nothing is written.
      */
-    void writeColumns(String sql, List<Object[]> rows) {
-        if (rows.isEmpty()) {
+    void writeColumns(String sql, Object... columns) {
+        if (Array.getLength(columns[0]) == 0) {
             return;
         }
         em.unwrap(Session.class).doWork(connection -> {
+            PGConnection postgres = connection.unwrap(PGConnection.class);
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                int columns = rows.get(0).length;
-                for (int c = 0; c < columns; c++) {
-                    Object[] column = new Object[rows.size()];
-                    boolean text = false;
-                    for (int r = 0; r < rows.size(); r++) {
-                        Object value = rows.get(r)[c];
-                        text |= !(value instanceof Long);
-                        column[r] = value instanceof Long ? value : value.toString();
-                    }
-                    statement.setArray(c + 1, connection.createArrayOf(text ? "text" : "bigint", column));
+                for (int c = 0; c < columns.length; c++) {
+                    statement.setArray(c + 1, columns[c] instanceof long[] numbers
+                            ? postgres.createArrayOf("int8", numbers)
+                            : connection.createArrayOf("text", (String[]) columns[c]));
                 }
                 statement.execute();
             }

@@ -120,6 +120,16 @@ class ClickPushCodecTest {
         assertEquals(Map.of("Chrome", 1L), decoded.get(new ClickKey(1234, 20_400)).of(Dimension.BROWSER));
     }
 
+    @Test
+    void aPushReadFromRedisIsMergedOnceAndThenLetsGoOfItsBytes() {
+        Push push = ClickPushCodec.decode("batch", Map.of("p", ClickPushCodec.encode(Map.of(FIRST, VisitCounts.ofClicks(4))))).get("p");
+        Map<ClickKey, VisitCounts> batch = new HashMap<>();
+        push.mergeInto(batch);
+        assertEquals(4, batch.get(FIRST).clicks());
+        assertThrows(IllegalStateException.class, () -> push.mergeInto(batch), "merged twice: a flush would count it twice");
+        assertEquals(4, batch.get(FIRST).clicks());
+    }
+
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
