@@ -56,7 +56,7 @@ class NetworkIsolationIT {
     private static final Map<String, String> ENV_FILE = Map.ofEntries(
             Map.entry("DB_NAME", "linkstack"), Map.entry("POSTGRES_PASSWORD", "isolation-superuser-password"),
             Map.entry("DB_OWNER_PASSWORD", "isolation-owner-password"), Map.entry("DB_PASSWORD", "isolation-db-password"),
-            Map.entry("BACKUP_DB_PASSWORD", "isolation-backup-db-password"),
+            Map.entry("BACKUP_DB_PASSWORD", "isolation-backup-db-password"), Map.entry("BACKUP_REPLICATION_PASSWORD", "isolation-replication-password"),
             Map.entry("REDIS_PASSWORD", "isolation-redis-password"), Map.entry("BACKUP_API_TOKEN", BACKUP_TOKEN),
             Map.entry("SESSION_COOKIE_SECURE", "false"), Map.entry("PUBLIC_BASE_URL", "http://nginx:" + DeploymentModel.NGINX_PORT + "/"),
             Map.entry("BACKUP_CRON", "off"));
