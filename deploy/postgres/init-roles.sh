@@ -8,8 +8,7 @@
 #   DB_OWNER_USER   owns DB_NAME and every object in it; only the app's migrations (Flyway) connect as it
 #   DB_USER         the app at run time: SELECT, INSERT, UPDATE, DELETE on the owner's tables and its sequences, nothing else
 #   BACKUP_DB_USER  backup-service: reads every table (pg_read_all_data), creates and drops its scratch databases (CREATEDB);
-#                   for restores only, it may take the owner's role (SET ROLE), whose rights it does not have otherwise;
-#                   it may create named restore points (point-in-time recovery)
+#                   for restores only, it may take the owner's role (SET ROLE), whose rights it does not have otherwise
 #   BACKUP_REPLICATION_USER  backup-service's WAL archive (pg_receivewal, pg_basebackup): REPLICATION and nothing else; the
 #                   deployment's pg_hba.conf lets it open replication connections only, and no other role any
 # Values come from the environment, never from the command line; psql quotes them (:"name", :'literal').
@@ -66,8 +65,8 @@ GRANT CONNECT ON DATABASE :"db" TO :"app", :"backup";
 -- The schema belongs to the owner (pg_database_owner); the app may only use what is in it.
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO :"app";
--- Named restore points for point-in-time recovery (superuser-only unless granted; a grant holds in this database only).
-GRANT EXECUTE ON FUNCTION pg_create_restore_point(text) TO :"backup";
+-- No GRANT EXECUTE ON FUNCTION pg_create_restore_point(text) here (named restore points): pg_dump dumps that grant with
+-- this database, and a restore as the owner's role then fails on it (permission denied for the superuser's function).
 -- Tables and sequences the migrations create later get the app's grants as they are created.
 ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO :"app";
 ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO :"app";
