@@ -42,6 +42,8 @@ class ReplicationAccessTest {
     private static final String BACKUP_PASSWORD = "replication-test-backup-password";
     private static final String REPLICATION_PASSWORD = "replication-test-replication-password";
     private static final String OWNER_PASSWORD = "replication-test-owner-password";
+    /** The superuser the postgres image creates and runs its init scripts as (the pg_hba file's one local line). */
+    private static final String IMAGE_SUPERUSER = dev.linkstack.deploy.DatabaseRoles.SUPERUSER;
 
     private static NetworkNamespaces net;
     private static PostgresServer postgres;
@@ -155,6 +157,27 @@ class ReplicationAccessTest {
         // Controls: the same queries do see the backup role's grants (CONNECT on the database, pg_read_all_data).
         assertNotEquals("0", superuser(dependenciesOf(BACKUP)));
         assertNotEquals("0", superuser(membershipsOf(BACKUP)));
+    }
+
+    /** The image runs its init scripts (the roles' script) as the postgres OS user, over the socket, as the superuser postgres. */
+    @Test
+    void onlyThePostgresOsUserGetsInOverTheSocketAsTheSuperuser() {
+        Assumptions.assumeTrue(Processes.serviceUser().equals(IMAGE_SUPERUSER), "the server runs as " + Processes.serviceUser());
+        superuser("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + IMAGE_SUPERUSER + "') THEN CREATE ROLE "
+                + IMAGE_SUPERUSER + " SUPERUSER LOGIN; END IF; END $$");
+        String socketDir = postgres.dataDir().getParent().toString();
+        List<String> asSuperuser = List.of(bin("psql"), "-X", "-At", "-h", socketDir, "-p", String.valueOf(PORT), "-d", "postgres", "-U",
+                IMAGE_SUPERUSER, "-c", "SELECT current_user");
+        Result peer = run("postgres", "", Processes.asServiceUser(asSuperuser).toArray(String[]::new));
+        assertEquals(0, peer.exit(), peer.output());
+        assertEquals(IMAGE_SUPERUSER, peer.output().strip());
+        Result otherOsUser = run("postgres", "", asSuperuser.toArray(String[]::new));
+        assertNotEquals(0, otherOsUser.exit(), otherOsUser.output());
+        assertTrue(otherOsUser.output().contains("Peer authentication failed"), otherOsUser.output());
+        Result app = run("postgres", APP_PASSWORD, Processes.asServiceUser(List.of(bin("psql"), "-X", "-At", "-h", socketDir, "-p", String.valueOf(PORT),
+                "-d", DB, "-U", APP, "-c", "SELECT 1")).toArray(String[]::new));
+        assertNotEquals(0, app.exit(), app.output());
+        assertTrue(app.output().contains("no pg_hba.conf entry for host \"[local]\""), app.output());
     }
 
     @Test
