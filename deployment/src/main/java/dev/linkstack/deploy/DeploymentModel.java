@@ -64,13 +64,20 @@ public final class DeploymentModel {
     static final EnvVar BACKUP_OFFSITE_ACCESS_KEY = EnvVar.setting("BACKUP_OFFSITE_ACCESS_KEY", "", "Access key for the off-site bucket (only when BACKUP_OFFSITE_ENDPOINT is set).");
     static final EnvVar BACKUP_OFFSITE_SECRET_KEY = EnvVar.setting("BACKUP_OFFSITE_SECRET_KEY", "", "Secret key for the off-site bucket (only when BACKUP_OFFSITE_ENDPOINT is set); keep this file private.");
     static final EnvVar BACKUP_HOST_DIR = EnvVar.setting("BACKUP_HOST_DIR", "../backups", "Host folder receiving the backups (relative to deploy/); keep it on another disk or copy it off-site.");
+    static final EnvVar BACKUP_REPLICATION_PASSWORD = EnvVar.secret("BACKUP_REPLICATION_PASSWORD", "PostgreSQL password of " + WalArchiving.REPLICATION_ROLE
+            + ", the role of backup-service's WAL archive (replication connections only). Generate one: openssl rand -base64 32");
+    static final EnvVar BACKUP_WAL_ENABLED = EnvVar.setting("BACKUP_WAL_ENABLED", "false", "Point-in-time recovery: backup-service archives the server's WAL (pg_receivewal on a replication slot) into BACKUP_WAL_HOST_DIR.\n"
+            + "Opt-in: backup-service must connect its replication clients as " + WalArchiving.REPLICATION_ROLE + " (BACKUP_WAL_USER / BACKUP_WAL_PASSWORD), see README \"Point-in-time recovery\".");
+    static final EnvVar BACKUP_BASE_CRON = EnvVar.setting("BACKUP_BASE_CRON", "off", "With BACKUP_WAL_ENABLED: when base backups (pg_basebackup) run (Quartz cron), e.g. \"0 0 2 * * ?\" daily at 02:00; recovery starts from one.");
+    static final EnvVar BACKUP_WAL_HOST_DIR = EnvVar.setting("BACKUP_WAL_HOST_DIR", "../backups-wal", "Host folder of the WAL archive (relative to deploy/), owned by uid 1001; size it as README \"Point-in-time recovery\" says.");
 
     public static List<EnvVar> productionEnv() {
         return List.of(VERSION, HTTP_PORT, PUBLIC_BASE_URL, DB_NAME, POSTGRES_PASSWORD, DB_OWNER_USER, DB_OWNER_PASSWORD, DB_USER, DB_PASSWORD,
                 BACKUP_DB_USER, BACKUP_DB_PASSWORD, REDIS_PASSWORD, REDIS_MAXMEMORY, REDIS_CACHE_MAXMEMORY,
                 REGISTRATION_ENABLED, REGISTRATION_INVITE_ONLY, LINKS_BLOCKED_DOMAINS, SESSION_COOKIE_SECURE, BACKUP_API_TOKEN, BACKUP_CRON, BACKUP_RETENTION_DAYS, BACKUP_KEEP_LAST,
                 BACKUP_COMPRESSION, BACKUP_VERIFY_CRON, BACKUP_ALERT_WEBHOOK_URL, BACKUP_ALERT_PING_URL, BACKUP_ENCRYPTION_RECIPIENT, BACKUP_SIGNING_KEY, BACKUP_DATABASES, BACKUP_GLOBALS, BACKUP_OFFSITE_ENDPOINT, BACKUP_OFFSITE_BUCKET,
-                BACKUP_OFFSITE_ACCESS_KEY, BACKUP_OFFSITE_SECRET_KEY, BACKUP_HOST_DIR);
+                BACKUP_OFFSITE_ACCESS_KEY, BACKUP_OFFSITE_SECRET_KEY, BACKUP_HOST_DIR, BACKUP_REPLICATION_PASSWORD, BACKUP_WAL_ENABLED, BACKUP_BASE_CRON,
+                BACKUP_WAL_HOST_DIR);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -123,8 +130,13 @@ public final class DeploymentModel {
                 .env("DB_PASSWORD", DB_PASSWORD.reference())
                 .env("BACKUP_DB_USER", BACKUP_DB_USER.reference())
                 .env("BACKUP_DB_PASSWORD", BACKUP_DB_PASSWORD.reference())
+                .env("BACKUP_REPLICATION_USER", WalArchiving.REPLICATION_ROLE)
+                .env("BACKUP_REPLICATION_PASSWORD", BACKUP_REPLICATION_PASSWORD.reference())
+                // The WAL settings and the pg_hba file backup-service's WAL archive needs (WalArchiving).
+                .command(WalArchiving.serverCommand().toArray(String[]::new))
                 .volume("postgres-data:/var/lib/postgresql/data")
                 .volume("./postgres/init-roles.sh:" + DatabaseRoles.INIT_DIR + "/" + DatabaseRoles.SCRIPT_NAME + ":ro")
+                .volume("./postgres/" + WalArchiving.HBA_NAME + ":" + WalArchiving.HBA_FILE + ":ro")
                 .tmpfs("/var/run/postgresql", "/tmp")
                 // The entrypoint prepares the data directory as root, then drops to the postgres user.
                 .capAdd("CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID")
@@ -227,7 +239,15 @@ public final class DeploymentModel {
                 .env("BACKUP_OFFSITE_ACCESS_KEY", BACKUP_OFFSITE_ACCESS_KEY.reference())
                 .env("BACKUP_OFFSITE_SECRET_KEY", BACKUP_OFFSITE_SECRET_KEY.reference())
                 .env("BACKUP_DIR", BACKUP_CONTAINER_DIR)
+                // Point-in-time recovery: the WAL archive on a folder of its own, streamed over the backend network as
+                // the replication role (which pg_hba.conf admits from that network only).
+                .env("BACKUP_WAL_ENABLED", BACKUP_WAL_ENABLED.reference())
+                .env("BACKUP_WAL_DIR", WalArchiving.WAL_DIR)
+                .env("BACKUP_WAL_USER", WalArchiving.REPLICATION_ROLE)
+                .env("BACKUP_WAL_PASSWORD", BACKUP_REPLICATION_PASSWORD.reference())
+                .env("BACKUP_BASE_CRON", BACKUP_BASE_CRON.reference())
                 .volume(BACKUP_HOST_DIR.reference() + ":" + BACKUP_CONTAINER_DIR)
+                .volume(BACKUP_WAL_HOST_DIR.reference() + ":" + WalArchiving.WAL_DIR)
                 .tmpfs("/tmp")
                 // PostgreSQL's network, plus a way out for alerts and off-site copies; no published port: its API is
                 // reached with docker compose exec.

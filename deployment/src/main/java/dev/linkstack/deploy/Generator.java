@@ -29,6 +29,7 @@ public final class Generator {
                 "Nginx in front of the app instances of deploy/docker-compose.production.yml.", null)));
         files.put(DatabaseRoles.SCRIPT_PATH, DatabaseRoles.script(header("#",
                 "The database's roles, from deployment/src/main/resources/postgres/init-roles.sh; run by the postgres container on its first start.", null)));
+        files.put(WalArchiving.HBA_PATH, composeHbaFile());
         files.put(".env.production.example", EnvExample.render(header("#", "Settings of deploy/docker-compose.production.yml.", null),
                 "# Copy to .env.production, replace every change-me placeholder, then:\n"
                         + "#   docker compose -p linkstack -f deploy/docker-compose.production.yml --env-file .env.production up -d --build\n",
@@ -40,6 +41,12 @@ public final class Generator {
         files.putAll(KubernetesManifests.files(header("#", "Kubernetes manifests of the same deployment (kustomize base, component, overlays).",
                 "kubectl apply -k deploy/kubernetes/overlays/prod")));
         return files;
+    }
+
+    /** The Compose file's pg_hba: PostgreSQL is on the internal backend network only, so samenet is that network. */
+    static String composeHbaFile() {
+        return WalArchiving.hbaFile(header("#", "PostgreSQL's client authentication in deploy/docker-compose.production.yml (hba_file, mounted read-only).", null),
+                WalArchiving.COMPOSE_REPLICATION_FROM, "the internal " + DeploymentModel.BACKEND_NETWORK + " network (samenet: the subnets of PostgreSQL's own interfaces)");
     }
 
     static String header(String comment, String what, String usage) {

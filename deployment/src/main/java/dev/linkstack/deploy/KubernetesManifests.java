@@ -58,6 +58,10 @@ public final class KubernetesManifests {
     static final String REDIS_CACHE = DeploymentModel.CACHE_REDIS;
     /** The ConfigMap (and volume) holding the roles' init script. */
     static final String INIT_ROLES = "postgres-init-roles";
+    /** The ConfigMap (and volume) holding the server's pg_hba file. */
+    static final String POSTGRES_CONFIG = "postgres-config";
+    /** backup-service's WAL archive (point-in-time recovery), apart from its dumps. */
+    static final String WAL_CLAIM = "backup-wal";
     static final String NAME_LABEL = "app.kubernetes.io/name";
     /** Pods with this label may call the backup API (e.g. an operator's one-off pod). */
     public static final String BACKUP_CLIENT_LABEL = "linkstack.dev/backup-client";
@@ -131,6 +135,10 @@ public final class KubernetesManifests {
         // Real restores replace the owner's objects: the backup role takes the owner's role for them (init-roles.sh).
         config.put("BACKUP_RESTORE_ROLE", DeploymentModel.DB_OWNER_USER.example());
         config.put("BACKUP_DIR", DeploymentModel.BACKUP_CONTAINER_DIR);
+        config.put(DeploymentModel.BACKUP_WAL_ENABLED.name(), DeploymentModel.BACKUP_WAL_ENABLED.example());
+        config.put("BACKUP_WAL_DIR", WalArchiving.WAL_DIR);
+        config.put("BACKUP_WAL_USER", WalArchiving.REPLICATION_ROLE);
+        config.put(DeploymentModel.BACKUP_BASE_CRON.name(), DeploymentModel.BACKUP_BASE_CRON.example());
         for (EnvVar setting : List.of(DeploymentModel.BACKUP_CRON, DeploymentModel.BACKUP_RETENTION_DAYS, DeploymentModel.BACKUP_KEEP_LAST,
                 DeploymentModel.BACKUP_COMPRESSION, DeploymentModel.BACKUP_VERIFY_CRON, DeploymentModel.BACKUP_ENCRYPTION_RECIPIENT)) {
             config.put(setting.name(), setting.example());
@@ -231,7 +239,8 @@ public final class KubernetesManifests {
                 .withImage("linkstack/backup-service-native:latest")
                 .addNewEnvFrom().withNewConfigMapRef().withName("backup-config").endConfigMapRef().endEnvFrom()
                 .withEnv(secretEnv("BACKUP_DB_PASSWORD", "BACKUP_DB_PASSWORD"), secretEnv("BACKUP_API_TOKEN", "BACKUP_API_TOKEN"),
-                        optionalSecretEnv("BACKUP_SIGNING_KEY", "BACKUP_SIGNING_KEY"))
+                        optionalSecretEnv("BACKUP_SIGNING_KEY", "BACKUP_SIGNING_KEY"),
+                        secretEnv("BACKUP_WAL_PASSWORD", DeploymentModel.BACKUP_REPLICATION_PASSWORD.name()))
                 .addNewPort().withName("http").withContainerPort(8080).endPort()
                 .withStartupProbe(httpProbe("/q/health/started", 2, 60))
                 .withReadinessProbe(httpProbe("/q/health/ready", 10, 3))
@@ -239,17 +248,21 @@ public final class KubernetesManifests {
                 .withResources(resources("100m", "256Mi", "1", "512Mi"))
                 .withSecurityContext(containerSecurity(1001L))
                 .withVolumeMounts(new VolumeMountBuilder().withName("backups").withMountPath(DeploymentModel.BACKUP_CONTAINER_DIR).build(),
+                        new VolumeMountBuilder().withName("wal").withMountPath(WalArchiving.WAL_DIR).build(),
                         new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build())
                 .build();
         PodSpec pod = hardenedPod(container, 1001L)
+                // The volumes' roots belong to the service's group, so it can write them whoever provisioned them.
+                .editSecurityContext().withFsGroup(1001L).endSecurityContext()
                 .withTerminationGracePeriodSeconds(60L)
                 .withVolumes(new VolumeBuilder().withName("backups").withNewPersistentVolumeClaim().withClaimName("backup-data").endPersistentVolumeClaim().build(),
+                        new VolumeBuilder().withName("wal").withNewPersistentVolumeClaim().withClaimName(WAL_CLAIM).endPersistentVolumeClaim().build(),
                         new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build())
                 .build();
         return List.of(
-                new PersistentVolumeClaimBuilder().withNewMetadata().withName("backup-data").withLabels(labels).endMetadata()
-                        .withNewSpec().withAccessModes("ReadWriteOnce")
-                        .withNewResources().withRequests(Map.of("storage", new Quantity("20Gi"))).endResources().endSpec().build(),
+                claim("backup-data", labels, "20Gi"),
+                // Sized as README "Point-in-time recovery" says: WAL per day times the days kept, plus a segment.
+                claim(WAL_CLAIM, labels, "20Gi"),
                 // One replica: backups of a database are serialised by an advisory lock anyway, so a second is harmless.
                 new DeploymentBuilder().withNewMetadata().withName(BACKUP).withLabels(labels).endMetadata()
                         .withNewSpec().withReplicas(1).withNewSelector().withMatchLabels(labels).endSelector()
@@ -260,6 +273,12 @@ public final class KubernetesManifests {
                         .withNewSpec().withSelector(labels)
                         .addNewPort().withName("http").withPort(8080).withTargetPort(new IntOrString("http")).endPort()
                         .endSpec().build());
+    }
+
+    private static HasMetadata claim(String name, Map<String, String> labels, String storage) {
+        return new PersistentVolumeClaimBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata()
+                .withNewSpec().withAccessModes("ReadWriteOnce")
+                .withNewResources().withRequests(Map.of("storage", new Quantity(storage))).endResources().endSpec().build();
     }
 
     // --- PostgreSQL and Redis inside the cluster (the bundled-data component) ------------------------------------
@@ -278,8 +297,12 @@ public final class KubernetesManifests {
                         configEnv("DB_OWNER_USER", "app-config", "DB_MIGRATION_USER"), secretEnv("DB_OWNER_PASSWORD", "DB_OWNER_PASSWORD"),
                         configEnv("DB_USER", "app-config", "DB_USER"), secretEnv("DB_PASSWORD", "DB_PASSWORD"),
                         configEnv("BACKUP_DB_USER", "backup-config", "BACKUP_DB_USER"), secretEnv("BACKUP_DB_PASSWORD", "BACKUP_DB_PASSWORD"),
+                        configEnv("BACKUP_REPLICATION_USER", "backup-config", "BACKUP_WAL_USER"),
+                        secretEnv("BACKUP_REPLICATION_PASSWORD", DeploymentModel.BACKUP_REPLICATION_PASSWORD.name()),
                         // A subdirectory: the volume's root may hold lost+found.
                         new EnvVarBuilder().withName("PGDATA").withValue("/var/lib/postgresql/data/pgdata").build())
+                // The WAL settings and the pg_hba file backup-service's WAL archive needs (WalArchiving).
+                .withArgs(WalArchiving.serverCommand())
                 .addNewPort().withName("postgres").withContainerPort(5432).endPort()
                 .withReadinessProbe(execProbe(ready, 5))
                 .withLivenessProbe(execProbe(ready, 20))
@@ -289,15 +312,25 @@ public final class KubernetesManifests {
                 .withVolumeMounts(new VolumeMountBuilder().withName("data").withMountPath("/var/lib/postgresql/data").build(),
                         new VolumeMountBuilder().withName("run").withMountPath("/var/run/postgresql").build(),
                         new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build(),
-                        new VolumeMountBuilder().withName(INIT_ROLES).withMountPath(DatabaseRoles.INIT_DIR).withReadOnly(true).build())
+                        new VolumeMountBuilder().withName(INIT_ROLES).withMountPath(DatabaseRoles.INIT_DIR).withReadOnly(true).build(),
+                        new VolumeMountBuilder().withName(POSTGRES_CONFIG).withMountPath(WalArchiving.CONFIG_DIR).withReadOnly(true).build())
                 .build();
         List<HasMetadata> objects = new ArrayList<>();
         // The same script as deploy/postgres/init-roles.sh, run by the image on the first start of an empty volume.
         objects.add(new ConfigMapBuilder().withNewMetadata().withName(INIT_ROLES).withLabels(labels).endMetadata()
                 .withData(Map.of(DatabaseRoles.SCRIPT_NAME, DatabaseRoles.script(""))).build());
+        objects.add(new ConfigMapBuilder().withNewMetadata().withName(POSTGRES_CONFIG).withLabels(labels).endMetadata()
+                .withData(Map.of(WalArchiving.HBA_NAME, kubernetesHbaFile())).build());
         objects.addAll(statefulSet(POSTGRES, labels, container, 70L, "10Gi", 5432, "postgres",
-                List.of(new VolumeBuilder().withName(INIT_ROLES).withNewConfigMap().withName(INIT_ROLES).endConfigMap().build())));
+                List.of(new VolumeBuilder().withName(INIT_ROLES).withNewConfigMap().withName(INIT_ROLES).endConfigMap().build(),
+                        new VolumeBuilder().withName(POSTGRES_CONFIG).withNewConfigMap().withName(POSTGRES_CONFIG).endConfigMap().build())));
         return objects;
+    }
+
+    /** Pod addresses are not known in advance: see {@link WalArchiving#KUBERNETES_REPLICATION_FROM}. */
+    static String kubernetesHbaFile() {
+        return WalArchiving.hbaFile("", WalArchiving.KUBERNETES_REPLICATION_FROM,
+                "any pod address; the NetworkPolicy postgres-ingress admits only app-service and backup-service, and only backup-service has the password");
     }
 
     static List<HasMetadata> redis() {

@@ -277,7 +277,7 @@ class KubernetesManifestsTest {
         }
     }
 
-    private static String secretKey(Container container, String env) {
+    static String secretKey(Container container, String env) {
         return container.getEnv().stream().filter(e -> e.getName().equals(env)).findFirst()
                 .orElseThrow(() -> new AssertionError(container.getName() + " has no " + env)).getValueFrom().getSecretKeyRef().getKey();
     }
@@ -299,7 +299,7 @@ class KubernetesManifestsTest {
                 .map(peer -> peer.getPodSelector().getMatchLabels().get("app.kubernetes.io/name")).toList());
     }
 
-    private static PodTemplateSpec template(HasMetadata object) {
+    static PodTemplateSpec template(HasMetadata object) {
         if (object instanceof Deployment deployment) {
             return deployment.getSpec().getTemplate();
         }
@@ -309,7 +309,7 @@ class KubernetesManifestsTest {
         return null;
     }
 
-    private static HasMetadata object(String kind, String name) {
+    static HasMetadata object(String kind, String name) {
         return objects().stream().filter(o -> o.getKind().equals(kind) && o.getMetadata().getName().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError("no " + kind + " " + name));
     }

@@ -24,7 +24,9 @@ class ServiceDefaultsTest {
     private static final Set<String> PLACEHOLDERS = Set.of("PUBLIC_BASE_URL",
             // The owner role the init script creates; the app's own empty default means "migrate as DB_USER", backup-service's
             // "restore as BACKUP_DB_USER".
-            "DB_MIGRATION_USER", "BACKUP_RESTORE_ROLE");
+            "DB_MIGRATION_USER", "BACKUP_RESTORE_ROLE",
+            // The WAL archive's own volume; backup-service's empty default means "<BACKUP_DIR>/wal".
+            "BACKUP_WAL_DIR");
     private static final Pattern FALLBACK = Pattern.compile("^\\$\\{([A-Z][A-Z0-9_]*):-([^}]*)}$");
     private static final Defaults APP = new Defaults("app-service", ServiceDefaults.APP);
     private static final Defaults BACKUP = new Defaults("backup-service", ServiceDefaults.BACKUP);

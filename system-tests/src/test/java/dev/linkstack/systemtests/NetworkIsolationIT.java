@@ -4,6 +4,7 @@ import dev.linkstack.deploy.Deployment;
 import dev.linkstack.deploy.DeploymentModel;
 import dev.linkstack.deploy.NginxConfig;
 import dev.linkstack.deploy.Service;
+import dev.linkstack.deploy.WalArchiving;
 import dev.linkstack.testing.NetworkNamespaces;
 import dev.linkstack.testing.DatabaseRoles;
 import dev.linkstack.testing.PostgresServer;
@@ -56,7 +57,7 @@ class NetworkIsolationIT {
     private static final Map<String, String> ENV_FILE = Map.ofEntries(
             Map.entry("DB_NAME", "linkstack"), Map.entry("POSTGRES_PASSWORD", "isolation-superuser-password"),
             Map.entry("DB_OWNER_PASSWORD", "isolation-owner-password"), Map.entry("DB_PASSWORD", "isolation-db-password"),
-            Map.entry("BACKUP_DB_PASSWORD", "isolation-backup-db-password"),
+            Map.entry("BACKUP_DB_PASSWORD", "isolation-backup-db-password"), Map.entry("BACKUP_REPLICATION_PASSWORD", "isolation-replication-password"),
             Map.entry("REDIS_PASSWORD", "isolation-redis-password"), Map.entry("BACKUP_API_TOKEN", BACKUP_TOKEN),
             Map.entry("SESSION_COOKIE_SECURE", "false"), Map.entry("PUBLIC_BASE_URL", "http://nginx:" + DeploymentModel.NGINX_PORT + "/"),
             Map.entry("BACKUP_CRON", "off"));
@@ -210,15 +211,18 @@ class NetworkIsolationIT {
         assertTrue(list.toLowerCase().contains("succeeded"), list);
     }
 
-    private static void startPostgres() {
+    private static void startPostgres() throws IOException {
         // Initialise on loopback (the harness talks JDBC there), then serve the same cluster inside the namespace.
         postgres = PostgresServer.installed().start();
         // The roles the postgres container's init script creates, from that container's own environment.
         Map<String, String> env = resolve(MODEL.service("postgres").environment());
         new DatabaseRoles(env.get("DB_NAME"), env.get("DB_OWNER_USER"), env.get("DB_OWNER_PASSWORD"), env.get("DB_USER"), env.get("DB_PASSWORD"),
-                env.get("BACKUP_DB_USER"), env.get("BACKUP_DB_PASSWORD")).createOn(postgres);
+                env.get("BACKUP_DB_USER"), env.get("BACKUP_DB_PASSWORD"), env.get("BACKUP_REPLICATION_USER"), env.get("BACKUP_REPLICATION_PASSWORD"))
+                .createOn(postgres);
         postgres.stop();
-        postgres.startInside(net.exec("postgres"), "0.0.0.0", POSTGRES_PORT);
+        // The container's server arguments and its generated pg_hba file (copied where the server's user can read it).
+        Path hba = Files.copy(Repository.root().resolve(WalArchiving.HBA_PATH), workDir.resolve(WalArchiving.HBA_NAME));
+        postgres.startInside(net.exec("postgres"), "0.0.0.0", POSTGRES_PORT, WalArchiving.serverSettings(hba.toString()));
     }
 
     private static void startRedis(String host) throws IOException {

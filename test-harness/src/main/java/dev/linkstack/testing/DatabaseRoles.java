@@ -8,13 +8,19 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The app database's three roles, created on a test server by the repository's own init script
+ * The app database's roles, created on a test server by the repository's own init script
  * (deploy/postgres/init-roles.sh, what the postgres container runs on its first start), so tests run with the same
- * privileges as a deployment: the owner for migrations, the app's role for everything else, the backup role.
+ * privileges as a deployment: the owner for migrations, the app's role for everything else, the backup role, and the
+ * backup-service's replication role (WAL archive).
  */
 public record DatabaseRoles(String database, String owner, String ownerPassword, String app, String appPassword, String backup,
-                            String backupPassword) {
+                            String backupPassword, String replication, String replicationPassword) {
     public static final String SCRIPT = "deploy/postgres/init-roles.sh";
+
+    /** The replication role named after the backup role: {@code <backup>_replication}. */
+    public DatabaseRoles(String database, String owner, String ownerPassword, String app, String appPassword, String backup, String backupPassword) {
+        this(database, owner, ownerPassword, app, appPassword, backup, backupPassword, backup + "_replication", backupPassword + "-replication");
+    }
 
     /** Roles {@code <prefix>_owner}, {@code <prefix>_app}, {@code <prefix>_backup} for {@code database}, each with its own password. */
     public static DatabaseRoles named(String database, String prefix) {
@@ -38,6 +44,8 @@ public record DatabaseRoles(String database, String owner, String ownerPassword,
         env.put("DB_PASSWORD", appPassword);
         env.put("BACKUP_DB_USER", backup);
         env.put("BACKUP_DB_PASSWORD", backupPassword);
+        env.put("BACKUP_REPLICATION_USER", replication);
+        env.put("BACKUP_REPLICATION_PASSWORD", replicationPassword);
         try {
             Process process = builder.start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

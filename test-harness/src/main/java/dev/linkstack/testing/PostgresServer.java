@@ -96,6 +96,15 @@ public final class PostgresServer implements AutoCloseable {
      * {@link #jdbcUrl} keep naming the loopback port, which is not served in this mode.
      */
     public PostgresServer startInside(List<String> launcher, String address, int listenPort) {
+        return startInside(launcher, address, listenPort, List.of());
+    }
+
+    /**
+     * {@link #startInside(List, String, int)} with more server settings ({@code name=value}, each passed as {@code -c}),
+     * e.g. a deployment's own {@code hba_file} and WAL settings; an {@code hba_file} replaces the data directory's
+     * pg_hba.conf, and with it the catch-all password line this mode adds there.
+     */
+    public PostgresServer startInside(List<String> launcher, String address, int listenPort, List<String> settings) {
         if (!Files.exists(dataDir)) {
             initDataDir();
         }
@@ -106,7 +115,8 @@ public final class PostgresServer implements AutoCloseable {
         }
         List<String> command = new ArrayList<>(launcher);
         command.addAll(Processes.asServiceUser(List.of(bin("pg_ctl"), "-D", dataDir.toString(), "-l", root.resolve("server.log").toString(),
-                "-w", "-t", "60", "-o", "-p " + listenPort + " -h " + address + " -k " + root + " -c fsync=off -c synchronous_commit=off", "start")));
+                "-w", "-t", "60", "-o", "-p " + listenPort + " -h " + address + " -k " + root + " -c fsync=off -c synchronous_commit=off"
+                        + settings.stream().map(setting -> " -c " + setting).collect(java.util.stream.Collectors.joining()), "start")));
         Processes.run(Duration.ofSeconds(90), command);
         running = true;
         return this;
