@@ -46,6 +46,7 @@ public final class NginxServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start nginx (apt-get install nginx)", e);
         }
+        StopOnExit.started(this);
         Processes.waitForPort(port, Duration.ofSeconds(20));
         return this;
     }
@@ -60,6 +61,7 @@ public final class NginxServer implements AutoCloseable {
 
     @Override
     public void close() {
+        StopOnExit.closed(this);
         if (process != null) {
             process.destroy();
             try {

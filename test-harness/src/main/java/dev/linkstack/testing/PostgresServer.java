@@ -86,6 +86,7 @@ public final class PostgresServer implements AutoCloseable {
                 "-w", "-t", "60", "-o", serverOptions(), "start"));
         Processes.run(Duration.ofSeconds(90), Processes.asServiceUser(command));
         running = true;
+        StopOnExit.started(this);
         return this;
     }
 
@@ -119,6 +120,7 @@ public final class PostgresServer implements AutoCloseable {
                         + settings.stream().map(setting -> " -c " + setting).collect(java.util.stream.Collectors.joining()), "start")));
         Processes.run(Duration.ofSeconds(90), command);
         running = true;
+        StopOnExit.started(this);
         return this;
     }
 
@@ -174,6 +176,7 @@ public final class PostgresServer implements AutoCloseable {
 
     @Override
     public void close() {
+        StopOnExit.closed(this);
         try {
             stop();
         } finally {

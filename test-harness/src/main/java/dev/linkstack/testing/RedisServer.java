@@ -45,6 +45,7 @@ public final class RedisServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start redis-server (apt-get install redis-server)", e);
         }
+        StopOnExit.started(this);
         Processes.waitForPort(port, Duration.ofSeconds(20));
         return this;
     }
@@ -100,6 +101,7 @@ public final class RedisServer implements AutoCloseable {
 
     @Override
     public void close() {
+        StopOnExit.closed(this);
         resumeIfPaused();
         stop();
         Processes.deleteRecursively(root);

@@ -27,6 +27,7 @@ public final class ServiceProcess implements AutoCloseable {
         this.process = process;
         this.log = log;
         this.port = port;
+        StopOnExit.started(this);
     }
 
     /** Starts the service with the environment plus PORT (a free one unless given) and does not wait. */
@@ -126,6 +127,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        StopOnExit.closed(this);
         if (process.isAlive()) {
             process.destroy();
             try {
