@@ -72,15 +72,18 @@ public class RedirectDecision {
     }
 
     Outcome decide(CachedLink link, HttpServerRequest request) {
-        return decide(link, request, false);
+        return decide(link, request, false, null);
     }
 
-    /** After the visitor gave the link's password: answered and counted like an open link. */
-    Outcome decideUnlocked(CachedLink link, HttpServerRequest request) {
-        return decide(link, request, true);
+    /**
+     * After the visitor gave the link's password: answered and counted like an open link, as coming from
+     * {@code referrer}, where the visitor was before the form (null: direct), since the request's own Referer is the form.
+     */
+    Outcome decideUnlocked(CachedLink link, HttpServerRequest request, String referrer) {
+        return decide(link, request, true, referrer);
     }
 
-    private Outcome decide(CachedLink link, HttpServerRequest request, boolean unlocked) {
+    private Outcome decide(CachedLink link, HttpServerRequest request, boolean unlocked, String formReferrer) {
         Purpose purpose = Purpose.of(request);
         if (link.blocked()) {
             metrics.blocked.increment();
@@ -109,7 +112,7 @@ public class RedirectDecision {
         // The headers are only referenced here; parsing them, and finding the client's address behind a trusted proxy,
         // waits for the classification, off the event loop. (The request's own remoteAddress() would parse every
         // forwarded header now.)
-        if (!clicks.record(link.linkId(), request.getHeader(HttpHeaders.USER_AGENT), request.getHeader(HttpHeaders.REFERER),
+        if (!clicks.record(link.linkId(), request.getHeader(HttpHeaders.USER_AGENT), unlocked ? formReferrer : request.getHeader(HttpHeaders.REFERER),
                 request.connection().remoteAddress(), request.getHeader(X_FORWARDED_FOR))) {
             return Outcome.CLOSING;
         }

@@ -11,8 +11,12 @@ class RedirectPages {
     record Csrf(String field, String token) {
     }
 
-    /** Asks for a link's password; {@code error} after a wrong one (or too many). */
-    static native TemplateInstance unlock(String code, Csrf csrf, String error);
+    /**
+     * Asks for a link's password; {@code error} after a wrong one (or too many). {@code referrer}: where the visitor
+     * came from before the form (posted back with the password, so the visit is counted as coming from there, not
+     * from the form), or null.
+     */
+    static native TemplateInstance unlock(String code, Csrf csrf, String error, String referrer);
 
     /** Where a link goes, without going there; {@code url} is null while the link is protected. */
     static native TemplateInstance preview(String code, String shortUrl, String url, boolean locked);

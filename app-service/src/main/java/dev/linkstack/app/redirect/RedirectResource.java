@@ -43,6 +43,7 @@ public class RedirectResource {
 
     private static final String PREVIEW_SUFFIX = "+";
     private static final String WRONG_PASSWORD = "Wrong password, try again";
+    private static final int MAX_REFERRER = 2048;
 
     private final RedirectLookup lookup;
     private final RedirectDecision decision;
@@ -123,7 +124,9 @@ public class RedirectResource {
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "410", description = "The link has been blocked",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
-    public Response unlock(@PathParam("code") String code, @RestForm String password, @Context RoutingContext context) {
+    public Response unlock(@PathParam("code") String code, @RestForm String password, @RestForm String referrer,
+                           @Context RoutingContext context) {
+        String cameFrom = referrerOrNull(referrer);
         if (!ShortCodes.couldExist(code) || codes.isReserved(code)) {
             decision.unknown();
             return unknown(code);
@@ -132,14 +135,14 @@ public class RedirectResource {
         try {
             attempt = unlock.attempt(code, password, CredentialThrottle.clientAddress(context.request()));
         } catch (CredentialThrottle.TooManyAttempts e) {
-            return Response.fromResponse(page(429, RedirectPages.unlock(code, csrf.token(context), e.getMessage())))
+            return Response.fromResponse(page(429, RedirectPages.unlock(code, csrf.token(context), e.getMessage(), cameFrom)))
                     .header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds()).build();
         }
         if (!attempt.unlocked()) {
             decision.wrongPassword();
-            return page(401, RedirectPages.unlock(code, csrf.token(context), WRONG_PASSWORD));
+            return page(401, RedirectPages.unlock(code, csrf.token(context), WRONG_PASSWORD, cameFrom));
         }
-        RedirectDecision.Outcome outcome = decision.decideUnlocked(attempt.link(), context.request());
+        RedirectDecision.Outcome outcome = decision.decideUnlocked(attempt.link(), context.request(), cameFrom);
         if (outcome == RedirectDecision.Outcome.REDIRECT) {
             // 303: the browser follows a POST's redirect with a GET of the target
             return Response.seeOther(URI.create(attempt.link().url())).header(HttpHeaders.CACHE_CONTROL, NO_CACHING).build();
@@ -178,8 +181,14 @@ public class RedirectResource {
                     "Short links are not answered to prefetches; the visit itself is")).header(HttpHeaders.CACHE_CONTROL, "no-store").build();
             case NOT_FOUND, EXPIRED -> unknown(code);
             case BLOCKED -> blocked(code);
-            case LOCKED -> page(200, RedirectPages.unlock(code, csrf.token(context), null));
+            case LOCKED -> page(200, RedirectPages.unlock(code, csrf.token(context), null,
+                    referrerOrNull(context.request().getHeader(io.vertx.core.http.HttpHeaders.REFERER))));
         };
+    }
+
+    /** A referrer worth carrying through the password form: only its domain is ever counted, so a long one is dropped. */
+    private static String referrerOrNull(String referrer) {
+        return referrer == null || referrer.isBlank() || referrer.length() > MAX_REFERRER ? null : referrer;
     }
 
     /** Rendered here, not by a writer: the page is small and the redirect path answers from the event loop. */

@@ -64,6 +64,31 @@ class PasswordLinkTest {
     }
 
     @Test
+    void aVisitThroughTheFormCountsWhereTheVisitorCameFromNotTheForm() {
+        Api.Client client = Api.newUser();
+        String code = protectedLink(client, "https://example.org/from");
+        String cameFrom = "https://news.example.com/story?id=1";
+        RestAssured.given().redirects().follow(false).header("Referer", cameFrom).get("/" + code).then().statusCode(200)
+                .body(containsString("name=\"referrer\" value=\"" + cameFrom + "\""));
+
+        Forms.Csrf form = Forms.csrf("/" + code);
+        form.post("/" + code, Map.of("password", "not it", "referrer", cameFrom), address()).then().statusCode(401)
+                .body(containsString("name=\"referrer\" value=\"" + cameFrom + "\""));
+        form.post("/" + code, Map.of("password", SECRET, "referrer", cameFrom), address()).then().statusCode(303);
+        // The browser's own Referer on the post is the form, on this host: never counted as where the visit came from.
+        RestAssured.given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+                .cookie("linkstack_csrf", form.cookie()).formParam("csrf-token", form.token()).formParam("password", SECRET)
+                .header("Referer", "http://localhost/" + code).header("X-Forwarded-For", address())
+                .post("/" + code).then().statusCode(303);
+        relay.flush();
+
+        var stats = client.request().get("/api/links/" + code + "/stats?days=1").then().statusCode(200).extract().jsonPath();
+        Map<String, Integer> referrers = new HashMap<>();
+        stats.getList("referrers", Map.class).forEach(v -> referrers.put((String) v.get("value"), ((Number) v.get("visits")).intValue()));
+        assertEquals(Map.of("news.example.com", 1, "direct", 1), referrers);
+    }
+
+    @Test
     void theApiReportsProtectionButNeverTheHashNorDoesASignedInOwnerSkipTheForm() {
         Api.Client client = Api.newUser();
         String code = protectedLink(client, "https://example.org/owned");
