@@ -11,6 +11,7 @@ import dev.linkstack.backup.pitr.WalArchive;
 import dev.linkstack.backup.pitr.WalReceiver;
 import dev.linkstack.backup.config.BackupConfig;
 import dev.linkstack.platform.errors.ApiException;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -69,6 +70,7 @@ public class PitrResource {
     }
 
     /** A base backup as the API lists it: with what retention would do with it if it ran now. */
+    @RegisterForReflection(targets = {BaseBackupView.class, BaseBackup.class, BaseBackup.FileSum.class})
     public record BaseBackupView(@JsonUnwrapped BaseBackup backup, String retention, String keptBecause) {
     }
 
@@ -77,11 +79,9 @@ public class PitrResource {
     @Operation(summary = "Base backups, newest first, with their start time and LSN, end LSN and timeline",
             description = "Each with 'retention': \"keep\" (and 'keptBecause') or \"delete\", what retention would do if it ran now")
     public List<BaseBackupView> baseBackups() {
-        BaseBackupRetention.Preview preview = retention.preview();
-        java.util.Map<String, String> kept = new java.util.HashMap<>();
-        preview.keep().forEach(entry -> kept.put(entry.id(), entry.keptBecause()));
-        return baseBackups.list().stream().map(b -> new BaseBackupView(b, kept.containsKey(b.id()) ? "keep" : "delete", kept.get(b.id())))
-                .toList();
+        List<BaseBackup> listed = baseBackups.list();
+        java.util.Map<String, String> kept = retention.decide(listed).keptBecause();
+        return listed.stream().map(b -> new BaseBackupView(b, kept.containsKey(b.id()) ? "keep" : "delete", kept.get(b.id()))).toList();
     }
 
     @GET

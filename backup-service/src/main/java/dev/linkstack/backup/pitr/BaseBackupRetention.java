@@ -8,6 +8,7 @@ import dev.linkstack.backup.retention.RetentionRules;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -69,6 +70,7 @@ public class BaseBackupRetention {
     }
 
     /** What a run would do now: the base backups it deletes and keeps (with the reason), and the WAL it prunes. */
+    @RegisterForReflection(targets = {Preview.class, WalPreview.class, RetentionPreview.Entry.class, RetentionRules.class})
     public record Preview(RetentionRules rules, List<RetentionPreview.Entry> delete, List<RetentionPreview.Entry> keep, WalPreview wal) {
     }
 
@@ -132,7 +134,7 @@ public class BaseBackupRetention {
     }
 
     /** The rules' verdict on these base backups; with rules that keep nothing, everything is kept. */
-    RetentionPolicy.Decision<BaseBackup> decide(List<BaseBackup> baseBackups) {
+    public RetentionPolicy.Decision<BaseBackup> decide(List<BaseBackup> baseBackups) {
         Optional<String> keepsNothing = policy.rules().keepsNothing("the base backup retention settings");
         if (keepsNothing.isPresent()) {
             Map<String, String> all = new java.util.LinkedHashMap<>();
