@@ -1,6 +1,8 @@
 package dev.linkstack.backup.api;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.linkstack.backup.pitr.BaseBackup;
+import dev.linkstack.backup.pitr.BaseBackupRetention;
 import dev.linkstack.backup.pitr.BaseBackups;
 import dev.linkstack.backup.pitr.PitrDirs;
 import dev.linkstack.backup.pitr.PointInTimeRestore;
@@ -9,6 +11,7 @@ import dev.linkstack.backup.pitr.WalArchive;
 import dev.linkstack.backup.pitr.WalReceiver;
 import dev.linkstack.backup.config.BackupConfig;
 import dev.linkstack.platform.errors.ApiException;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -33,10 +36,13 @@ public class PitrResource {
     private final BaseBackups baseBackups;
     private final RestorePoints restorePoints;
     private final PointInTimeRestore restore;
+    private final BaseBackupRetention retention;
     private final BackupConfig config;
 
-    PitrResource(WalReceiver receiver, BaseBackups baseBackups, RestorePoints restorePoints, PointInTimeRestore restore, BackupConfig config) {
+    PitrResource(WalReceiver receiver, BaseBackups baseBackups, RestorePoints restorePoints, PointInTimeRestore restore,
+                 BaseBackupRetention retention, BackupConfig config) {
         this.receiver = receiver;
+        this.retention = retention;
         this.baseBackups = baseBackups;
         this.restorePoints = restorePoints;
         this.restore = restore;
@@ -63,11 +69,28 @@ public class PitrResource {
                 List.copyOf(listing.timelines().keySet()), listing.histories(), listing.gaps());
     }
 
+    /** A base backup as the API lists it: with what retention would do with it if it ran now. */
+    @RegisterForReflection(targets = {BaseBackupView.class, BaseBackup.class, BaseBackup.FileSum.class})
+    public record BaseBackupView(@JsonUnwrapped BaseBackup backup, String retention, String keptBecause) {
+    }
+
     @GET
     @Path("/base-backups")
-    @Operation(summary = "Base backups, newest first, with their start time and LSN, end LSN and timeline")
-    public List<BaseBackup> baseBackups() {
-        return baseBackups.list();
+    @Operation(summary = "Base backups, newest first, with their start time and LSN, end LSN and timeline",
+            description = "Each with 'retention': \"keep\" (and 'keptBecause') or \"delete\", what retention would do if it ran now")
+    public List<BaseBackupView> baseBackups() {
+        List<BaseBackup> listed = baseBackups.list();
+        java.util.Map<String, String> kept = retention.decide(listed).keptBecause();
+        return listed.stream().map(b -> new BaseBackupView(b, kept.containsKey(b.id()) ? "keep" : "delete", kept.get(b.id()))).toList();
+    }
+
+    @GET
+    @Path("/retention-preview")
+    @Operation(summary = "What base backup retention and WAL pruning would delete now (nothing is deleted)",
+            description = "The base backups it would delete and keep (and why), the oldest one kept, the first WAL segment kept and how "
+                    + "many archive files would go, or why none would")
+    public BaseBackupRetention.Preview retentionPreview() {
+        return retention.preview();
     }
 
     @POST
@@ -93,10 +116,8 @@ public class PitrResource {
     @Operation(summary = "Create a named restore point (pg_create_restore_point)",
             description = "{\"name\": \"before-migration\"}: 1-63 letters, digits, _ and -. 201; 400 for a bad name; 409 when it exists")
     public Response createRestorePoint(PitrRequests.RestorePointRequest request) {
-        if (request == null) {
-            throw ApiException.badRequest("Name the restore point: {\"name\": \"before-migration\"}");
-        }
-        return Response.status(201).entity(restorePoints.create(request.name())).build();
+        return Response.status(201).entity(restorePoints.create(required(request, "Name the restore point: {\"name\": \"before-migration\"}").name()))
+                .build();
     }
 
     @POST
@@ -104,12 +125,19 @@ public class PitrResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Prepare a new data directory that recovers to a point in time",
             description = "{\"directory\": \"/restore/pgdata\", \"target\": \"latest\" | \"2026-03-18T14:02:59+01:00\"} or "
-                    + "{\"directory\": ..., \"restorePoint\": \"name\"}. 200 with what was prepared; 400 bad input; 409 directory not "
+                    + "{\"directory\": ..., \"restorePoint\": \"name\"}; the directory must lie inside the restore root "
+                    + "(BACKUP_PITR_RESTORE_ROOT). 200 with what was prepared; 400 bad input or outside the root; 409 directory not "
                     + "empty; 422 no fitting base backup or a gap in the WAL it needs")
     public PointInTimeRestore.Result restore(PitrRequests.RestoreRequest request) {
-        if (request == null) {
-            throw ApiException.badRequest("Send {\"directory\": \"/absolute/path\", \"target\": \"latest\"}");
+        PitrRequests.RestoreRequest given = required(request, "Send {\"directory\": \"" + PitrDirs.restoreRoot(config) + "/pgdata\", \"target\": \"latest\"}");
+        return restore.restoreInsideRoot(given.directory(), new PointInTimeRestore.Target(given.target(), given.restorePoint()));
+    }
+
+    /** A JSON body these POSTs cannot do without: 400 with an example when it is missing. */
+    private static <T> T required(T body, String example) {
+        if (body == null) {
+            throw ApiException.badRequest(example);
         }
-        return restore.restore(request.directory(), new PointInTimeRestore.Target(request.target(), request.restorePoint()));
+        return body;
     }
 }

@@ -274,6 +274,35 @@ public interface BackupConfig {
         /** Quartz cron of the scheduled base backup ("off" disables it, the default). */
         @WithDefault("off")
         String cron();
+
+        Retention retention();
+
+        /**
+         * Retention of base backups: each rule left unset is the dumps' rule (backup.retention.*). The WAL archive
+         * keeps what the oldest base backup kept needs, and nothing older.
+         */
+        interface Retention {
+            Optional<Integer> days();
+
+            Optional<Integer> keepLast();
+
+            Optional<Integer> keepDaily();
+
+            Optional<Integer> keepWeekly();
+
+            Optional<Integer> keepMonthly();
+        }
+    }
+
+    Pitr pitr();
+
+    /** Point-in-time restores through the API. */
+    interface Pitr {
+        /**
+         * The directory API restores may write into (a new data directory inside it); empty:
+         * {@code <backup dir>/pitr-restore}. The command line, run by the operator on the host, may write anywhere.
+         */
+        Optional<Path> restoreRoot();
     }
 
     interface Api {

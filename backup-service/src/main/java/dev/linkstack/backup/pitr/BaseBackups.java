@@ -53,15 +53,18 @@ public class BaseBackups {
     private final TargetDatabase target;
     private final PostgresTools tools;
     private final Alerts alerts;
+    private final BaseBackupRetention retention;
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
 
     @Inject
-    public BaseBackups(BackupConfig config, TargetDatabase target, PostgresTools tools, Alerts alerts, Clock clock) {
+    public BaseBackups(BackupConfig config, TargetDatabase target, PostgresTools tools, Alerts alerts, BaseBackupRetention retention,
+                       Clock clock) {
         this.config = config;
         this.target = target;
         this.tools = tools;
         this.alerts = alerts;
+        this.retention = retention;
         this.clock = clock;
     }
 
@@ -77,13 +80,23 @@ public class BaseBackups {
         }
     }
 
-    /** Takes a base backup now and returns it once published; 409 while another runs, 422 when pg_basebackup fails. */
+    /**
+     * Takes a base backup now and returns it once published, after retention has run; 409 while another runs, 422 when
+     * pg_basebackup fails.
+     */
     public BaseBackup take(String trigger) {
         if (!running.compareAndSet(false, true)) {
             throw new PitrRefusal(409, "base_backup_running", "A base backup is already running");
         }
         try {
-            return takeNow(trigger);
+            BaseBackup taken = takeNow(trigger);
+            try {
+                retention.apply();
+            } catch (RuntimeException e) {
+                // The new base backup is safe; retention runs again after the next one.
+                LOG.warnf("base backup retention failed: %s", e.getMessage());
+            }
+            return taken;
         } finally {
             running.set(false);
         }
@@ -160,7 +173,10 @@ public class BaseBackups {
 
     /** Published base backups, newest first. */
     public List<BaseBackup> list() {
-        Path dir = PitrDirs.base(config);
+        return list(PitrDirs.base(config));
+    }
+
+    static List<BaseBackup> list(Path dir) {
         List<BaseBackup> found = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
             return found;

@@ -13,6 +13,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -43,11 +45,13 @@ public class PointInTimeRestore {
     private final BackupConfig config;
     private final BaseBackups baseBackups;
     private final RestorePoints restorePoints;
+    private final BaseBackupRetention retention;
     private final AtomicBoolean running = new AtomicBoolean();
 
     @Inject
-    public PointInTimeRestore(BackupConfig config, BaseBackups baseBackups, RestorePoints restorePoints) {
+    public PointInTimeRestore(BackupConfig config, BaseBackups baseBackups, RestorePoints restorePoints, BaseBackupRetention retention) {
         this.config = config;
+        this.retention = retention;
         this.baseBackups = baseBackups;
         this.restorePoints = restorePoints;
     }
@@ -63,21 +67,35 @@ public class PointInTimeRestore {
                          Map<String, String> recoverySettings, String next) {
     }
 
-    /** Validates the request, then builds the data directory; every refusal is a {@link PitrRefusal} with a 4xx status. */
+    /**
+     * Validates the request, then builds the data directory, which may be anywhere (the command line, run by the
+     * operator on the host); every refusal is a {@link PitrRefusal} with a 4xx status.
+     */
     public Result restore(String directory, Target target) {
-        Path dir = checkDirectory(directory);
+        return restore(parseDirectory(directory), target);
+    }
+
+    /** The same for the API: the directory must be a new or empty one inside the restore root (BACKUP_PITR_RESTORE_ROOT). */
+    public Result restoreInsideRoot(String directory, Target target) {
+        Path dir = parseDirectory(directory);
+        requireInside(PitrDirs.restoreRoot(config), dir);
+        return restore(dir, target);
+    }
+
+    private Result restore(Path dir, Target target) {
+        requireNewOrEmpty(dir);
         Optional<OffsetDateTime> time = parseTarget(target);
         if (!running.compareAndSet(false, true)) {
             throw new PitrRefusal(409, "restore_running", "A point-in-time restore is already running");
         }
         try {
-            return prepare(dir, target, time);
+            return retention.whileNothingIsDeleted(() -> prepare(dir, target, time));
         } finally {
             running.set(false);
         }
     }
 
-    static Path checkDirectory(String directory) {
+    static Path parseDirectory(String directory) {
         if (directory == null || directory.isBlank()) {
             throw new PitrRefusal(400, "bad_request", "Name the new data directory: {\"directory\": \"/absolute/path\", ...}");
         }
@@ -90,6 +108,38 @@ public class PointInTimeRestore {
         if (!dir.isAbsolute() || !dir.normalize().equals(dir) || directory.contains("\0") || dir.getNameCount() < 1) {
             throw new PitrRefusal(400, "bad_request", "The directory must be an absolute path without '.' or '..' segments");
         }
+        return dir;
+    }
+
+    /**
+     * Refuses a directory that is not inside {@code root} once symbolic links are resolved: the deepest part of it that
+     * exists is resolved to its real path, and the rest, which does not exist yet, is appended as given.
+     */
+    static void requireInside(Path root, Path dir) {
+        Path realRoot;
+        try {
+            AtomicFiles.createPrivateDirectories(root);
+            realRoot = root.toRealPath();
+        } catch (IOException e) {
+            throw new PitrRefusal(503, "backup_directory_unavailable", "Cannot create the restore root " + root + ": " + e.getMessage());
+        }
+        Path existing = dir;
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        Path real;
+        try {
+            real = existing == null ? dir : existing.toRealPath().resolve(existing.relativize(dir));
+        } catch (IOException e) {
+            real = null; // a dangling link, or unreadable: not provably inside
+        }
+        if (real == null || !real.startsWith(realRoot) || real.equals(realRoot)) {
+            throw new PitrRefusal(400, "outside_restore_root", "Restores through the API write only into a new directory inside " + root
+                    + " (BACKUP_PITR_RESTORE_ROOT); " + dir + (real != null && !real.equals(dir) ? " (" + real + ")" : "") + " is not inside it");
+        }
+    }
+
+    static void requireNewOrEmpty(Path dir) {
         if (Files.exists(dir)) {
             boolean empty;
             try (Stream<Path> entries = Files.isDirectory(dir) ? Files.list(dir) : Stream.of(dir)) {
@@ -101,7 +151,6 @@ public class PointInTimeRestore {
                 throw new PitrRefusal(409, "directory_not_empty", dir + " exists and is not an empty directory: restore into a new one");
             }
         }
-        return dir;
     }
 
     static Optional<OffsetDateTime> parseTarget(Target target) {
@@ -157,11 +206,11 @@ public class PointInTimeRestore {
                     + ". Recovery could not replay past it; take a new base backup, or restore to a time before the gap from an older base backup.");
         });
         Path source = baseBackups.directoryOf(base);
-        for (Map.Entry<String, BaseBackup.FileSum> file : base.files().entrySet()) {
-            Checksums.problem(source.resolve(file.getKey()), file.getValue().sha256()).ifPresent(problem -> {
-                throw new PitrRefusal(422, "base_backup_damaged", "Base backup " + base.id() + ", " + file.getKey() + ": " + problem);
-            });
-        }
+        Map<String, String> sums = new java.util.LinkedHashMap<>();
+        base.files().forEach((name, sum) -> sums.put(name, sum.sha256()));
+        Checksums.firstProblem(source, sums).ifPresent(problem -> {
+            throw new PitrRefusal(422, "base_backup_damaged", "Base backup " + base.id() + ", " + problem);
+        });
         boolean created = !Files.exists(dir);
         try {
             AtomicFiles.createPrivateDirectories(dir);
@@ -231,6 +280,34 @@ public class PointInTimeRestore {
     }
 
     /**
+     * The segment's content, decompressed. The receiver goes on while a restore reads: a plain segment listed a moment
+     * ago may have been gzipped since, and a partial one completed (then gzipped), so the later forms are tried too.
+     */
+    private static InputStream openSegment(WalArchive.Segment segment, Path walDir) throws IOException {
+        List<Path> forms = List.of(segment.file(), walDir.resolve(segment.name()), walDir.resolve(segment.name() + ".gz"));
+        NoSuchFileException gone = null;
+        for (Path form : forms) {
+            if (form.equals(segment.file()) || !segment.compressed()) {
+                try {
+                    InputStream raw = Files.newInputStream(form);
+                    if (!form.getFileName().toString().endsWith(".gz")) {
+                        return raw;
+                    }
+                    try {
+                        return new GZIPInputStream(raw, 64 * 1024);
+                    } catch (IOException e) {
+                        raw.close();
+                        throw e;
+                    }
+                } catch (NoSuchFileException e) {
+                    gone = e;
+                }
+            }
+        }
+        throw gone;
+    }
+
+    /**
      * Copies the archive's WAL from the base backup's start on (its timeline and any later one), decompressed; the
      * partial segment of each timeline under its full name, so recovery reads what was received last.
      */
@@ -245,10 +322,8 @@ public class PointInTimeRestore {
                 if (timeline.getKey() == base.timeline() && segment.number() < first) {
                     continue;
                 }
-                Path target = into.resolve(segment.name());
-                try (InputStream raw = Files.newInputStream(segment.file());
-                     InputStream in = segment.compressed() ? new GZIPInputStream(raw, 64 * 1024) : raw;
-                     OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW)) {
+                try (InputStream in = openSegment(segment, walDir); OutputStream out = Files.newOutputStream(into.resolve(segment.name()),
+                        StandardOpenOption.CREATE_NEW)) {
                     in.transferTo(out);
                 }
                 copied++;

@@ -91,7 +91,7 @@ public final class WalArchive {
                         continue; // hidden files being written, anything else
                     }
                     int timeline = Integer.parseInt(m.group(1), 16);
-                    long number = Long.parseLong(m.group(2), 16) * SEGMENTS_PER_XLOG_ID + Long.parseLong(m.group(3), 16);
+                    long number = number(m);
                     Segment segment = new Segment(timeline, number, m.group(1) + m.group(2) + m.group(3), file, m.group(4) != null, m.group(5) != null);
                     timelines.computeIfAbsent(timeline, t -> new TreeMap<>()).merge(number, segment, WalArchive::better);
                 }
@@ -108,6 +108,30 @@ public final class WalArchive {
             }
         });
         return new Listing(timelines, List.copyOf(histories), gaps);
+    }
+
+    /**
+     * The files of every segment numbered below {@code segment}, on any timeline (completed, gzipped or not, and
+     * partial), oldest first; timeline history files are never among them.
+     */
+    public static List<Path> segmentsBefore(Path dir, long segment) throws IOException {
+        TreeMap<String, Path> before = new TreeMap<>();
+        if (Files.isDirectory(dir)) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+                for (Path file : files) {
+                    Matcher m = SEGMENT.matcher(file.getFileName().toString());
+                    if (m.matches() && number(m) < segment) {
+                        // Sorted by position in the WAL, then timeline: deleting in this order never opens a gap.
+                        before.put(m.group(2) + m.group(3) + m.group(1) + file.getFileName(), file);
+                    }
+                }
+            }
+        }
+        return List.copyOf(before.values());
+    }
+
+    private static long number(Matcher segment) {
+        return Long.parseLong(segment.group(2), 16) * SEGMENTS_PER_XLOG_ID + Long.parseLong(segment.group(3), 16);
     }
 
     private static Segment better(Segment a, Segment b) {

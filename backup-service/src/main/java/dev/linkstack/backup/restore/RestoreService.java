@@ -59,7 +59,7 @@ public class RestoreService {
         if (forged.isPresent()) {
             return new VerifyReport(backup.id(), false, false, forged.get(), null, null, null, millisSince(started));
         }
-        String problem = checksumProblem(backup, store.dumpFile(backup));
+        String problem = Checksums.problem(store.dumpFile(backup), backup.sha256()).orElse(null);
         return new VerifyReport(backup.id(), problem == null, problem == null, problem, null, null, null, millisSince(started));
     }
 
@@ -74,7 +74,7 @@ public class RestoreService {
         if (forged.isPresent()) {
             return new VerifyReport(backup.id(), false, false, forged.get(), null, null, null, millisSince(started));
         }
-        String checksumProblem = checksumProblem(backup, file);
+        String checksumProblem = Checksums.problem(file, backup.sha256()).orElse(null);
         if (checksumProblem != null) {
             return new VerifyReport(backup.id(), false, false, checksumProblem, null, null, null, millisSince(started));
         }
@@ -128,7 +128,7 @@ public class RestoreService {
         if (forged.isPresent()) {
             throw new RestoreFailedException(forged.get());
         }
-        String checksumProblem = checksumProblem(backup, file);
+        String checksumProblem = Checksums.problem(file, backup.sha256()).orElse(null);
         if (checksumProblem != null) {
             throw new RestoreFailedException("refusing to restore a damaged backup: " + checksumProblem);
         }
@@ -235,10 +235,6 @@ public class RestoreService {
             }
         }
         return differences.isEmpty() ? null : "row counts differ from those recorded at backup time: " + String.join("; ", differences);
-    }
-
-    private static String checksumProblem(BackupMetadata backup, Path file) {
-        return Checksums.problem(file, backup.sha256()).orElse(null);
     }
 
     private void dropQuietly(String database) {

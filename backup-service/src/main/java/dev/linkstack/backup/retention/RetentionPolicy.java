@@ -36,9 +36,26 @@ public final class RetentionPolicy {
      * @param backups successful backups of one database, in any order
      * @return the backups to delete with the reason they are kept or not, newest first
      */
-    public Decision decide(List<BackupMetadata> backups) {
-        List<BackupMetadata> newestFirst = new ArrayList<>(backups);
-        newestFirst.sort(Comparator.comparing(BackupMetadata::startedAt).thenComparing(BackupMetadata::id).reversed());
+    public Decision<BackupMetadata> decide(List<BackupMetadata> backups) {
+        return decide(backups, b -> new Candidate(b.id(), b.startedAt(),
+                b.lastVerification() == null ? null : b.lastVerification().ok()));
+    }
+
+    /**
+     * The same rules for anything else that is kept the way backups are (base backups of point-in-time recovery).
+     *
+     * @param backups  backups in any order
+     * @param describe what the rules look at in one of them
+     */
+    public <T> Decision<T> decide(List<T> backups, Function<T, Candidate> describe) {
+        Map<String, T> byId = new LinkedHashMap<>();
+        List<Candidate> newestFirst = new ArrayList<>();
+        for (T backup : backups) {
+            Candidate candidate = describe.apply(backup);
+            byId.put(candidate.id(), backup);
+            newestFirst.add(candidate);
+        }
+        newestFirst.sort(Comparator.comparing(Candidate::startedAt).thenComparing(Candidate::id).reversed());
 
         Map<String, String> keptBecause = new LinkedHashMap<>();
         newestFirst.stream().limit(rules.keepLast()).forEach(b -> keptBecause.putIfAbsent(b.id(), "one of the newest " + rules.keepLast()));
@@ -58,38 +75,30 @@ public final class RetentionPolicy {
 
         keepProvenGood(newestFirst, keptBecause);
 
-        List<BackupMetadata> delete = newestFirst.stream().filter(b -> !keptBecause.containsKey(b.id())).toList();
-        List<BackupMetadata> keep = newestFirst.stream().filter(b -> keptBecause.containsKey(b.id())).toList();
-        return new Decision(keep, delete, keptBecause);
+        List<T> delete = newestFirst.stream().filter(b -> !keptBecause.containsKey(b.id())).map(b -> byId.get(b.id())).toList();
+        List<T> keep = newestFirst.stream().filter(b -> keptBecause.containsKey(b.id())).map(b -> byId.get(b.id())).toList();
+        return new Decision<>(keep, delete, keptBecause);
     }
 
     /**
      * Whatever the rules say, the newest backup that passed its restore test stays, and so does at least one backup not
      * known to fail it: a month of failing restore tests must not take the last backup that restores with it.
      */
-    private static void keepProvenGood(List<BackupMetadata> newestFirst, Map<String, String> keptBecause) {
-        newestFirst.stream().filter(RetentionPolicy::passedRestoreTest).findFirst()
+    private static void keepProvenGood(List<Candidate> newestFirst, Map<String, String> keptBecause) {
+        newestFirst.stream().filter(b -> Boolean.TRUE.equals(b.restoreTestPassed())).findFirst()
                 .ifPresent(b -> keptBecause.putIfAbsent(b.id(), "the newest backup that passed its restore test"));
-        boolean keepsAGoodOne = newestFirst.stream().anyMatch(b -> keptBecause.containsKey(b.id()) && !failedRestoreTest(b));
+        boolean keepsAGoodOne = newestFirst.stream().anyMatch(b -> keptBecause.containsKey(b.id()) && !b.failedRestoreTest());
         if (!keepsAGoodOne) {
-            newestFirst.stream().filter(b -> !failedRestoreTest(b)).findFirst()
+            newestFirst.stream().filter(b -> !b.failedRestoreTest()).findFirst()
                     .ifPresent(b -> keptBecause.putIfAbsent(b.id(), "the newest backup not known to fail its restore test"));
         }
     }
 
-    private static boolean passedRestoreTest(BackupMetadata backup) {
-        return backup.lastVerification() != null && backup.lastVerification().ok();
-    }
-
-    private static boolean failedRestoreTest(BackupMetadata backup) {
-        return backup.lastVerification() != null && !backup.lastVerification().ok();
-    }
-
     /** Keeps the newest backup in each of the {@code count} most recent periods that have a backup. */
-    private static void keepNewestPerPeriod(List<BackupMetadata> newestFirst, int count, Function<BackupMetadata, Object> period,
+    private static void keepNewestPerPeriod(List<Candidate> newestFirst, int count, Function<Candidate, Object> period,
                                             String label, Map<String, String> keptBecause) {
         Set<Object> periods = new HashSet<>();
-        for (BackupMetadata backup : newestFirst) {
+        for (Candidate backup : newestFirst) {
             if (periods.size() >= count) {
                 return;
             }
@@ -99,6 +108,16 @@ public final class RetentionPolicy {
         }
     }
 
-    public record Decision(List<BackupMetadata> keep, List<BackupMetadata> delete, Map<String, String> keptBecause) {
+    public record Decision<T>(List<T> keep, List<T> delete, Map<String, String> keptBecause) {
+    }
+
+    /**
+     * What the rules look at in a backup: its id, when it started, and its last restore test ({@code null} when it
+     * has none).
+     */
+    public record Candidate(String id, Instant startedAt, Boolean restoreTestPassed) {
+        boolean failedRestoreTest() {
+            return Boolean.FALSE.equals(restoreTestPassed);
+        }
     }
 }

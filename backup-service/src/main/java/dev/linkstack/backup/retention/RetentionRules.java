@@ -20,6 +20,15 @@ public record RetentionRules(int maxAgeDays, int keepLast, int keepDaily, int ke
         return new RetentionRules(config.days(), config.keepLast(), config.keepDaily(), config.keepWeekly(), config.keepMonthly());
     }
 
+    /** The rules of base backups: the dumps' rules, each overridden by its backup.base.retention.* setting when set. */
+    public static RetentionRules forBaseBackups(BackupConfig config) {
+        RetentionRules dumps = from(config.retention());
+        BackupConfig.Base.Retention base = config.base().retention();
+        return new RetentionRules(base.days().orElse(dumps.maxAgeDays()), base.keepLast().orElse(dumps.keepLast()),
+                base.keepDaily().orElse(dumps.keepDaily()), base.keepWeekly().orElse(dumps.keepWeekly()),
+                base.keepMonthly().orElse(dumps.keepMonthly()));
+    }
+
     /**
      * Why these rules would keep nothing, or empty when they keep something: with every count 0 and an age of 0 days
      * retention would delete the backup it runs after.

@@ -42,6 +42,10 @@ public class RetentionService {
     public static List<String> refusals(BackupConfig config) {
         List<String> refusals = new ArrayList<>();
         RetentionRules.from(config.retention()).keepsNothing("BACKUP_RETENTION_DAYS and BACKUP_KEEP_LAST").ifPresent(refusals::add);
+        RetentionRules base = RetentionRules.forBaseBackups(config);
+        if (!base.equals(RetentionRules.from(config.retention()))) {
+            base.keepsNothing("BACKUP_BASE_RETENTION_DAYS and BACKUP_BASE_RETENTION_KEEP_LAST (base backups)").ifPresent(refusals::add);
+        }
         if (config.offsite().endpoint().isPresent()) {
             offsiteRules(config.offsite()).keepsNothing("BACKUP_OFFSITE_RETENTION_DAYS and BACKUP_OFFSITE_KEEP_LAST").ifPresent(refusals::add);
         }
@@ -58,7 +62,7 @@ public class RetentionService {
         if (keepsNothing.isPresent()) {
             throw ApiException.conflict(keepsNothing.get());
         }
-        RetentionPolicy.Decision decision = policy.decide(candidates(database));
+        RetentionPolicy.Decision<BackupMetadata> decision = policy.decide(candidates(database));
         return new RetentionPreview(database, policy.rules(),
                 decision.delete().stream().map(b -> new RetentionPreview.Entry(b.id(), b.startedAt(), b.sizeBytes(), null)).toList(),
                 decision.keep().stream().map(b -> new RetentionPreview.Entry(b.id(), b.startedAt(), b.sizeBytes(), decision.keptBecause().get(b.id()))).toList());

@@ -17,16 +17,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -41,6 +35,11 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
+import static dev.linkstack.backup.pitr.PitrTesting.awaitReceiverRunning;
+import static dev.linkstack.backup.pitr.PitrTesting.cli;
+import static dev.linkstack.backup.pitr.PitrTesting.connectOncePromoted;
+import static dev.linkstack.backup.pitr.PitrTesting.restore;
+import static dev.linkstack.backup.pitr.PitrTesting.switchWal;
 import static dev.linkstack.backup.testing.Api.authorized;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -85,8 +84,8 @@ class PointInTimeRecoveryTest {
     @Test
     @Order(1)
     void theReceiverArchivesAndComesBackAfterKill9WithoutAGap() throws Exception {
-        awaitReceiverRunning();
-        switchWal(2);
+        awaitReceiverRunning(receiver);
+        switchWal(postgres, 2);
         String before = awaitNewestCompletedAfter(null);
         long pid = receiver.pid().orElseThrow();
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
@@ -96,7 +95,7 @@ class PointInTimeRecoveryTest {
             assertTrue(System.nanoTime() < deadline, "pg_receivewal was not restarted: " + receiver.status());
             Processes.sleep(100);
         }
-        switchWal(2);
+        switchWal(postgres, 2);
         String after = awaitNewestCompletedAfter(before);
         authorized().get("/api/pitr/wal").then().statusCode(200).body("gaps.size()", equalTo(0))
                 .body("receiver.restarts", equalTo((int) receiver.status().restarts()));
@@ -123,10 +122,10 @@ class PointInTimeRecoveryTest {
         assertFalse(Files.exists(Path.of("/tmp/pitr-none")), "nothing written for a refused restore");
         authorized().contentType("application/json").body("{\"name\":\"bad name; drop\"}").post("/api/pitr/restore-points").then()
                 .statusCode(400).body("error", equalTo("bad_request"));
-        assertEquals(BackupCommandLine.USAGE, cli("pitr-restore", "--to-dir", "/tmp/pitr-none").exit());
-        assertEquals(BackupCommandLine.USAGE, cli("pitr-restore", "--to-dir", "relative", "--latest").exit());
-        assertEquals(BackupCommandLine.FAILED, cli("pitr-restore", "--to-dir", full.toString(), "--latest").exit());
-        assertEquals(BackupCommandLine.USAGE, cli("restore-point", "bad name").exit());
+        assertEquals(BackupCommandLine.USAGE, cli(commandLine, "pitr-restore", "--to-dir", "/tmp/pitr-none").exit());
+        assertEquals(BackupCommandLine.USAGE, cli(commandLine, "pitr-restore", "--to-dir", "relative", "--latest").exit());
+        assertEquals(BackupCommandLine.FAILED, cli(commandLine, "pitr-restore", "--to-dir", full.toString(), "--latest").exit());
+        assertEquals(BackupCommandLine.USAGE, cli(commandLine, "restore-point", "bad name").exit());
         Processes.deleteRecursively(full);
     }
 
@@ -158,7 +157,7 @@ class PointInTimeRecoveryTest {
         target = Instant.now().truncatedTo(ChronoUnit.MICROS);
         for (int i = 0; i < 3; i++) {
             Processes.sleep(700);
-            switchWal(1);
+            switchWal(postgres, 1);
         }
         Processes.sleep(1500);
         int killed = postgres.server().kill9();
@@ -229,11 +228,11 @@ class PointInTimeRecoveryTest {
                 assertTrue(System.nanoTime() < deadline, RestAssured.get("/q/health").asString());
                 Processes.sleep(200);
             }
-            CliRun refused = cli("pitr-restore", "--to-dir", restored.dataDir().toString(), "--time", target.toString());
+            PitrTesting.CliRun refused = cli(commandLine, "pitr-restore", "--to-dir", restored.dataDir().toString(), "--time", target.toString());
             assertEquals(BackupCommandLine.FAILED, refused.exit());
             assertTrue(refused.err().contains(segment), refused.err());
             assertFalse(Files.exists(restored.dataDir()), "nothing written for a refused restore");
-            CliRun list = cli("base-backup", "--list");
+            PitrTesting.CliRun list = cli(commandLine, "base-backup", "--list");
             assertEquals(BackupCommandLine.OK, list.exit());
             assertTrue(list.out().contains("base-"), list.out());
             ReliabilityReport.record("backup-service: point-in-time restore with a WAL segment deleted from the archive", "1 API and 1 CLI restore",
@@ -251,19 +250,7 @@ class PointInTimeRecoveryTest {
             Response response = restore(body);
             response.then().log().ifValidationFails().statusCode(200);
             restored.startOnPreparedData();
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            try (Connection connection = DriverManager.getConnection(restored.jdbcUrl(TestPostgres.DATABASE), PostgresServer.SUPERUSER,
-                    PostgresServer.SUPERUSER_PASSWORD)) {
-                while (true) {
-                    try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery("SELECT pg_is_in_recovery()")) {
-                        rs.next();
-                        if (!rs.getBoolean(1)) {
-                            break;
-                        }
-                    }
-                    assertTrue(System.nanoTime() < deadline, "still in recovery: " + restored.log());
-                    Processes.sleep(200);
-                }
+            try (Connection connection = connectOncePromoted(restored)) {
                 Set<Long> ids = new HashSet<>();
                 try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery("SELECT id FROM pitr_rows")) {
                     while (rs.next()) {
@@ -275,21 +262,6 @@ class PointInTimeRecoveryTest {
         } finally {
             restored.close();
         }
-    }
-
-    private record CliRun(int exit, String out, String err) {
-    }
-
-    private CliRun cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = commandLine.execute(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                new BufferedReader(new StringReader("")));
-        return new CliRun(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    private static Response restore(String body) {
-        return authorized().contentType("application/json").body(body).post("/api/pitr/restore");
     }
 
     private void write(AtomicBoolean stop) {
@@ -313,23 +285,6 @@ class PointInTimeRecoveryTest {
     private static long lastAcknowledged() {
         synchronized (rows) {
             return rows.isEmpty() ? 0 : rows.get(rows.size() - 1).id();
-        }
-    }
-
-    private void switchWal(int times) throws SQLException {
-        try (Connection connection = postgres.connectAsSuperuser("postgres"); Statement statement = connection.createStatement()) {
-            for (int i = 0; i < times; i++) {
-                statement.execute("CREATE TABLE IF NOT EXISTS wal_filler (n int); INSERT INTO wal_filler VALUES (1)");
-                statement.execute("SELECT pg_switch_wal()");
-            }
-        }
-    }
-
-    private void awaitReceiverRunning() {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!receiver.status().running() || receiver.status().slotLagBytes() < 0) {
-            assertTrue(System.nanoTime() < deadline, "pg_receivewal does not run: " + receiver.status());
-            Processes.sleep(100);
         }
     }
 

@@ -26,7 +26,7 @@ class RetentionPolicyTest {
     @Test
     void deletesBackupsOlderThanTheWindowBeyondTheNewestK() {
         List<BackupMetadata> backups = daysAgo(1, 10, 29, 31, 45, 100);
-        RetentionPolicy.Decision decision = new RetentionPolicy(new RetentionRules(30, 3, 0, 0, 0), CLOCK).decide(shuffled(backups));
+        RetentionPolicy.Decision<BackupMetadata> decision = new RetentionPolicy(new RetentionRules(30, 3, 0, 0, 0), CLOCK).decide(shuffled(backups));
         assertEquals(startDays(daysAgo(1, 10, 29)), startDays(decision.keep()));
         assertEquals(startDays(daysAgo(31, 45, 100)), startDays(decision.delete()));
     }
@@ -34,7 +34,7 @@ class RetentionPolicyTest {
     @Test
     void alwaysKeepsTheNewestKEvenWhenAllAreTooOld() {
         List<BackupMetadata> backups = daysAgo(40, 50, 60, 70, 80);
-        RetentionPolicy.Decision decision = new RetentionPolicy(new RetentionRules(30, 3, 0, 0, 0), CLOCK).decide(shuffled(backups));
+        RetentionPolicy.Decision<BackupMetadata> decision = new RetentionPolicy(new RetentionRules(30, 3, 0, 0, 0), CLOCK).decide(shuffled(backups));
         assertEquals(startDays(daysAgo(40, 50, 60)), startDays(decision.keep()));
         assertEquals(startDays(daysAgo(70, 80)), startDays(decision.delete()));
         assertTrue(decision.keptBecause().values().stream().allMatch(reason -> reason.startsWith("one of the newest")));
@@ -43,7 +43,7 @@ class RetentionPolicyTest {
     @Test
     void fewerBackupsThanTheFloorAreAllKept() {
         List<BackupMetadata> backups = daysAgo(100, 200);
-        RetentionPolicy.Decision decision = new RetentionPolicy(new RetentionRules(30, 3, 0, 0, 0), CLOCK).decide(backups);
+        RetentionPolicy.Decision<BackupMetadata> decision = new RetentionPolicy(new RetentionRules(30, 3, 0, 0, 0), CLOCK).decide(backups);
         assertEquals(2, decision.keep().size());
         assertTrue(decision.delete().isEmpty());
     }
@@ -52,7 +52,7 @@ class RetentionPolicyTest {
     void aBackupExactlyNDaysOldIsNotOlderThanNDays() {
         BackupMetadata exactly = Backups.metadata("shop", NOW.minus(Duration.ofDays(30)));
         BackupMetadata justOlder = Backups.metadata("shop", NOW.minus(Duration.ofDays(30)).minusSeconds(1));
-        RetentionPolicy.Decision decision = new RetentionPolicy(new RetentionRules(30, 0, 0, 0, 0), CLOCK).decide(List.of(exactly, justOlder));
+        RetentionPolicy.Decision<BackupMetadata> decision = new RetentionPolicy(new RetentionRules(30, 0, 0, 0, 0), CLOCK).decide(List.of(exactly, justOlder));
         assertEquals(List.of(exactly), decision.keep());
         assertEquals(List.of(justOlder), decision.delete());
     }
@@ -66,7 +66,7 @@ class RetentionPolicyTest {
         BackupMetadata newest = Backups.metadata("shop", Instant.parse("2026-03-18T09:00:00Z"));
         backups.add(newest);
 
-        RetentionPolicy.Decision decision = new RetentionPolicy(new RetentionRules(0, 1, 3, 2, 2), CLOCK).decide(shuffled(backups));
+        RetentionPolicy.Decision<BackupMetadata> decision = new RetentionPolicy(new RetentionRules(0, 1, 3, 2, 2), CLOCK).decide(shuffled(backups));
 
         Set<Instant> kept = decision.keep().stream().map(BackupMetadata::startedAt).collect(Collectors.toSet());
         assertEquals(Set.of(
@@ -91,14 +91,14 @@ class RetentionPolicyTest {
                 Backups.metadata("shop", Instant.parse("2025-12-01T03:00:00Z")),
                 Backups.metadata("shop", Instant.parse("2025-11-30T03:00:00Z")),
                 Backups.metadata("shop", Instant.parse("2025-10-15T03:00:00Z")));
-        RetentionPolicy.Decision decision = new RetentionPolicy(new RetentionRules(30, 1, 0, 0, 3), CLOCK).decide(backups);
+        RetentionPolicy.Decision<BackupMetadata> decision = new RetentionPolicy(new RetentionRules(30, 1, 0, 0, 3), CLOCK).decide(backups);
         assertEquals(List.of(Instant.parse("2026-03-18T03:00:00Z"), Instant.parse("2025-12-31T03:00:00Z"), Instant.parse("2025-11-30T03:00:00Z")),
                 decision.keep().stream().map(BackupMetadata::startedAt).toList());
     }
 
     @Test
     void nothingToDecideOnAnEmptyDirectory() {
-        RetentionPolicy.Decision decision = new RetentionPolicy(new RetentionRules(30, 3, 1, 1, 1), CLOCK).decide(List.of());
+        RetentionPolicy.Decision<BackupMetadata> decision = new RetentionPolicy(new RetentionRules(30, 3, 1, 1, 1), CLOCK).decide(List.of());
         assertTrue(decision.keep().isEmpty() && decision.delete().isEmpty());
     }
 
@@ -119,7 +119,7 @@ class RetentionPolicyTest {
         backups.add(lastGood);
         backups.add(olderGood);
 
-        RetentionPolicy.Decision decision = new RetentionPolicy(new RetentionRules(30, 3, 0, 0, 0), CLOCK).decide(shuffled(backups));
+        RetentionPolicy.Decision<BackupMetadata> decision = new RetentionPolicy(new RetentionRules(30, 3, 0, 0, 0), CLOCK).decide(shuffled(backups));
 
         assertTrue(decision.keep().contains(lastGood), "the newest backup that restores stays");
         assertEquals("the newest backup that passed its restore test", decision.keptBecause().get(lastGood.id()));
@@ -135,7 +135,7 @@ class RetentionPolicyTest {
         backups.add(untested);
         backups.add(Backups.metadata("shop", NOW.minus(Duration.ofDays(43))));
 
-        RetentionPolicy.Decision decision = new RetentionPolicy(new RetentionRules(30, 2, 0, 0, 0), CLOCK).decide(shuffled(backups));
+        RetentionPolicy.Decision<BackupMetadata> decision = new RetentionPolicy(new RetentionRules(30, 2, 0, 0, 0), CLOCK).decide(shuffled(backups));
 
         assertEquals(3, decision.keep().size());
         assertEquals("the newest backup not known to fail its restore test", decision.keptBecause().get(untested.id()));

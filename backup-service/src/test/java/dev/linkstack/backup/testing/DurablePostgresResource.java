@@ -3,6 +3,7 @@ package dev.linkstack.backup.testing;
 import dev.linkstack.testing.PostgresServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -12,6 +13,13 @@ import java.util.Map;
  */
 public class DurablePostgresResource implements QuarkusTestResourceLifecycleManager {
     private TestPostgres postgres;
+    private final Map<String, String> overrides = new HashMap<>();
+
+    /** Settings of one test class (@QuarkusTestResource initArgs), over the ones below. */
+    @Override
+    public void init(Map<String, String> initArgs) {
+        overrides.putAll(initArgs);
+    }
 
     @Override
     public Map<String, String> start() {
@@ -24,6 +32,9 @@ public class DurablePostgresResource implements QuarkusTestResourceLifecycleMana
         config.put("backup.wal.restart-backoff", "PT0.5S");
         config.put("backup.wal.restart-backoff-max", "PT2S");
         config.put("backup.wal.down-grace", "PT3S");
+        // Restored servers live in the harness' temporary directories.
+        config.put("backup.pitr.restore-root", Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().toString());
+        config.putAll(overrides);
         return config;
     }
 
