@@ -52,7 +52,7 @@ public class BackupCommandLine implements Callable<Integer> {
                                                  must match); asks to type yes unless --yes is given
               base-backup [--list]               take a base backup now (pg_basebackup), or list them
               restore-point NAME                 create a named restore point (pg_create_restore_point)
-              pitr-restore --to-dir DIR (--time T | --latest | --restore-point NAME)
+              pitr-restore --to-dir DIR (--time T | --latest | --restore-point NAME) [--identity-file F]
                                                  prepare a new data directory DIR that recovers to that point
                                                  (T: ISO-8601 with offset, e.g. 2026-03-18T14:02:59+01:00)
               help                               show this text""";

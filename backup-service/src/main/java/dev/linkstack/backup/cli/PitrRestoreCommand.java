@@ -10,7 +10,7 @@ import picocli.CommandLine.ParentCommand;
 import java.util.concurrent.Callable;
 
 /**
- * {@code pitr-restore --to-dir DIR (--time T | --latest | --restore-point NAME)}: prepares a new data directory that
+ * {@code pitr-restore --to-dir DIR (--time T | --latest | --restore-point NAME) [--identity-file F]}: prepares a new data directory that
  * recovers to that point when PostgreSQL is started on it.
  */
 @Command(name = "pitr-restore")
@@ -30,6 +30,9 @@ class PitrRestoreCommand implements Callable<Integer> {
     @Option(names = "--restore-point")
     String restorePoint;
 
+    @Option(names = "--identity-file")
+    String identityFile;
+
     @Inject
     PointInTimeRestore restore;
 
@@ -41,7 +44,8 @@ class PitrRestoreCommand implements Callable<Integer> {
         }
         try {
             PointInTimeRestore.Result result = restore.restore(directory,
-                    new PointInTimeRestore.Target(restorePoint != null ? null : latest ? "latest" : time, restorePoint));
+                    new PointInTimeRestore.Target(restorePoint != null ? null : latest ? "latest" : time, restorePoint,
+                            BackupCommandLine.identity(identityFile)));
             cli.out.printf("%s prepared from base backup %s: recovery to %s, %d WAL segment(s), newest %s%n", result.directory(),
                     result.baseBackupId(), result.target(), result.walSegments(), result.newestSegment());
             result.recoverySettings().forEach((name, value) -> cli.out.printf("  %s = '%s'%n", name, value));
@@ -49,6 +53,9 @@ class PitrRestoreCommand implements Callable<Integer> {
             return BackupCommandLine.OK;
         } catch (PitrRefusal e) {
             return PitrCommandFailures.report(cli, e);
+        } catch (java.io.IOException e) {
+            cli.err.println("error: " + e.getMessage() + " (--identity-file or BACKUP_IDENTITY_FILE)");
+            return BackupCommandLine.FAILED;
         }
     }
 }

@@ -303,6 +303,13 @@ public interface BackupConfig {
          * {@code <backup dir>/pitr-restore}. The command line, run by the operator on the host, may write anywhere.
          */
         Optional<Path> restoreRoot();
+
+        /**
+         * How often base backups and completed WAL segments not yet in the off-site bucket are copied there (when
+         * off-site copies are configured); what fails is tried again the next time.
+         */
+        @WithDefault("60s")
+        java.time.Duration offsiteEvery();
     }
 
     interface Api {

@@ -57,14 +57,7 @@ public class OffsiteCopy {
     public void copy(BackupMetadata backup) throws IOException {
         OffsiteStore s3 = store();
         String dumpKey = key(backup.file());
-        try (InputStream dump = Files.newInputStream(local.dumpFile(backup))) {
-            s3.upload(dumpKey, dump);
-        }
-        String uploaded = sha256(s3, dumpKey);
-        if (!uploaded.equalsIgnoreCase(backup.sha256())) {
-            s3.delete(dumpKey);
-            throw new IOException("off-site copy of " + backup.id() + " reads back with sha256 " + uploaded + ", not " + backup.sha256() + "; removed");
-        }
+        uploadVerified(local.dumpFile(backup), dumpKey, backup.sha256(), backup.id());
         // The metadata goes last: until it exists the copy is not listed.
         s3.putSmall(key(backup.id() + METADATA_SUFFIX), json.writeValueAsBytes(backup));
         LOG.infof("backup %s copied to s3://%s/%s (checksum verified)", backup.id(), s3.bucket(), dumpKey);
@@ -137,6 +130,22 @@ public class OffsiteCopy {
         }
     }
 
+    /**
+     * Uploads a local file as {@code key}, reads it back and checks it against {@code sha256}; a copy that reads back
+     * otherwise is removed again.
+     */
+    public void uploadVerified(Path file, String key, String sha256, String what) throws IOException {
+        OffsiteStore s3 = store();
+        try (InputStream content = Files.newInputStream(file)) {
+            s3.upload(key, content);
+        }
+        String uploaded = sha256(s3, key);
+        if (!uploaded.equalsIgnoreCase(sha256)) {
+            s3.delete(key);
+            throw new IOException("off-site copy of " + what + " reads back with sha256 " + uploaded + ", not " + sha256 + "; removed");
+        }
+    }
+
     private String sha256(OffsiteStore s3, String key) throws IOException {
         try (InputStream in = s3.get(key); DigestingOutputStream digest = new DigestingOutputStream(OutputStream.nullOutputStream())) {
             in.transferTo(digest);
@@ -144,7 +153,8 @@ public class OffsiteCopy {
         }
     }
 
-    private String key(String fileName) {
+    /** The object key of a name: the configured prefix, then the name. */
+    public String key(String fileName) {
         return prefix() + fileName;
     }
 
@@ -152,7 +162,7 @@ public class OffsiteCopy {
         return config.prefix().orElse("");
     }
 
-    synchronized OffsiteStore store() {
+    public synchronized OffsiteStore store() {
         if (store == null) {
             if (config.endpoint().isEmpty()) {
                 throw new IllegalStateException("off-site copies are not configured (BACKUP_OFFSITE_ENDPOINT)");

@@ -34,7 +34,7 @@ import java.util.function.Supplier;
  * A base backup is first renamed to a hidden name (one atomic step, so it is no longer listed), then removed; WAL is
  * pruned only after, against the base backups listed at that moment, so no interruption leaves a listed base backup
  * without its WAL. Runs after each base backup and on the dumps' schedule (backup.cron); never while a point-in-time
- * restore reads the base backups.
+ * restore reads the base backups. The off-site copies of what it deletes are deleted too.
  */
 @Startup
 @Singleton
@@ -47,6 +47,9 @@ public class BaseBackupRetention {
     private final Counter deletedBaseBackups;
     private final Counter prunedWalFiles;
     private final ReentrantReadWriteLock deleting = new ReentrantReadWriteLock();
+    /** Deletes the off-site copies of what retention deletes (absent when the class is built by hand). */
+    @Inject
+    PitrOffsiteCopy offsite;
 
     @Inject
     public BaseBackupRetention(BackupConfig config, Clock clock, MeterRegistry registry) {
@@ -112,6 +115,9 @@ public class BaseBackupRetention {
             }
             int pruned = WalPruning.prune(walDir, plan);
             prunedWalFiles.increment(pruned);
+            if (offsite != null) {
+                offsite.removeCopies(deleted, plan.files().stream().filter(f -> !Files.exists(f)).map(f -> f.getFileName().toString()).toList());
+            }
             return new Outcome(deleted, pruned, plan.blockedBecause());
         } catch (IOException e) {
             throw new PitrRefusal(503, "backup_directory_unavailable", "base backup retention: cannot list the WAL archive: " + e.getMessage());

@@ -39,7 +39,7 @@ import java.util.stream.Stream;
 /**
  * Base backups with pg_basebackup: tar format, gzip, {@code -X stream} (each one holds the WAL that makes it
  * consistent), manifest kept. pg_basebackup writes into a hidden {@code .<id>.partial} directory; the files are
- * checksummed, {@code base.json} is written, and the directory is renamed to {@code <id>} in one atomic step, so a
+ * encrypted when BACKUP_ENCRYPTION_RECIPIENT is set ({@code base.tar.gz.age}, ...), checksummed, {@code base.json} is written, and the directory is renamed to {@code <id>} in one atomic step, so a
  * listed base backup is complete. One runs at a time.
  */
 @Singleton
@@ -143,6 +143,15 @@ public class BaseBackups {
             }
             JsonNode first = ranges.get(0);
             JsonNode last = ranges.get(ranges.size() - 1);
+            Optional<String> recipient = ArchiveEncryption.recipient(config);
+            if (recipient.isPresent()) {
+                // Checksums below are over what is stored: the encrypted files.
+                try (Stream<Path> written = Files.list(partial)) {
+                    for (Path file : written.sorted().toList()) {
+                        ArchiveEncryption.encryptInPlace(file, recipient.get());
+                    }
+                }
+            }
             Map<String, BaseBackup.FileSum> files = new LinkedHashMap<>();
             try (Stream<Path> written = Files.list(partial)) {
                 for (Path file : written.sorted().toList()) {

@@ -1,6 +1,7 @@
 package dev.linkstack.backup.pitr;
 
 import dev.linkstack.backup.config.BackupConfig;
+import dev.linkstack.backup.encryption.AgeEncryption;
 import dev.linkstack.backup.files.AtomicFiles;
 import dev.linkstack.backup.files.Checksums;
 import dev.linkstack.backup.process.ExternalCommand;
@@ -47,6 +48,9 @@ public class PointInTimeRestore {
     private final RestorePoints restorePoints;
     private final BaseBackupRetention retention;
     private final AtomicBoolean running = new AtomicBoolean();
+    /** Brings back what the local archive lacks for a restore from the off-site copy. */
+    @Inject
+    PitrOffsiteCopy offsite;
 
     @Inject
     public PointInTimeRestore(BackupConfig config, BaseBackups baseBackups, RestorePoints restorePoints, BaseBackupRetention retention) {
@@ -56,8 +60,19 @@ public class PointInTimeRestore {
         this.restorePoints = restorePoints;
     }
 
-    /** What to recover to: the end of the archive, a time, or a restore point. */
-    public record Target(String latestOrTime, String restorePoint) {
+    /**
+     * What to recover to: the end of the archive, a time, or a restore point; {@code identity}: the age private key
+     * for an encrypted archive (never stored).
+     */
+    public record Target(String latestOrTime, String restorePoint, Optional<String> identity) {
+        public Target(String latestOrTime, String restorePoint) {
+            this(latestOrTime, restorePoint, Optional.empty());
+        }
+
+        public Target {
+            identity = identity == null ? Optional.empty() : identity.filter(i -> !i.isBlank());
+        }
+
         boolean latest() {
             return restorePoint == null && "latest".equals(latestOrTime);
         }
@@ -77,21 +92,49 @@ public class PointInTimeRestore {
 
     /** The same for the API: the directory must be a new or empty one inside the restore root (BACKUP_PITR_RESTORE_ROOT). */
     public Result restoreInsideRoot(String directory, Target target) {
+        return restoreInsideRoot(directory, target, false);
+    }
+
+    /**
+     * As above; {@code fromOffsite}: first bring back from the off-site copy every base backup and WAL file the local
+     * archive lacks (as a dump's copy is fetched before its restore), then restore as usual.
+     */
+    public Result restoreInsideRoot(String directory, Target target, boolean fromOffsite) {
         Path dir = parseDirectory(directory);
         requireInside(PitrDirs.restoreRoot(config), dir);
-        return restore(dir, target);
+        return restore(dir, target, fromOffsite);
     }
 
     private Result restore(Path dir, Target target) {
+        return restore(dir, target, false);
+    }
+
+    private Result restore(Path dir, Target target, boolean fromOffsite) {
         requireNewOrEmpty(dir);
         Optional<OffsetDateTime> time = parseTarget(target);
+        if (fromOffsite && (offsite == null || !offsite.enabled())) {
+            throw new PitrRefusal(400, "offsite_not_configured", "Off-site copies are not configured (BACKUP_OFFSITE_ENDPOINT)");
+        }
         if (!running.compareAndSet(false, true)) {
             throw new PitrRefusal(409, "restore_running", "A point-in-time restore is already running");
         }
         try {
-            return retention.whileNothingIsDeleted(() -> prepare(dir, target, time));
+            return retention.whileNothingIsDeleted(() -> {
+                if (fromOffsite) {
+                    fetchFromOffsite();
+                }
+                return prepare(dir, target, time);
+            });
         } finally {
             running.set(false);
+        }
+    }
+
+    private void fetchFromOffsite() {
+        try {
+            offsite.fetchMissing();
+        } catch (IOException | RuntimeException e) {
+            throw new PitrRefusal(502, "offsite_failed", "Fetching the point-in-time archive from the off-site copy failed: " + e.getMessage());
         }
     }
 
@@ -211,17 +254,18 @@ public class PointInTimeRestore {
         Checksums.firstProblem(source, sums).ifPresent(problem -> {
             throw new PitrRefusal(422, "base_backup_damaged", "Base backup " + base.id() + ", " + problem);
         });
+        requireIdentityIfEncrypted(base, archive, target.identity());
         boolean created = !Files.exists(dir);
         try {
             AtomicFiles.createPrivateDirectories(dir);
             Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-            extract(source.resolve("base.tar.gz"), dir);
-            if (Files.exists(source.resolve("pg_wal.tar.gz"))) {
-                extract(source.resolve("pg_wal.tar.gz"), dir.resolve("pg_wal"));
+            extract(stored(source, base, "base.tar.gz"), dir, target.identity());
+            if (base.files().containsKey("pg_wal.tar.gz") || base.files().containsKey("pg_wal.tar.gz" + AgeEncryption.EXTENSION)) {
+                extract(stored(source, base, "pg_wal.tar.gz"), dir.resolve("pg_wal"), target.identity());
             }
             Path wal = dir.resolve(WAL_SUBDIR);
             AtomicFiles.createPrivateDirectories(wal);
-            int copied = provideWal(archive, base, walDir, wal);
+            int copied = provideWal(archive, base, walDir, wal, target.identity());
             Map<String, String> settings = new java.util.LinkedHashMap<>();
             settings.put("restore_command", "test -f " + WAL_SUBDIR + "/%f && cp " + WAL_SUBDIR + "/%f %p");
             if (target.restorePoint() != null) {
@@ -267,6 +311,52 @@ public class PointInTimeRestore {
                 + ", ended " + all.get(all.size() - 1).endedAt() + ")"));
     }
 
+    /** The file of a base backup as stored: {@code name}, or {@code name.age} when the backup was encrypted. */
+    private static Path stored(Path source, BaseBackup base, String name) {
+        return source.resolve(base.files().containsKey(name + AgeEncryption.EXTENSION) ? name + AgeEncryption.EXTENSION : name);
+    }
+
+    /**
+     * Refuses, before anything is written, an encrypted base backup or WAL without the private key, and a key that does
+     * not open them (400, as for the dumps).
+     */
+    private static void requireIdentityIfEncrypted(BaseBackup base, WalArchive.Listing archive, Optional<String> identity) {
+        boolean encrypted = base.files().keySet().stream().anyMatch(name -> name.endsWith(AgeEncryption.EXTENSION))
+                || archive.timelines().values().stream().flatMap(t -> t.values().stream()).anyMatch(WalArchive.Segment::encrypted);
+        if (!encrypted) {
+            return;
+        }
+        if (identity.isEmpty()) {
+            throw new PitrRefusal(400, "private_key_required", "Base backup " + base.id() + " or its WAL is encrypted (" + AgeEncryption.SCHEME
+                    + "): supply its private key (the age identity, AGE-SECRET-KEY-1...) as 'identity'");
+        }
+        try {
+            AgeEncryption.decrypting(new java.io.ByteArrayInputStream(new byte[0]), identity.get());
+        } catch (AgeEncryption.InvalidKeyException e) {
+            throw new PitrRefusal(400, "bad_request", e.getMessage());
+        } catch (IOException | RuntimeException expected) {
+            // a valid key: the empty input is no age file, which is all this says
+        }
+    }
+
+    /** Unpacks a tar.gz of a base backup; an encrypted one is decrypted into a hidden file in {@code into} first. */
+    private void extract(Path stored, Path into, Optional<String> identity) throws IOException, InterruptedException {
+        AtomicFiles.createPrivateDirectories(into);
+        if (!ArchiveEncryption.isEncrypted(stored)) {
+            extract(stored, into);
+            return;
+        }
+        Path plain = into.resolve(".restore-" + stored.getFileName().toString().replace(AgeEncryption.EXTENSION, ""));
+        try {
+            try (InputStream in = ArchiveEncryption.open(stored, identity); OutputStream out = AtomicFiles.createPrivate(plain)) {
+                in.transferTo(out);
+            }
+            extract(plain, into);
+        } finally {
+            Files.deleteIfExists(plain);
+        }
+    }
+
     private void extract(Path tarGz, Path into) throws IOException, InterruptedException {
         AtomicFiles.createPrivateDirectories(into);
         ExternalCommand tar = ExternalCommand.of("tar", new ProcessBuilder("tar", "-xzf", tarGz.toString(), "-C", into.toString(), "--no-same-owner"))
@@ -283,14 +373,15 @@ public class PointInTimeRestore {
      * The segment's content, decompressed. The receiver goes on while a restore reads: a plain segment listed a moment
      * ago may have been gzipped since, and a partial one completed (then gzipped), so the later forms are tried too.
      */
-    private static InputStream openSegment(WalArchive.Segment segment, Path walDir) throws IOException {
-        List<Path> forms = List.of(segment.file(), walDir.resolve(segment.name()), walDir.resolve(segment.name() + ".gz"));
+    private static InputStream openSegment(WalArchive.Segment segment, Path walDir, Optional<String> identity) throws IOException {
+        List<Path> forms = List.of(segment.file(), walDir.resolve(segment.name()), walDir.resolve(segment.name() + ".gz"),
+                walDir.resolve(segment.name() + ".gz" + AgeEncryption.EXTENSION));
         NoSuchFileException gone = null;
         for (Path form : forms) {
             if (form.equals(segment.file()) || !segment.compressed()) {
                 try {
-                    InputStream raw = Files.newInputStream(form);
-                    if (!form.getFileName().toString().endsWith(".gz")) {
+                    InputStream raw = ArchiveEncryption.open(form, identity);
+                    if (!form.getFileName().toString().matches(".*\\.gz(\\.age)?")) {
                         return raw;
                     }
                     try {
@@ -311,7 +402,7 @@ public class PointInTimeRestore {
      * Copies the archive's WAL from the base backup's start on (its timeline and any later one), decompressed; the
      * partial segment of each timeline under its full name, so recovery reads what was received last.
      */
-    private static int provideWal(WalArchive.Listing archive, BaseBackup base, Path walDir, Path into) throws IOException {
+    private static int provideWal(WalArchive.Listing archive, BaseBackup base, Path walDir, Path into, Optional<String> identity) throws IOException {
         long first = WalArchive.segmentOf(base.startLsn());
         int copied = 0;
         for (var timeline : archive.timelines().entrySet()) {
@@ -322,7 +413,7 @@ public class PointInTimeRestore {
                 if (timeline.getKey() == base.timeline() && segment.number() < first) {
                     continue;
                 }
-                try (InputStream in = openSegment(segment, walDir); OutputStream out = Files.newOutputStream(into.resolve(segment.name()),
+                try (InputStream in = openSegment(segment, walDir, identity); OutputStream out = Files.newOutputStream(into.resolve(segment.name()),
                         StandardOpenOption.CREATE_NEW)) {
                     in.transferTo(out);
                 }

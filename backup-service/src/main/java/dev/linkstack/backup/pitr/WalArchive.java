@@ -14,20 +14,20 @@ import java.util.regex.Pattern;
 
 /**
  * The WAL archive as a directory listing: completed segments (gzipped by the service, or not yet), the segment being
- * received ({@code .partial}), timeline history files; and what is missing from it. WAL segments are taken to be the
+ * received ({@code .partial}), age-encrypted segments ({@code .gz.age}), timeline history files; and what is missing from it. WAL segments are taken to be the
  * default 16 MiB (a server initialised with another {@code --wal-segsize} is not supported yet).
  */
 public final class WalArchive {
     public static final long SEGMENT_BYTES = 16L * 1024 * 1024;
     static final long SEGMENTS_PER_XLOG_ID = 0x1_0000_0000L / SEGMENT_BYTES;
-    private static final Pattern SEGMENT = Pattern.compile("([0-9A-F]{8})([0-9A-F]{8})([0-9A-F]{8})(\\.gz)?(\\.partial)?");
+    private static final Pattern SEGMENT = Pattern.compile("([0-9A-F]{8})([0-9A-F]{8})([0-9A-F]{8})(\\.gz)?(\\.age)?(\\.partial)?");
     private static final Pattern HISTORY = Pattern.compile("([0-9A-F]{8})\\.history");
 
     private WalArchive() {
     }
 
-    /** One archived file of a segment. */
-    public record Segment(int timeline, long number, String name, Path file, boolean compressed, boolean partial) {
+    /** One archived file of a segment; {@code encrypted}: an age file ({@code .gz.age}). */
+    public record Segment(int timeline, long number, String name, Path file, boolean compressed, boolean partial, boolean encrypted) {
     }
 
     /** Segments {@code from} to {@code to} (inclusive) of a timeline are missing. */
@@ -92,7 +92,8 @@ public final class WalArchive {
                     }
                     int timeline = Integer.parseInt(m.group(1), 16);
                     long number = number(m);
-                    Segment segment = new Segment(timeline, number, m.group(1) + m.group(2) + m.group(3), file, m.group(4) != null, m.group(5) != null);
+                    Segment segment = new Segment(timeline, number, m.group(1) + m.group(2) + m.group(3), file, m.group(4) != null, m.group(6) != null,
+                            m.group(5) != null);
                     timelines.computeIfAbsent(timeline, t -> new TreeMap<>()).merge(number, segment, WalArchive::better);
                 }
             }
@@ -138,7 +139,10 @@ public final class WalArchive {
         if (a.partial() != b.partial()) {
             return a.partial() ? b : a;
         }
-        return a.compressed() ? b : a;
+        if (a.compressed() != b.compressed()) {
+            return a.compressed() ? b : a;
+        }
+        return a.encrypted() ? b : a;
     }
 
     /** The file name of a segment, e.g. 000000010000000000000003. */
@@ -162,6 +166,6 @@ public final class WalArchive {
     /** A completed, uncompressed segment pg_receivewal has closed: the service gzips it. */
     static boolean isCompletedUncompressed(String name) {
         Matcher m = SEGMENT.matcher(name);
-        return m.matches() && m.group(4) == null && m.group(5) == null;
+        return m.matches() && m.group(4) == null && m.group(5) == null && m.group(6) == null;
     }
 }

@@ -2,6 +2,7 @@ package dev.linkstack.backup.pitr;
 
 import dev.linkstack.backup.alerts.Alerts;
 import dev.linkstack.backup.config.BackupConfig;
+import dev.linkstack.backup.encryption.AgeEncryption;
 import dev.linkstack.backup.files.AtomicFiles;
 import dev.linkstack.backup.postgres.PostgresTools;
 import dev.linkstack.backup.postgres.TargetDatabase;
@@ -255,7 +256,7 @@ public class WalReceiver {
     /** Gzips completed segments, notes the newest file and asks the server how much WAL the slot holds back. */
     void housekeeping(Path dir) {
         try {
-            compressCompleted(dir);
+            compressCompleted(dir, ArchiveEncryption.recipient(config));
             WalArchive.scan(dir).newest().ifPresent(newest -> {
                 newestSegment = newest.name() + (newest.partial() ? " (partial)" : "");
                 try {
@@ -283,8 +284,16 @@ public class WalReceiver {
         }
     }
 
-    /** Every completed plain segment becomes {@code <segment>.gz} (fsynced, renamed atomically), then the plain file goes. */
+    /** As below, unencrypted. */
     static void compressCompleted(Path dir) throws IOException {
+        compressCompleted(dir, Optional.empty());
+    }
+
+    /**
+     * Every completed plain segment becomes {@code <segment>.gz}, or {@code <segment>.gz.age} encrypted for the
+     * recipient (fsynced, renamed atomically), then the plain file goes.
+     */
+    static void compressCompleted(Path dir, Optional<String> recipient) throws IOException {
         if (!Files.isDirectory(dir)) {
             return;
         }
@@ -297,11 +306,15 @@ public class WalReceiver {
             }
         }
         for (Path segment : completed) {
-            Path gz = segment.resolveSibling(segment.getFileName() + ".gz");
+            Path gz = segment.resolveSibling(segment.getFileName() + ".gz" + (recipient.isPresent() ? AgeEncryption.EXTENSION : ""));
             Path partial = AtomicFiles.partialOf(gz);
             Files.deleteIfExists(partial);
             try {
-                try (InputStream in = Files.newInputStream(segment); OutputStream out = new GZIPOutputStream(AtomicFiles.createPrivate(partial), 64 * 1024)) {
+                OutputStream stored = AtomicFiles.createPrivate(partial);
+                if (recipient.isPresent()) {
+                    stored = AgeEncryption.encrypting(stored, recipient.get());
+                }
+                try (InputStream in = Files.newInputStream(segment); OutputStream out = new GZIPOutputStream(stored, 64 * 1024)) {
                     in.transferTo(out);
                 }
                 AtomicFiles.publish(partial, gz);

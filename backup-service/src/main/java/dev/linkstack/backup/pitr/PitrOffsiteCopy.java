@@ -1,0 +1,241 @@
+package dev.linkstack.backup.pitr;
+
+import dev.linkstack.backup.config.BackupConfig;
+import dev.linkstack.backup.files.AtomicFiles;
+import dev.linkstack.backup.files.Checksums;
+import dev.linkstack.backup.files.DigestingOutputStream;
+import dev.linkstack.backup.files.StoreJson;
+import dev.linkstack.backup.offsite.OffsiteCopy;
+import dev.linkstack.backup.offsite.OffsiteStore;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The off-site copy of the point-in-time recovery archive, in the dumps' bucket and under their prefix: each published
+ * base backup as {@code pitr/base/<id>/<file>} (its {@code base.json} last, so a listed copy is complete) and each
+ * completed WAL segment and timeline history file as {@code pitr/wal/<file>}, byte for byte as stored locally (so
+ * encrypted when the archive is). A scheduled round copies whatever the bucket lacks and reads each upload back to check
+ * its checksum; what fails stays in the backlog and is tried again next round, so nothing is skipped. What retention
+ * deletes locally is deleted off-site too. A restore from the off-site copy first brings back what the local archive
+ * lacks.
+ */
+@Singleton
+public class PitrOffsiteCopy {
+    private static final Logger LOG = Logger.getLogger(PitrOffsiteCopy.class);
+    static final String BASE = "pitr/base/";
+    static final String WAL = "pitr/wal/";
+
+    private final BackupConfig config;
+    private final OffsiteCopy offsite;
+    private final MeterRegistry registry;
+    private final AtomicLong backlog = new AtomicLong();
+    private final Gauge backlogGauge;
+
+    @Inject
+    public PitrOffsiteCopy(BackupConfig config, OffsiteCopy offsite, MeterRegistry registry) {
+        this.config = config;
+        this.offsite = offsite;
+        this.registry = registry;
+        this.backlogGauge = Gauge.builder("backup.pitr.offsite.backlog", backlog, AtomicLong::get)
+                .description("Base backups and WAL files not yet copied off-site (as of the last round)").register(registry);
+    }
+
+    @PreDestroy
+    void unregister() {
+        registry.remove(backlogGauge);
+    }
+
+    public boolean enabled() {
+        return offsite.enabled();
+    }
+
+    @Scheduled(identity = "pitr-offsite-copy", every = "${backup.pitr.offsite-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduled() {
+        if (!enabled()) {
+            return;
+        }
+        try {
+            copyPending();
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("off-site copy of the point-in-time archive failed, tried again next round: %s", e.getMessage());
+        }
+    }
+
+    /** Copies what the bucket lacks, base backups first; returns how many items are still pending (0 when all went). */
+    public synchronized long copyPending() throws IOException {
+        OffsiteStore s3 = offsite.store();
+        Set<String> remote = new HashSet<>(s3.list(offsite.key("pitr/")));
+        List<BaseBackup> bases = new ArrayList<>(BaseBackups.list(PitrDirs.base(config)));
+        bases.sort(Comparator.comparing(BaseBackup::startedAt));
+        bases.removeIf(b -> remote.contains(baseKey(b.id(), BaseBackups.METADATA)));
+        List<Path> wal = walFiles(PitrDirs.wal(config));
+        wal.removeIf(f -> remote.contains(walKey(f.getFileName().toString())));
+        backlog.set(bases.size() + wal.size());
+        for (BaseBackup base : bases) {
+            copy(base);
+            backlog.decrementAndGet();
+        }
+        for (Path file : wal) {
+            try {
+                offsite.uploadVerified(file, walKey(file.getFileName().toString()), Checksums.sha256(file), file.getFileName().toString());
+            } catch (NoSuchFileException gone) {
+                LOG.debugf("%s left the WAL archive before its off-site copy", file.getFileName());
+            }
+            backlog.decrementAndGet();
+        }
+        return backlog.get();
+    }
+
+    private void copy(BaseBackup base) throws IOException {
+        Path dir = PitrDirs.base(config).resolve(base.id());
+        for (var file : base.files().entrySet()) {
+            offsite.uploadVerified(dir.resolve(file.getKey()), baseKey(base.id(), file.getKey()), file.getValue().sha256(), base.id() + "/" + file.getKey());
+        }
+        // The metadata goes last: until it exists the copy is not listed.
+        offsite.store().putSmall(baseKey(base.id(), BaseBackups.METADATA), Files.readAllBytes(dir.resolve(BaseBackups.METADATA)));
+        LOG.infof("base backup %s copied off-site (checksums verified)", base.id());
+    }
+
+    /** Completed (gzipped) segments and history files of the archive, by name. */
+    private static List<Path> walFiles(Path walDir) throws IOException {
+        WalArchive.Listing listing = WalArchive.scan(walDir);
+        List<Path> files = new ArrayList<>();
+        listing.timelines().values().forEach(t -> t.values().stream().filter(s -> !s.partial() && s.compressed()).forEach(s -> files.add(s.file())));
+        listing.histories().forEach(h -> files.add(walDir.resolve(String.format("%08X.history", h))));
+        return files;
+    }
+
+    /** Deletes the off-site copies of base backups and WAL files retention deleted locally; failures are logged only. */
+    void removeCopies(List<String> baseBackupIds, List<String> walFileNames) {
+        if (!enabled() || (baseBackupIds.isEmpty() && walFileNames.isEmpty())) {
+            return;
+        }
+        try {
+            OffsiteStore s3 = offsite.store();
+            for (String id : baseBackupIds) {
+                s3.delete(baseKey(id, BaseBackups.METADATA));
+                for (String key : s3.list(offsite.key(BASE + id + "/"))) {
+                    s3.delete(key);
+                }
+            }
+            for (String name : walFileNames) {
+                s3.delete(walKey(name));
+            }
+            LOG.infof("retention deleted the off-site copies of %d base backup(s) and %d WAL file(s)", baseBackupIds.size(), walFileNames.size());
+        } catch (RuntimeException e) {
+            LOG.warnf("retention could not delete off-site copies: %s", e.getMessage());
+        }
+    }
+
+    /** What a restore from the off-site copy brought back. */
+    public record Fetched(List<String> baseBackups, int walFiles) {
+    }
+
+    /**
+     * Brings back into the local archive every off-site base backup (checksums checked) and WAL file it lacks, so a
+     * restore can then proceed as from a complete local archive.
+     */
+    public synchronized Fetched fetchMissing() throws IOException {
+        OffsiteStore s3 = offsite.store();
+        Path baseDir = PitrDirs.base(config);
+        Path walDir = PitrDirs.wal(config);
+        AtomicFiles.createPrivateDirectories(baseDir);
+        AtomicFiles.createPrivateDirectories(walDir);
+        Set<String> localBases = new HashSet<>();
+        BaseBackups.list(baseDir).forEach(b -> localBases.add(b.id()));
+        Set<String> localSegments = new HashSet<>();
+        WalArchive.scan(walDir).timelines().values().forEach(t -> t.values().stream().filter(s -> !s.partial()).forEach(s -> localSegments.add(s.name())));
+        List<String> bases = new ArrayList<>();
+        int wal = 0;
+        TreeSet<String> keys = new TreeSet<>(s3.list(offsite.key("pitr/")));
+        for (String key : keys) {
+            String name = key.substring(offsite.key("").length());
+            if (name.startsWith(BASE) && name.endsWith("/" + BaseBackups.METADATA)) {
+                String id = name.substring(BASE.length(), name.length() - BaseBackups.METADATA.length() - 1);
+                if (BaseBackups.ID.matcher(id).matches() && !localBases.contains(id)) {
+                    fetchBase(s3, baseDir, StoreJson.MAPPER.readValue(s3.getBytes(key), BaseBackup.class));
+                    bases.add(id);
+                }
+            } else if (name.startsWith(WAL)) {
+                String file = name.substring(WAL.length());
+                boolean segment = file.length() >= 24 && file.substring(0, 24).matches("[0-9A-F]{24}");
+                if (file.contains("/") || Files.exists(walDir.resolve(file)) || (segment && localSegments.contains(file.substring(0, 24)))) {
+                    continue;
+                }
+                download(s3, key, walDir.resolve(file));
+                wal++;
+            }
+        }
+        LOG.infof("fetched %d base backup(s) and %d WAL file(s) from the off-site copy", bases.size(), wal);
+        return new Fetched(bases, wal);
+    }
+
+    private void fetchBase(OffsiteStore s3, Path baseDir, BaseBackup base) throws IOException {
+        Path published = baseDir.resolve(base.id());
+        Path partial = AtomicFiles.partialOf(published);
+        BaseBackups.deleteTree(partial);
+        AtomicFiles.createPrivateDirectories(partial);
+        try {
+            for (var file : base.files().entrySet()) {
+                String sha256 = download(s3, baseKey(base.id(), file.getKey()), partial.resolve(file.getKey()));
+                if (!sha256.equalsIgnoreCase(file.getValue().sha256())) {
+                    throw new IOException("off-site copy of base backup " + base.id() + " is damaged: " + file.getKey() + " has sha256 " + sha256);
+                }
+            }
+            AtomicFiles.write(partial.resolve(BaseBackups.METADATA), StoreJson.MAPPER.writeValueAsBytes(base));
+            AtomicFiles.fsyncDirectory(partial);
+            Files.move(partial, published, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.fsyncDirectory(baseDir);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("the backup directory does not support atomic renames: " + e.getMessage(), e);
+        } finally {
+            BaseBackups.deleteTree(partial);
+        }
+    }
+
+    /** Downloads an object into a new file, published atomically; returns its sha256. */
+    private static String download(OffsiteStore s3, String key, Path target) throws IOException {
+        Path partial = AtomicFiles.partialOf(target);
+        Files.deleteIfExists(partial);
+        try {
+            DigestingOutputStream digest;
+            try (InputStream in = s3.get(key); OutputStream out = AtomicFiles.createPrivate(partial); DigestingOutputStream digesting = new DigestingOutputStream(out)) {
+                digest = digesting;
+                in.transferTo(digesting);
+            }
+            AtomicFiles.publish(partial, target);
+            return digest.sha256Hex();
+        } finally {
+            AtomicFiles.deleteQuietly(partial);
+        }
+    }
+
+    private String baseKey(String id, String file) {
+        return offsite.key(BASE + id + "/" + file);
+    }
+
+    private String walKey(String file) {
+        return offsite.key(WAL + file);
+    }
+}
