@@ -1,0 +1,249 @@
+package dev.linkstack.backup.pitr;
+
+import dev.linkstack.backup.encryption.AgeEncryption;
+import dev.linkstack.backup.files.Checksums;
+import dev.linkstack.backup.testing.DurablePostgresResource;
+import dev.linkstack.backup.testing.EncryptionKeyResource;
+import dev.linkstack.backup.testing.InjectPostgres;
+import dev.linkstack.backup.testing.S3Resource;
+import dev.linkstack.backup.testing.TestPostgres;
+import dev.linkstack.testing.PostgresServer;
+import dev.linkstack.testing.Processes;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+
+import static dev.linkstack.backup.pitr.PitrTesting.awaitReceiverRunning;
+import static dev.linkstack.backup.pitr.PitrTesting.connectOncePromoted;
+import static dev.linkstack.backup.pitr.PitrTesting.restore;
+import static dev.linkstack.backup.pitr.PitrTesting.switchWal;
+import static dev.linkstack.backup.testing.Api.authorized;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The point-in-time archive with encryption and off-site copies on, on real servers (PostgreSQL 15, pg_receivewal,
+ * S3Proxy): nothing completed is stored in plain, every base backup and segment reaches the bucket, and with the local
+ * archive gone a restore from the off-site copy to latest has every committed row.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = DurablePostgresResource.class, restrictToAnnotatedClass = true,
+        initArgs = @ResourceArg(name = "backup.pitr.offsite-every", value = "1s"))
+@QuarkusTestResource(value = EncryptionKeyResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = S3Resource.class, restrictToAnnotatedClass = true)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EncryptedOffsitePitrTest {
+    private static final byte[] AGE_HEADER = "age-encryption.org/v1".getBytes(StandardCharsets.US_ASCII);
+
+    @InjectPostgres
+    TestPostgres postgres;
+
+    @Inject
+    WalReceiver receiver;
+
+    private static String baseId;
+    private static int committed;
+
+    @Test
+    @Order(1)
+    void baseBackupsAndCompletedSegmentsAreStoredEncrypted() throws Exception {
+        awaitReceiverRunning(receiver);
+        postgres.psql(TestPostgres.DATABASE, "CREATE TABLE secret_rows (id int PRIMARY KEY, note text);");
+        Response base = authorized().post("/api/pitr/base-backups");
+        base.then().log().ifValidationFails().statusCode(201);
+        baseId = base.jsonPath().getString("id");
+        String segment = insertAndSwitch(100);
+
+        Path dir = baseDir().resolve(baseId);
+        Map<String, Object> files = base.jsonPath().getMap("files");
+        assertEquals(Set.of("base.tar.gz.age", "pg_wal.tar.gz.age", "backup_manifest.age"), files.keySet());
+        try (Stream<Path> stored = Files.list(dir)) {
+            assertEquals(Set.of("base.tar.gz.age", "pg_wal.tar.gz.age", "backup_manifest.age", "base.json"),
+                    stored.map(f -> f.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
+        }
+        for (String name : files.keySet()) {
+            assertAgeFile(dir.resolve(name));
+            assertEquals(base.jsonPath().getString("files.'" + name + "'.sha256"), Checksums.sha256(dir.resolve(name)), "checksum over what is stored");
+        }
+        try (InputStream gz = decrypt(dir.resolve("base.tar.gz.age")); InputStream tar = new GZIPInputStream(gz)) {
+            byte[] header = tar.readNBytes(512);
+            assertEquals("ustar", new String(header, 257, 5, StandardCharsets.US_ASCII), "a tar inside");
+        }
+
+        List<Path> completed = completedSegments();
+        assertTrue(completed.stream().anyMatch(f -> f.getFileName().toString().equals(segment + ".gz.age")), completed.toString());
+        for (Path file : completed) {
+            assertTrue(file.getFileName().toString().endsWith(".gz.age"), "stored encrypted: " + file);
+            assertAgeFile(file);
+        }
+        try (InputStream wal = new GZIPInputStream(decrypt(walDir().resolve(segment + ".gz.age")))) {
+            assertEquals(WalArchive.SEGMENT_BYTES, wal.transferTo(OutputStream.nullOutputStream()), "a whole segment inside");
+        }
+
+        Path restored = Path.of(System.getProperty("java.io.tmpdir"), "pitr-no-key-" + System.nanoTime());
+        restore("{\"directory\":\"" + restored + "\",\"target\":\"latest\"}").then().log().ifValidationFails().statusCode(400)
+                .body("error", equalTo("private_key_required"));
+        assertFalse(Files.exists(restored), "nothing written without the key");
+    }
+
+    @Test
+    @Order(2)
+    void baseBackupsAndSegmentsAppearInTheBucket() throws Exception {
+        String segment = insertAndSwitch(50);
+        awaitOffsite("pitr/wal/" + segment + ".gz.age");
+        try (S3Client s3 = S3Resource.client()) {
+            for (String name : List.of("base.tar.gz.age", "pg_wal.tar.gz.age", "backup_manifest.age", "base.json")) {
+                assertArrayEquals(Files.readAllBytes(baseDir().resolve(baseId).resolve(name)),
+                        s3.getObjectAsBytes(b -> b.bucket(S3Resource.BUCKET).key("shop/pitr/base/" + baseId + "/" + name)).asByteArray(), name);
+            }
+            for (Path file : completedSegments()) {
+                assertArrayEquals(Files.readAllBytes(file),
+                        s3.getObjectAsBytes(b -> b.bucket(S3Resource.BUCKET).key("shop/pitr/wal/" + file.getFileName())).asByteArray(), file.toString());
+            }
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!RestAssured.get("/q/metrics").asString().contains("backup_pitr_offsite_backlog 0.0")) {
+            assertTrue(System.nanoTime() < deadline, "backlog never 0");
+            Processes.sleep(200);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aMixedArchiveRestoresToLatestWithTheKey() throws Exception {
+        // An archive begun before encryption was set: the segment the base backup starts in, in plain gzip.
+        String startLsn = authorized().get("/api/pitr/base-backups").jsonPath().getString("[0].startLsn");
+        Path first = walDir().resolve(WalArchive.segmentName(1, WalArchive.segmentOf(startLsn)) + ".gz.age");
+        Path plain = walDir().resolve(WalArchive.segmentName(1, WalArchive.segmentOf(startLsn)) + ".gz");
+        try (InputStream in = decrypt(first)) {
+            Files.copy(in, plain);
+        }
+        Files.delete(first);
+        Set<Long> ids = restoreAndRead("{\"target\":\"latest\",\"identity\":\"" + EncryptionKeyResource.identity() + "\"}");
+        assertEquals(committed, ids.size(), "every committed row");
+    }
+
+    @Test
+    @Order(4)
+    void withTheLocalArchiveGoneARestoreFromTheOffsiteCopyHasEveryCommittedRow() throws Exception {
+        String segment = insertAndSwitch(70);
+        awaitOffsite("pitr/wal/" + segment + ".gz.age");
+        BaseBackups.deleteTree(baseDir());
+        for (Path file : completedSegments()) {
+            Files.delete(file);
+        }
+        String identity = EncryptionKeyResource.identity();
+        Path refused = Path.of(System.getProperty("java.io.tmpdir"), "pitr-local-" + System.nanoTime());
+        restore("{\"directory\":\"" + refused + "\",\"target\":\"latest\",\"identity\":\"" + identity + "\"}").then().statusCode(422)
+                .body("error", equalTo("no_base_backup"));
+        Set<Long> ids = restoreAndRead("{\"target\":\"latest\",\"source\":\"offsite\",\"identity\":\"" + identity + "\"}");
+        assertEquals(committed, ids.size(), "every committed row");
+        assertTrue(Files.isDirectory(baseDir().resolve(baseId)), "the base backup is back in the local archive");
+    }
+
+    /** Commits {@code rows} more rows, then switches WAL; returns the segment that held them, once archived. */
+    private String insertAndSwitch(int rows) throws Exception {
+        String segment;
+        try (Connection connection = postgres.connect(TestPostgres.DATABASE); Statement statement = connection.createStatement()) {
+            for (int i = 0; i < rows; i++) {
+                committed++;
+                statement.execute("INSERT INTO secret_rows VALUES (" + committed + ", 'confidential')");
+            }
+            try (ResultSet rs = statement.executeQuery("SELECT pg_walfile_name(pg_current_wal_lsn())")) {
+                rs.next();
+                segment = rs.getString(1);
+            }
+        }
+        switchWal(postgres, 2);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!Files.exists(walDir().resolve(segment + ".gz.age"))) {
+            assertTrue(System.nanoTime() < deadline, segment + " not archived: " + completedSegments());
+            Processes.sleep(100);
+        }
+        return segment;
+    }
+
+    private static void awaitOffsite(String name) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        try (S3Client s3 = S3Resource.client()) {
+            while (s3.listObjectsV2(b -> b.bucket(S3Resource.BUCKET).prefix("shop/" + name)).contents().isEmpty()) {
+                assertTrue(System.nanoTime() < deadline, name + " never copied off-site");
+                Processes.sleep(200);
+            }
+        }
+    }
+
+    private Set<Long> restoreAndRead(String targetJson) throws SQLException {
+        PostgresServer restored = PostgresServer.installed().durableWithReplication();
+        try {
+            restore("{\"directory\":\"" + restored.dataDir() + "\"," + targetJson.substring(1)).then().log().ifValidationFails().statusCode(200);
+            restored.startOnPreparedData();
+            try (Connection connection = connectOncePromoted(restored); Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery("SELECT id FROM secret_rows")) {
+                Set<Long> ids = new HashSet<>();
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+                return ids;
+            }
+        } finally {
+            restored.close();
+        }
+    }
+
+    private static void assertAgeFile(Path file) throws IOException {
+        byte[] start;
+        try (InputStream in = Files.newInputStream(file)) {
+            start = in.readNBytes(AGE_HEADER.length);
+        }
+        assertArrayEquals(AGE_HEADER, start, file + " is an age file");
+        assertFalse(start[0] == (byte) 0x1f && start[1] == (byte) 0x8b, file + " is no gzip");
+    }
+
+    private static InputStream decrypt(Path file) throws IOException {
+        return AgeEncryption.decrypting(Files.newInputStream(file), EncryptionKeyResource.identity());
+    }
+
+    private List<Path> completedSegments() throws IOException {
+        try (Stream<Path> files = Files.list(walDir())) {
+            return files.filter(f -> f.getFileName().toString().matches("[0-9A-F]{24}(\\.gz)?(\\.age)?")).sorted().toList();
+        }
+    }
+
+    private Path walDir() {
+        return Path.of(receiver.status().dir());
+    }
+
+    private Path baseDir() {
+        return postgres.backupDir().resolve("base");
+    }
+}
