@@ -308,7 +308,7 @@ public interface BackupConfig {
          * How often base backups and completed WAL segments not yet in the off-site bucket are copied there (when
          * off-site copies are configured); what fails is tried again the next time.
          */
-        @WithDefault("60s")
+        @WithDefault("PT1M")
         java.time.Duration offsiteEvery();
     }
 

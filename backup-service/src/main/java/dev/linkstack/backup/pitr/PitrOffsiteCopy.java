@@ -51,6 +51,8 @@ public class PitrOffsiteCopy {
     private final MeterRegistry registry;
     private final AtomicLong backlog = new AtomicLong();
     private final Gauge backlogGauge;
+    /** The bucket's keys as of the last round that could list them. */
+    private Set<String> knownRemote = Set.of();
 
     @Inject
     public PitrOffsiteCopy(BackupConfig config, OffsiteCopy offsite, MeterRegistry registry) {
@@ -72,7 +74,8 @@ public class PitrOffsiteCopy {
 
     @Scheduled(identity = "pitr-offsite-copy", every = "${backup.pitr.offsite-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
-        if (!enabled()) {
+        // Without WAL archiving and without a base backup ever taken, there is nothing to copy: no listing every round.
+        if (!enabled() || (!config.wal().enabled() && !Files.isDirectory(PitrDirs.base(config)))) {
             return;
         }
         try {
@@ -85,26 +88,45 @@ public class PitrOffsiteCopy {
     /** Copies what the bucket lacks, base backups first; returns how many items are still pending (0 when all went). */
     public synchronized long copyPending() throws IOException {
         OffsiteStore s3 = offsite.store();
-        Set<String> remote = new HashSet<>(s3.list(offsite.key("pitr/")));
+        Set<String> remote;
+        try {
+            remote = new HashSet<>(s3.list(offsite.key("pitr/")));
+        } catch (RuntimeException unreachable) {
+            // The backlog still grows while the store is away: what is not known to be there is pending.
+            backlog.set(pending(knownRemote).size());
+            throw unreachable;
+        }
+        knownRemote = remote;
+        List<Object> pending = pending(remote);
+        backlog.set(pending.size());
+        for (Object item : pending) {
+            if (item instanceof BaseBackup base) {
+                copy(base);
+                remote.add(baseKey(base.id(), BaseBackups.METADATA));
+            } else {
+                Path file = (Path) item;
+                try {
+                    offsite.uploadVerified(file, walKey(file.getFileName().toString()), Checksums.sha256(file), file.getFileName().toString());
+                    remote.add(walKey(file.getFileName().toString()));
+                } catch (NoSuchFileException gone) {
+                    LOG.debugf("%s left the WAL archive before its off-site copy", file.getFileName());
+                }
+            }
+            backlog.decrementAndGet();
+        }
+        return backlog.get();
+    }
+
+    /** Base backups (oldest first), then WAL files, the bucket lacks. */
+    private List<Object> pending(Set<String> remote) throws IOException {
         List<BaseBackup> bases = new ArrayList<>(BaseBackups.list(PitrDirs.base(config)));
         bases.sort(Comparator.comparing(BaseBackup::startedAt));
         bases.removeIf(b -> remote.contains(baseKey(b.id(), BaseBackups.METADATA)));
         List<Path> wal = walFiles(PitrDirs.wal(config));
         wal.removeIf(f -> remote.contains(walKey(f.getFileName().toString())));
-        backlog.set(bases.size() + wal.size());
-        for (BaseBackup base : bases) {
-            copy(base);
-            backlog.decrementAndGet();
-        }
-        for (Path file : wal) {
-            try {
-                offsite.uploadVerified(file, walKey(file.getFileName().toString()), Checksums.sha256(file), file.getFileName().toString());
-            } catch (NoSuchFileException gone) {
-                LOG.debugf("%s left the WAL archive before its off-site copy", file.getFileName());
-            }
-            backlog.decrementAndGet();
-        }
-        return backlog.get();
+        List<Object> pending = new ArrayList<>(bases);
+        pending.addAll(wal);
+        return pending;
     }
 
     private void copy(BaseBackup base) throws IOException {
@@ -127,7 +149,7 @@ public class PitrOffsiteCopy {
     }
 
     /** Deletes the off-site copies of base backups and WAL files retention deleted locally; failures are logged only. */
-    void removeCopies(List<String> baseBackupIds, List<String> walFileNames) {
+    synchronized void removeCopies(List<String> baseBackupIds, List<String> walFileNames) {
         if (!enabled() || (baseBackupIds.isEmpty() && walFileNames.isEmpty())) {
             return;
         }
