@@ -265,6 +265,15 @@ public interface BackupConfig {
         /** The wal-archive health check is DOWN when the receiver has been down longer than this. */
         @WithDefault("PT5M")
         Duration downGrace();
+
+        /**
+         * Zero-loss mode: pg_receivewal runs as a synchronous standby ({@code --synchronous}: it flushes what it
+         * receives and says so at once). The server waits for it only once {@code synchronous_standby_names} names it
+         * (its application_name is the slot's name): then no acknowledged commit can be missing from the archive, and
+         * every commit waits for the archive's fsync - and for the receiver itself while it is down.
+         */
+        @WithDefault("false")
+        boolean synchronous();
     }
 
     Base base();
