@@ -1,6 +1,7 @@
 package dev.linkstack.backup.testing;
 
 import dev.linkstack.testing.PostgresServer;
+import dev.linkstack.testing.Processes;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.util.HashMap;
@@ -24,6 +25,10 @@ public class DurablePostgresResource implements QuarkusTestResourceLifecycleMana
         config.put("backup.wal.restart-backoff", "PT0.5S");
         config.put("backup.wal.restart-backoff-max", "PT2S");
         config.put("backup.wal.down-grace", "PT3S");
+        // PostgreSQL refuses to run as root: restore proofs start their scratch server as the harness's service user.
+        if (Processes.isRoot()) {
+            config.put("backup.pitr.proof.run-as", Processes.serviceUser());
+        }
         return config;
     }
 
