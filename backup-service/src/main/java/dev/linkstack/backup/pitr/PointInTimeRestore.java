@@ -231,6 +231,29 @@ public class PointInTimeRestore {
     }
 
     /**
+     * A segment's WAL, decompressed. The receiver goes on while a restore copies: a segment listed uncompressed may
+     * have been gzipped since (the plain file removed), a partial one completed and gzipped; then the newer file is read.
+     */
+    private static InputStream openSegment(WalArchive.Segment segment) throws IOException {
+        if (segment.compressed()) {
+            return new GZIPInputStream(Files.newInputStream(segment.file()), 64 * 1024);
+        }
+        try {
+            return Files.newInputStream(segment.file());
+        } catch (java.nio.file.NoSuchFileException movedOn) {
+            Path completed = segment.file().resolveSibling(segment.name());
+            if (segment.partial() && Files.exists(completed)) {
+                try {
+                    return Files.newInputStream(completed);
+                } catch (java.nio.file.NoSuchFileException gzipped) {
+                    // gzipped meanwhile too: read below
+                }
+            }
+            return new GZIPInputStream(Files.newInputStream(completed.resolveSibling(segment.name() + ".gz")), 64 * 1024);
+        }
+    }
+
+    /**
      * Copies the archive's WAL from the base backup's start on (its timeline and any later one), decompressed; the
      * partial segment of each timeline under its full name, so recovery reads what was received last.
      */
@@ -246,8 +269,7 @@ public class PointInTimeRestore {
                     continue;
                 }
                 Path target = into.resolve(segment.name());
-                try (InputStream raw = Files.newInputStream(segment.file());
-                     InputStream in = segment.compressed() ? new GZIPInputStream(raw, 64 * 1024) : raw;
+                try (InputStream in = openSegment(segment);
                      OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW)) {
                     in.transferTo(out);
                 }
