@@ -1,11 +1,11 @@
 package dev.linkstack.backup.cli;
 
 import dev.linkstack.backup.pitr.PitrRefusal;
-import dev.linkstack.backup.pitr.PointInTimeRestore;
 import dev.linkstack.backup.pitr.RestoreProof;
 import dev.linkstack.backup.pitr.RestoreProofResult;
 import jakarta.inject.Inject;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -21,14 +21,8 @@ class PitrProofCommand implements Callable<Integer> {
     @ParentCommand
     BackupCommandLine cli;
 
-    @Option(names = "--time")
-    String time;
-
-    @Option(names = "--latest")
-    boolean latest;
-
-    @Option(names = "--restore-point")
-    String restorePoint;
+    @Mixin
+    PitrTargetOptions to;
 
     @Option(names = "--list")
     boolean list;
@@ -38,8 +32,7 @@ class PitrProofCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int given = (time != null ? 1 : 0) + (latest ? 1 : 0) + (restorePoint != null ? 1 : 0);
-        if (given > 1 || (list && given > 0)) {
+        if (to.given() > 1 || (list && to.given() > 0)) {
             return cli.usage("pitr-proof takes at most one of --time T, --latest, --restore-point NAME, or --list alone");
         }
         try {
@@ -50,8 +43,7 @@ class PitrProofCommand implements Callable<Integer> {
                 }
                 return BackupCommandLine.OK;
             }
-            RestoreProofResult result = proof.prove(new PointInTimeRestore.Target(restorePoint != null ? null : time != null ? time : "latest",
-                    restorePoint), "cli");
+            RestoreProofResult result = proof.prove(to.target(), "cli");
             if (!result.ok()) {
                 cli.err.println("restore proof failed: " + result.error());
                 result.recoveryLog().stream().limit(20).forEach(line -> cli.err.println("  " + line));

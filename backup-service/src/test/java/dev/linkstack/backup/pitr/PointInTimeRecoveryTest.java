@@ -1,6 +1,7 @@
 package dev.linkstack.backup.pitr;
 
 import dev.linkstack.backup.cli.BackupCommandLine;
+import dev.linkstack.backup.testing.CommandLineRun;
 import dev.linkstack.backup.testing.DurablePostgresResource;
 import dev.linkstack.backup.testing.InjectPostgres;
 import dev.linkstack.backup.testing.TestPostgres;
@@ -17,11 +18,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -229,11 +226,11 @@ class PointInTimeRecoveryTest {
                 assertTrue(System.nanoTime() < deadline, RestAssured.get("/q/health").asString());
                 Processes.sleep(200);
             }
-            CliRun refused = cli("pitr-restore", "--to-dir", restored.dataDir().toString(), "--time", target.toString());
+            CommandLineRun refused = cli("pitr-restore", "--to-dir", restored.dataDir().toString(), "--time", target.toString());
             assertEquals(BackupCommandLine.FAILED, refused.exit());
             assertTrue(refused.err().contains(segment), refused.err());
             assertFalse(Files.exists(restored.dataDir()), "nothing written for a refused restore");
-            CliRun list = cli("base-backup", "--list");
+            CommandLineRun list = cli("base-backup", "--list");
             assertEquals(BackupCommandLine.OK, list.exit());
             assertTrue(list.out().contains("base-"), list.out());
             ReliabilityReport.record("backup-service: point-in-time restore with a WAL segment deleted from the archive", "1 API and 1 CLI restore",
@@ -277,15 +274,8 @@ class PointInTimeRecoveryTest {
         }
     }
 
-    private record CliRun(int exit, String out, String err) {
-    }
-
-    private CliRun cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = commandLine.execute(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                new BufferedReader(new StringReader("")));
-        return new CliRun(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private CommandLineRun cli(String... args) {
+        return CommandLineRun.of(commandLine, args);
     }
 
     private static Response restore(String body) {

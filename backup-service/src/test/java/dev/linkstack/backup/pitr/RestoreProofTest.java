@@ -2,6 +2,7 @@ package dev.linkstack.backup.pitr;
 
 import dev.linkstack.backup.cli.BackupCommandLine;
 import dev.linkstack.backup.testing.AlertReceiverResource;
+import dev.linkstack.backup.testing.CommandLineRun;
 import dev.linkstack.backup.testing.DurablePostgresResource;
 import dev.linkstack.backup.testing.InjectPostgres;
 import dev.linkstack.backup.testing.TestPostgres;
@@ -19,11 +20,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -115,7 +112,9 @@ class RestoreProofTest {
     @Test
     @Order(2)
     void aProofToARestorePointSeesTheRowsOfThatTimeOnly() throws Exception {
-        CliRun run = cli("pitr-proof", "--restore-point", "proof_point");
+        assertEquals(BackupCommandLine.USAGE, cli("pitr-proof", "--latest", "--list").exit());
+        assertEquals(BackupCommandLine.USAGE, cli("pitr-proof", "--latest", "--restore-point", "proof_point").exit());
+        CommandLineRun run = cli("pitr-proof", "--restore-point", "proof_point");
         assertEquals(BackupCommandLine.OK, run.exit(), run.err());
         assertTrue(run.out().lines().anyMatch(l -> l.contains("public.proof_rows") && l.contains(" 150 rows")), run.out());
         assertTrue(run.out().contains("probe: select count(*) from proof_rows -> 150"), run.out());
@@ -167,7 +166,7 @@ class RestoreProofTest {
         Path deleted = completed.get(completed.size() - 1);
         Files.delete(deleted);
         String segment = deleted.getFileName().toString().substring(0, 24);
-        CliRun run = cli("pitr-proof", "--latest");
+        CommandLineRun run = cli("pitr-proof", "--latest");
         assertEquals(BackupCommandLine.FAILED, run.exit(), run.out());
         assertTrue(run.err().contains(segment), run.err());
         JsonPath last = authorized().get("/api/pitr/proofs").jsonPath();
@@ -256,14 +255,7 @@ class RestoreProofTest {
         }
     }
 
-    private record CliRun(int exit, String out, String err) {
-    }
-
-    private CliRun cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = commandLine.execute(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                new BufferedReader(new StringReader("")));
-        return new CliRun(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private CommandLineRun cli(String... args) {
+        return CommandLineRun.of(commandLine, args);
     }
 }
