@@ -48,6 +48,7 @@ final class ScratchServer implements AutoCloseable {
     private final Deque<String> log = new ArrayDeque<>();
     private final List<String> noteworthy = new ArrayList<>();
     private ExternalCommand.Running running;
+    private boolean stopped;
 
     /** What recovery reached: the last WAL record replayed and the commit time of the last transaction in it. */
     record Reached(String lsn, Instant lastTransactionAt) {
@@ -230,10 +231,11 @@ final class ScratchServer implements AutoCloseable {
         return Files.isExecutable(beside) ? beside.toString() : "psql";
     }
 
-    /** Fast shutdown (SIGINT to the postmaster), then SIGKILL to what is left; true when no process of the server remains. */
+    /** Fast shutdown (SIGINT to the postmaster), then SIGKILL to what is left; waits for every process of it to end. */
     @Override
     public void close() {
         if (running == null) {
+            stopped = true;
             return;
         }
         ProcessHandle root = ProcessHandle.of(running.pid()).orElse(null);
@@ -267,12 +269,13 @@ final class ScratchServer implements AutoCloseable {
             }
             running.close();
             running = null;
+            stopped = all.stream().noneMatch(ProcessHandle::isAlive);
         }
     }
 
-    /** Whether any process of the server that was started is still running. */
+    /** True once closed with no process of the server left running. */
     boolean stopped() {
-        return running == null;
+        return stopped;
     }
 
     private List<String> asServerUser(List<String> command) {

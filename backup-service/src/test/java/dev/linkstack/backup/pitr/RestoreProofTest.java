@@ -82,7 +82,7 @@ class RestoreProofTest {
     @Test
     @Order(1)
     void aProofToLatestCountsTheRowsOfEveryTableRunsTheProbeAndLeavesNothingBehind() throws Exception {
-        awaitReceiverRunning();
+        awaitReceiverRunning(receiver);
         authorized().contentType("application/json").body("{\"target\":\"yesterday\"}").post("/api/pitr/proofs").then().statusCode(400);
         sql("CREATE TABLE proof_rows (id bigint PRIMARY KEY)", "INSERT INTO proof_rows SELECT generate_series(1, 100)");
         authorized().post("/api/pitr/base-backups").then().log().ifValidationFails().statusCode(201);
@@ -178,7 +178,7 @@ class RestoreProofTest {
     }
 
     /** The scratch directory is gone and no process runs with it on its command line. */
-    private static void assertLeftNothing(String scratch) throws IOException {
+    static void assertLeftNothing(String scratch) throws IOException {
         assertTrue(scratch != null && scratch.contains("proof-"), "scratch directory " + scratch);
         assertFalse(Files.exists(Path.of(scratch)), scratch + " still exists");
         List<String> left = new ArrayList<>();
@@ -247,7 +247,7 @@ class RestoreProofTest {
         }
     }
 
-    private void awaitReceiverRunning() {
+    static void awaitReceiverRunning(WalReceiver receiver) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!receiver.status().running()) {
             assertTrue(System.nanoTime() < deadline, "pg_receivewal does not run: " + receiver.status());
