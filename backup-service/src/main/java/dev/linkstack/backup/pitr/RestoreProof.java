@@ -103,6 +103,10 @@ public class RestoreProof {
             prove(configuredTarget(config.pitr().proof().target()), "schedule");
         } catch (PitrRefusal e) {
             LOG.errorf("scheduled restore proof did not run: %s", e.getMessage());
+            if (e.status() != 409) {
+                // A target the proof cannot even start with (BACKUP_PITR_PROOF_TARGET) proves nothing either.
+                alerts.pitrFailed("pitr-proof.failed", config.db().name(), config.db().host(), e.getMessage());
+            }
         }
     }
 
