@@ -305,13 +305,47 @@ public interface BackupConfig {
 
     Pitr pitr();
 
-    /** Point-in-time restores through the API. */
+    /** Point-in-time restores through the API, and their proof. */
     interface Pitr {
         /**
          * The directory API restores may write into (a new data directory inside it); empty:
          * {@code <backup dir>/pitr-restore}. The command line, run by the operator on the host, may write anywhere.
          */
         Optional<Path> restoreRoot();
+
+        /** Point-in-time recovery put to the test. */
+        RestoreProof proof();
+    }
+
+    /**
+     * The proof of a point-in-time restore: the newest fitting base backup and the archived WAL restored into a scratch
+     * directory, PostgreSQL started on it until recovery reaches the target, row counts and a probe query, then the
+     * server stopped and the directory removed.
+     */
+    interface RestoreProof {
+        /** Quartz cron of the scheduled proof ("off" disables it, the default). */
+        @WithDefault("off")
+        String cron();
+
+        /** What the scheduled proof recovers to: "latest", an ISO-8601 time with offset, or "restore-point:NAME". */
+        @WithDefault("latest")
+        String target();
+
+        /** A query run on the restored database after recovery; it must succeed and return a row (e.g. select count(*) from links). */
+        Optional<String> probeQuery();
+
+        /** Tables to count ("schema.table" or "table" in public); empty: every user table. A listed table that is missing fails the proof. */
+        Optional<java.util.List<String>> tables();
+
+        /** The longest wait for recovery to reach the target; the proof fails when it passes. */
+        @WithDefault("PT30M")
+        Duration timeout();
+
+        /** Where scratch data directories are made; empty: {@code <backup dir>/pitr-proofs/scratch}. */
+        Optional<Path> scratchDir();
+
+        /** When the service runs as root (PostgreSQL refuses to), the scratch server runs as this user (runuser -u); unneeded otherwise. */
+        Optional<String> runAs();
     }
 
     interface Api {

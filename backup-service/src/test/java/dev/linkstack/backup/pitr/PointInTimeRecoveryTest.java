@@ -1,6 +1,7 @@
 package dev.linkstack.backup.pitr;
 
 import dev.linkstack.backup.cli.BackupCommandLine;
+import dev.linkstack.backup.testing.CommandLineRun;
 import dev.linkstack.backup.testing.DurablePostgresResource;
 import dev.linkstack.backup.testing.InjectPostgres;
 import dev.linkstack.backup.testing.TestPostgres;
