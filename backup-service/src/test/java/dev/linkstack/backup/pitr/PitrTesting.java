@@ -29,17 +29,6 @@ final class PitrTesting {
     private PitrTesting() {
     }
 
-    record CliRun(int exit, String out, String err) {
-    }
-
-    static CliRun cli(BackupCommandLine commandLine, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = commandLine.execute(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                new BufferedReader(new StringReader("")));
-        return new CliRun(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     static Response restore(String body) {
         return authorized().contentType("application/json").body(body).post("/api/pitr/restore");
     }

@@ -37,7 +37,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import static dev.linkstack.backup.pitr.PitrTesting.awaitReceiverRunning;
-import static dev.linkstack.backup.pitr.PitrTesting.cli;
 import static dev.linkstack.backup.pitr.PitrTesting.restore;
 import static dev.linkstack.backup.pitr.PitrTesting.switchWal;
 import static dev.linkstack.backup.testing.Api.authorized;
@@ -122,10 +121,10 @@ class PointInTimeRecoveryTest {
         assertFalse(Files.exists(Path.of("/tmp/pitr-none")), "nothing written for a refused restore");
         authorized().contentType("application/json").body("{\"name\":\"bad name; drop\"}").post("/api/pitr/restore-points").then()
                 .statusCode(400).body("error", equalTo("bad_request"));
-        assertEquals(BackupCommandLine.USAGE, cli(commandLine, "pitr-restore", "--to-dir", "/tmp/pitr-none").exit());
-        assertEquals(BackupCommandLine.USAGE, cli(commandLine, "pitr-restore", "--to-dir", "relative", "--latest").exit());
-        assertEquals(BackupCommandLine.FAILED, cli(commandLine, "pitr-restore", "--to-dir", full.toString(), "--latest").exit());
-        assertEquals(BackupCommandLine.USAGE, cli(commandLine, "restore-point", "bad name").exit());
+        assertEquals(BackupCommandLine.USAGE, CommandLineRun.of(commandLine, "pitr-restore", "--to-dir", "/tmp/pitr-none").exit());
+        assertEquals(BackupCommandLine.USAGE, CommandLineRun.of(commandLine, "pitr-restore", "--to-dir", "relative", "--latest").exit());
+        assertEquals(BackupCommandLine.FAILED, CommandLineRun.of(commandLine, "pitr-restore", "--to-dir", full.toString(), "--latest").exit());
+        assertEquals(BackupCommandLine.USAGE, CommandLineRun.of(commandLine, "restore-point", "bad name").exit());
         Processes.deleteRecursively(full);
     }
 
@@ -228,11 +227,11 @@ class PointInTimeRecoveryTest {
                 assertTrue(System.nanoTime() < deadline, RestAssured.get("/q/health").asString());
                 Processes.sleep(200);
             }
-            PitrTesting.CliRun refused = cli(commandLine, "pitr-restore", "--to-dir", restored.dataDir().toString(), "--time", target.toString());
+            CommandLineRun refused = CommandLineRun.of(commandLine, "pitr-restore", "--to-dir", restored.dataDir().toString(), "--time", target.toString());
             assertEquals(BackupCommandLine.FAILED, refused.exit());
             assertTrue(refused.err().contains(segment), refused.err());
             assertFalse(Files.exists(restored.dataDir()), "nothing written for a refused restore");
-            PitrTesting.CliRun list = cli(commandLine, "base-backup", "--list");
+            CommandLineRun list = CommandLineRun.of(commandLine, "base-backup", "--list");
             assertEquals(BackupCommandLine.OK, list.exit());
             assertTrue(list.out().contains("base-"), list.out());
             ReliabilityReport.record("backup-service: point-in-time restore with a WAL segment deleted from the archive", "1 API and 1 CLI restore",
