@@ -19,8 +19,8 @@ import java.util.Set;
 
 /**
  * The benchmark driver behind {@code bench/run}: starts every server itself on free loopback ports, measures the
- * five benchmarks of the Performance section of the README ({@link AppServiceBenchmark} with
- * {@link RedirectBenchmark}, {@link BackupBenchmark} with {@link RestoreBenchmark}), prints a table with ratios and
+ * benchmarks of the Performance section of the README ({@link AppServiceBenchmark} with
+ * {@link RedirectBenchmark}, {@link BackupBenchmark} with {@link RestoreBenchmark}, {@link PitrRestoreBenchmark}), prints a table with ratios and
  * targets ({@link SummaryTable}), and writes JSON to bench/results/. Exit code 1 when the machinery is broken
  * (errors, clicks not exact, a failed backup or restore); missed performance targets are reported, never fatal.
  */
@@ -34,7 +34,7 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         boolean smoke = false;
         Path root = Path.of(".").toAbsolutePath().normalize();
-        Set<String> sections = Set.of("redirect", "backup", "startup");
+        Set<String> sections = Set.of("redirect", "backup", "startup", "pitr");
         for (String arg : args) {
             if (arg.equals("--smoke")) {
                 smoke = true;
@@ -43,7 +43,7 @@ public final class Bench {
             } else if (arg.startsWith("--only=")) {
                 sections = Set.of(arg.substring(7).split(","));
             } else {
-                System.err.println("usage: bench/run [--smoke] [--only=redirect,backup,startup]");
+                System.err.println("usage: bench/run [--smoke] [--only=redirect,backup,startup,pitr]");
                 System.exit(64);
             }
         }
@@ -73,6 +73,9 @@ public final class Bench {
                 BenchRun.step("backup, memory, restore and backup-service start-up");
                 new BackupBenchmark(run, postgres).measure();
             }
+            if (run.wants("pitr")) {
+                new PitrRestoreBenchmark(run).measure();
+            }
         } catch (Exception e) {
             e.printStackTrace();
             run.problem("benchmark aborted: " + e);
@@ -99,7 +102,7 @@ public final class Bench {
         String json = Support.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(run.results);
         Files.writeString(dir.resolve(stamp + "-" + mode + ".json"), json);
         Files.writeString(dir.resolve("latest-" + mode + ".json"), json);
-        if (!run.smoke && run.problems.isEmpty() && run.sections.containsAll(List.of("redirect", "backup", "startup"))) {
+        if (!run.smoke && run.problems.isEmpty() && run.sections.containsAll(List.of("redirect", "backup", "startup", "pitr"))) {
             Files.writeString(dir.resolve("summary.txt"), table + "\nmachine: " + run.results.get("machine") + "\n");
         }
         System.out.println("results: " + dir.resolve(stamp + "-" + mode + ".json"));

@@ -104,6 +104,12 @@ final class SummaryTable {
             }
             out.append('\n');
         }
+        if (results.get("pitr_restore") instanceof Map<?, ?> p) {
+            out.append(String.format(Locale.ROOT, "7. Point-in-time restore (pgbench scale %s, base backup %s MB) to a time, until promoted:"
+                            + " by hand (tar, gunzip, restore_command) %.1f s, service %.1f s, ratio %s%n%n", p.get("pgbench_scale"),
+                    p.get("base_backup_mb"), ((Number) p.get("by_hand_ms")).doubleValue() / 1000, ((Number) p.get("service_ms")).doubleValue() / 1000,
+                    p.get("ratio_service_over_by_hand")));
+        }
         if (results.get("startup") instanceof Map<?, ?> s) {
             out.append("5. Start-up to /q/health/ready UP and footprint (JVM with each service's src/main/jvm/jvm.options; native executable)\n");
             if (s.get("app_service") instanceof Map<?, ?> a) {

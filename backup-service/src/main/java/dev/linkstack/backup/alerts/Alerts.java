@@ -99,6 +99,22 @@ public class Alerts {
         config.webhookUrl().ifPresent(url -> post(url, event));
     }
 
+    /**
+     * Reports a proof of a point-in-time restore: {@code pitr-proof.failed} (always) or {@code pitr-proof.succeeded}
+     * (when successes are reported too), with the proof's details (id, trigger, target, error).
+     */
+    public void restoreProofFinished(boolean ok, String database, String host, Map<String, Object> details) {
+        if (!ok || config.onSuccess()) {
+            Map<String, Object> event = event(ok ? "pitr-proof.succeeded" : "pitr-proof.failed", database, host);
+            details.forEach((name, value) -> {
+                if (value != null) {
+                    event.put(name, value);
+                }
+            });
+            config.webhookUrl().ifPresent(url -> post(url, event));
+        }
+    }
+
     private Map<String, Object> event(String type, String database, String host) {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("event", type);

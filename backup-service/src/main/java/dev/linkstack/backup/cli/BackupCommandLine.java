@@ -30,7 +30,8 @@ import java.util.concurrent.Callable;
  */
 @Singleton
 @Command(name = "backup-service", subcommands = {BackupNowCommand.class, ListCommand.class, VerifyCommand.class, RestoreCommand.class,
-        SignExistingCommand.class, BaseBackupCommand.class, RestorePointCommand.class, PitrRestoreCommand.class, HelpCommand.class})
+        SignExistingCommand.class, BaseBackupCommand.class, RestorePointCommand.class, PitrRestoreCommand.class, PitrProofCommand.class,
+        HelpCommand.class})
 public class BackupCommandLine implements Callable<Integer> {
     public static final int OK = 0;
     public static final int FAILED = 1;
@@ -55,6 +56,9 @@ public class BackupCommandLine implements Callable<Integer> {
               pitr-restore --to-dir DIR (--time T | --latest | --restore-point NAME) [--identity-file F]
                                                  prepare a new data directory DIR that recovers to that point
                                                  (T: ISO-8601 with offset, e.g. 2026-03-18T14:02:59+01:00)
+              pitr-proof [--latest | --time T | --restore-point NAME] [--list]
+                                                 prove a point-in-time restore: into a scratch cluster that is
+                                                 started, checked (row counts, probe query) and removed; or list proofs
               help                               show this text""";
 
     private final CommandLine.IFactory factory;
@@ -76,7 +80,8 @@ public class BackupCommandLine implements Callable<Integer> {
             "sign-existing", "sign-existing takes only --yes",
             "base-backup", "base-backup takes only --list",
             "restore-point", "restore-point takes exactly one name",
-            "pitr-restore", "pitr-restore needs --to-dir DIR and one of --time T, --latest, --restore-point NAME");
+            "pitr-restore", "pitr-restore needs --to-dir DIR and one of --time T, --latest, --restore-point NAME",
+            "pitr-proof", "pitr-proof takes at most one of --time T, --latest, --restore-point NAME, or --list");
 
     // The streams of the running command; the command line runs one command at a time.
     PrintStream out;

@@ -4,6 +4,7 @@ import dev.linkstack.backup.pitr.PitrRefusal;
 import dev.linkstack.backup.pitr.PointInTimeRestore;
 import jakarta.inject.Inject;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -21,14 +22,8 @@ class PitrRestoreCommand implements Callable<Integer> {
     @Option(names = "--to-dir", required = true)
     String directory;
 
-    @Option(names = "--time")
-    String time;
-
-    @Option(names = "--latest")
-    boolean latest;
-
-    @Option(names = "--restore-point")
-    String restorePoint;
+    @Mixin
+    PitrTargetOptions to;
 
     @Option(names = "--identity-file")
     String identityFile;
@@ -38,14 +33,11 @@ class PitrRestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int given = (time != null ? 1 : 0) + (latest ? 1 : 0) + (restorePoint != null ? 1 : 0);
-        if (given != 1) {
+        if (to.given() != 1) {
             return cli.usage("pitr-restore needs exactly one of --time T, --latest, --restore-point NAME");
         }
         try {
-            PointInTimeRestore.Result result = restore.restore(directory,
-                    new PointInTimeRestore.Target(restorePoint != null ? null : latest ? "latest" : time, restorePoint,
-                            BackupCommandLine.identity(identityFile)));
+            PointInTimeRestore.Result result = restore.restore(directory, to.target(BackupCommandLine.identity(identityFile)));
             cli.out.printf("%s prepared from base backup %s: recovery to %s, %d WAL segment(s), newest %s%n", result.directory(),
                     result.baseBackupId(), result.target(), result.walSegments(), result.newestSegment());
             result.recoverySettings().forEach((name, value) -> cli.out.printf("  %s = '%s'%n", name, value));

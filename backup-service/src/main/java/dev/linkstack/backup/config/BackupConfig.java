@@ -265,6 +265,15 @@ public interface BackupConfig {
         /** The wal-archive health check is DOWN when the receiver has been down longer than this. */
         @WithDefault("PT5M")
         Duration downGrace();
+
+        /**
+         * Zero-loss mode: pg_receivewal runs as a synchronous standby ({@code --synchronous}: it flushes what it
+         * receives and says so at once). The server waits for it only once {@code synchronous_standby_names} names it
+         * (its application_name is the slot's name): then no acknowledged commit can be missing from the archive, and
+         * every commit waits for the archive's fsync - and for the receiver itself while it is down.
+         */
+        @WithDefault("false")
+        boolean synchronous();
     }
 
     Base base();
@@ -296,7 +305,7 @@ public interface BackupConfig {
 
     Pitr pitr();
 
-    /** Point-in-time restores through the API. */
+    /** Point-in-time restores through the API, and their proof. */
     interface Pitr {
         /**
          * The directory API restores may write into (a new data directory inside it); empty:
@@ -309,7 +318,41 @@ public interface BackupConfig {
          * off-site copies are configured); what fails is tried again the next time.
          */
         @WithDefault("PT1M")
-        java.time.Duration offsiteEvery();
+        Duration offsiteEvery();
+
+        /** Point-in-time recovery put to the test. */
+        RestoreProof proof();
+    }
+
+    /**
+     * The proof of a point-in-time restore: the newest fitting base backup and the archived WAL restored into a scratch
+     * directory, PostgreSQL started on it until recovery reaches the target, row counts and a probe query, then the
+     * server stopped and the directory removed.
+     */
+    interface RestoreProof {
+        /** Quartz cron of the scheduled proof ("off" disables it, the default). */
+        @WithDefault("off")
+        String cron();
+
+        /** What the scheduled proof recovers to: "latest", an ISO-8601 time with offset, or "restore-point:NAME". */
+        @WithDefault("latest")
+        String target();
+
+        /** A query run on the restored database after recovery; it must succeed and return a row (e.g. select count(*) from links). */
+        Optional<String> probeQuery();
+
+        /** Tables to count ("schema.table" or "table" in public); empty: every user table. A listed table that is missing fails the proof. */
+        Optional<java.util.List<String>> tables();
+
+        /** The longest wait for recovery to reach the target; the proof fails when it passes. */
+        @WithDefault("PT30M")
+        Duration timeout();
+
+        /** Where scratch data directories are made; empty: {@code <backup dir>/pitr-proofs/scratch}. */
+        Optional<Path> scratchDir();
+
+        /** When the service runs as root (PostgreSQL refuses to), the scratch server runs as this user (runuser -u); unneeded otherwise. */
+        Optional<String> runAs();
     }
 
     interface Api {

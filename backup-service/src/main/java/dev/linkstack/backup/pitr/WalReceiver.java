@@ -182,8 +182,15 @@ public class WalReceiver {
 
     private void receive(Path dir) throws IOException, InterruptedException {
         // --no-loop: the service, not pg_receivewal, decides when to try again (and counts it).
-        ExternalCommand receive = ExternalCommand.of("pg_receivewal", tools.command("pg_receivewal", target.name(),
-                List.of("-D", dir.toString(), "--slot=" + config.wal().slot(), "--no-loop", "--status-interval=1", "-v")))
+        List<String> arguments = new ArrayList<>(List.of("-D", dir.toString(), "--slot=" + config.wal().slot(), "--no-loop",
+                "--status-interval=1", "-v"));
+        if (config.wal().synchronous()) {
+            arguments.add("--synchronous");
+        }
+        ProcessBuilder command = tools.command("pg_receivewal", target.name(), arguments);
+        // Named after its slot, in pg_stat_replication and for synchronous_standby_names.
+        command.environment().put("PGAPPNAME", config.wal().slot());
+        ExternalCommand receive = ExternalCommand.of("pg_receivewal", command)
                 .mergedOutputLines(20, line -> LOG.infof("[pg_receivewal] %s", line));
         Instant previousDownSince = downSince;
         Instant startedAt = clock.instant();

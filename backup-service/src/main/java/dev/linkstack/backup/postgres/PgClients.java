@@ -101,12 +101,18 @@ public class PgClients {
                 + "; install the PostgreSQL " + serverMajor + " client (or newer) or point BACKUP_PG_BIN_DIR at it";
     }
 
-    private List<Installed> scan() {
+    /** The directories searched for PostgreSQL programs, in order: the configured bin dir, then the search dirs expanded. */
+    public Set<Path> searchedDirs() {
         Set<Path> dirs = new LinkedHashSet<>();
         config.pgBinDir().ifPresent(dirs::add);
         for (String pattern : config.pgSearchDirs()) {
             dirs.addAll(expand(pattern.strip()));
         }
+        return dirs;
+    }
+
+    private List<Installed> scan() {
+        Set<Path> dirs = searchedDirs();
         List<Installed> found = new ArrayList<>();
         for (Path dir : dirs) {
             Path pgDump = dir.resolve("pg_dump");

@@ -9,6 +9,10 @@ import dev.linkstack.backup.model.BackupAlreadyRunningException;
 import dev.linkstack.backup.model.BackupId;
 import dev.linkstack.backup.model.BackupJob;
 import dev.linkstack.backup.model.BackupMetadata;
+import dev.linkstack.backup.pitr.PitrRefusal;
+import dev.linkstack.backup.pitr.PointInTimeRestore;
+import dev.linkstack.backup.pitr.RestoreProof;
+import dev.linkstack.backup.pitr.RestoreProofResult;
 import dev.linkstack.backup.restore.BackupVerification;
 import dev.linkstack.backup.restore.DatabaseUnavailableException;
 import dev.linkstack.backup.restore.MissingKeyException;
@@ -58,9 +62,11 @@ public class BackupPages {
     private final SignInThrottle throttle;
     private final BackupFreshnessCheck freshness;
     private final Clock clock;
+    private final RestoreProof proof;
 
     BackupPages(BackupStore store, BackupJobs jobs, BackupVerification verification, BackupConfig config, ApiTokenCheck token,
-                PageSessions sessions, SignInThrottle throttle, @Wellness BackupFreshnessCheck freshness, Clock clock) {
+                PageSessions sessions, SignInThrottle throttle, @Wellness BackupFreshnessCheck freshness, Clock clock, RestoreProof proof) {
+        this.proof = proof;
         this.store = store;
         this.jobs = jobs;
         this.verification = verification;
@@ -149,6 +155,22 @@ public class BackupPages {
         }
     }
 
+    @POST
+    @Path("/pitr-proof")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response proveRestore(@CookieParam(PageSessions.COOKIE) String session, @RestForm("csrf") String csrf) {
+        if (!sessions.acceptsForm(session, csrf)) {
+            return rejected();
+        }
+        PageSessions.Session signedIn = sessions.find(session).orElseThrow();
+        try {
+            RestoreProofResult result = proof.prove(new PointInTimeRestore.Target("latest", null), "ui");
+            return html(result.ok() ? 200 : 422, backupsPage(signedIn, null, null));
+        } catch (PitrRefusal e) {
+            return html(e.status(), backupsPage(signedIn, "Cannot prove a restore now: " + e.getMessage(), null));
+        }
+    }
+
     @GET
     @Path("/download")
     @Produces(MediaType.WILDCARD)
@@ -171,7 +193,13 @@ public class BackupPages {
         Pages.Freshness fresh = new Pages.Freshness(check.getStatus() == HealthCheckResponse.Status.UP, lastSuccess,
                 String.valueOf(data.getOrDefault("maxAge", "no schedule")));
         String running = jobs.running().map(BackupJob::id).orElse(null);
-        return Pages.backups(session.csrfToken(), rows, fresh, running, notice, report);
+        RestoreProofResult lastProof;
+        try {
+            lastProof = proof.recent().stream().findFirst().orElse(null);
+        } catch (PitrRefusal e) {
+            lastProof = null;
+        }
+        return Pages.backups(session.csrfToken(), rows, fresh, running, notice, report, lastProof);
     }
 
     private BackupMetadata find(String id) {

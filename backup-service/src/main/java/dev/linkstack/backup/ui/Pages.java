@@ -1,5 +1,6 @@
 package dev.linkstack.backup.ui;
 
+import dev.linkstack.backup.pitr.RestoreProofResult;
 import dev.linkstack.backup.restore.VerifyReport;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -21,7 +22,7 @@ public class Pages {
     public static native TemplateInstance login(String error);
 
     public static native TemplateInstance backups(String csrf, List<Row> backups, Freshness freshness, String runningJob, String notice,
-                                                  VerifyReport report);
+                                                  VerifyReport report, RestoreProofResult lastProof);
 
     public static native TemplateInstance rejected();
 }

@@ -1,6 +1,7 @@
 package dev.linkstack.backup.pitr;
 
 import dev.linkstack.backup.cli.BackupCommandLine;
+import dev.linkstack.backup.testing.CommandLineRun;
 import dev.linkstack.backup.testing.DurablePostgresResource;
 import dev.linkstack.backup.testing.InjectPostgres;
 import dev.linkstack.backup.testing.TestPostgres;
@@ -30,7 +31,6 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import static dev.linkstack.backup.pitr.PitrTesting.awaitReceiverRunning;
-import static dev.linkstack.backup.pitr.PitrTesting.cli;
 import static dev.linkstack.backup.pitr.PitrTesting.connectOncePromoted;
 import static dev.linkstack.backup.pitr.PitrTesting.restore;
 import static dev.linkstack.backup.pitr.PitrTesting.switchWal;
@@ -172,7 +172,7 @@ class PitrRetentionTest {
                 .body("error", equalTo("bad_request"));
         // The operator's command line is not bound to the root.
         Path byOperator = escape.resolve("pgdata");
-        PitrTesting.CliRun run = cli(commandLine, "pitr-restore", "--to-dir", byOperator.toString(), "--latest");
+        CommandLineRun run = CommandLineRun.of(commandLine, "pitr-restore", "--to-dir", byOperator.toString(), "--latest");
         assertEquals(BackupCommandLine.OK, run.exit(), run.err());
         assertTrue(Files.exists(byOperator.resolve("PG_VERSION")), run.out());
         Processes.deleteRecursively(escape);

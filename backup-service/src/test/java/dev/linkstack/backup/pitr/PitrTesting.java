@@ -17,7 +17,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import static dev.linkstack.backup.testing.Api.authorized;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,17 +27,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** What the point-in-time recovery tests do alike: switch WAL, wait for the receiver, restore, run the command line. */
 final class PitrTesting {
     private PitrTesting() {
-    }
-
-    record CliRun(int exit, String out, String err) {
-    }
-
-    static CliRun cli(BackupCommandLine commandLine, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = commandLine.execute(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                new BufferedReader(new StringReader("")));
-        return new CliRun(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     static Response restore(String body) {
@@ -57,6 +48,27 @@ final class PitrTesting {
         while (!receiver.status().running() || receiver.status().slotLagBytes() < 0) {
             assertTrue(System.nanoTime() < deadline, "pg_receivewal does not run: " + receiver.status());
             Processes.sleep(100);
+        }
+    }
+
+    /** Restores into a new directory, starts PostgreSQL on it, waits for the promotion and reads pitr_rows' ids. */
+    static Set<Long> restoreAndRead(String targetJson) throws SQLException {
+        PostgresServer restored = PostgresServer.installed().durableWithReplication();
+        try {
+            String body = "{\"directory\":\"" + restored.dataDir() + "\"," + targetJson.substring(1);
+            restore(body).then().log().ifValidationFails().statusCode(200);
+            restored.startOnPreparedData();
+            try (Connection connection = connectOncePromoted(restored)) {
+                Set<Long> ids = new HashSet<>();
+                try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery("SELECT id FROM pitr_rows")) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+                return ids;
+            }
+        } finally {
+            restored.close();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.linkstack.backup.pitr;
 
 import dev.linkstack.backup.cli.BackupCommandLine;
+import dev.linkstack.backup.testing.CommandLineRun;
 import dev.linkstack.backup.testing.DurablePostgresResource;
 import dev.linkstack.backup.testing.InjectPostgres;
 import dev.linkstack.backup.testing.TestPostgres;
@@ -36,8 +37,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import static dev.linkstack.backup.pitr.PitrTesting.awaitReceiverRunning;
-import static dev.linkstack.backup.pitr.PitrTesting.cli;
-import static dev.linkstack.backup.pitr.PitrTesting.connectOncePromoted;
 import static dev.linkstack.backup.pitr.PitrTesting.restore;
 import static dev.linkstack.backup.pitr.PitrTesting.switchWal;
 import static dev.linkstack.backup.testing.Api.authorized;
@@ -122,10 +121,10 @@ class PointInTimeRecoveryTest {
         assertFalse(Files.exists(Path.of("/tmp/pitr-none")), "nothing written for a refused restore");
         authorized().contentType("application/json").body("{\"name\":\"bad name; drop\"}").post("/api/pitr/restore-points").then()
                 .statusCode(400).body("error", equalTo("bad_request"));
-        assertEquals(BackupCommandLine.USAGE, cli(commandLine, "pitr-restore", "--to-dir", "/tmp/pitr-none").exit());
-        assertEquals(BackupCommandLine.USAGE, cli(commandLine, "pitr-restore", "--to-dir", "relative", "--latest").exit());
-        assertEquals(BackupCommandLine.FAILED, cli(commandLine, "pitr-restore", "--to-dir", full.toString(), "--latest").exit());
-        assertEquals(BackupCommandLine.USAGE, cli(commandLine, "restore-point", "bad name").exit());
+        assertEquals(BackupCommandLine.USAGE, CommandLineRun.of(commandLine, "pitr-restore", "--to-dir", "/tmp/pitr-none").exit());
+        assertEquals(BackupCommandLine.USAGE, CommandLineRun.of(commandLine, "pitr-restore", "--to-dir", "relative", "--latest").exit());
+        assertEquals(BackupCommandLine.FAILED, CommandLineRun.of(commandLine, "pitr-restore", "--to-dir", full.toString(), "--latest").exit());
+        assertEquals(BackupCommandLine.USAGE, CommandLineRun.of(commandLine, "restore-point", "bad name").exit());
         Processes.deleteRecursively(full);
     }
 
@@ -176,7 +175,7 @@ class PointInTimeRecoveryTest {
         Processes.sleep(1000);
 
         // 1. To the target time: everything acknowledged before it, nothing begun after it.
-        Set<Long> atTarget = restoreAndRead("{\"target\":\"" + target + "\"}");
+        Set<Long> atTarget = PitrTesting.restoreAndRead("{\"target\":\"" + target + "\"}");
         List<Long> missingBefore = acknowledged.stream().filter(r -> r.acknowledged().isBefore(target.minus(SKEW)))
                 .map(Row::id).filter(id -> !atTarget.contains(id)).toList();
         List<Long> presentAfter = acknowledged.stream().filter(r -> r.before().isAfter(target.plus(SKEW)))
@@ -187,7 +186,7 @@ class PointInTimeRecoveryTest {
         assertEquals(List.of(), presentAfter, "rows begun after the target time are present");
 
         // 2. To the end of the archive: what the server acknowledged, but for what had not reached the receiver.
-        Set<Long> atLatest = restoreAndRead("{\"target\":\"latest\"}");
+        Set<Long> atLatest = PitrTesting.restoreAndRead("{\"target\":\"latest\"}");
         long lost = acknowledged.stream().map(Row::id).filter(id -> !atLatest.contains(id)).count();
         long bound = Math.max(1, Math.round(commitsPerSecond));
         ReliabilityReport.record("backup-service: PostgreSQL killed (SIGKILL, " + killed + " processes), data directory deleted, restored to latest",
@@ -197,7 +196,7 @@ class PointInTimeRecoveryTest {
         assertTrue(lost <= bound, lost + " acknowledged commits lost on latest, more than 1 s (" + bound + ")");
 
         // 3. To the restore point: the rows acknowledged before it was made are there, the last rows are not.
-        Set<Long> atPoint = restoreAndRead("{\"restorePoint\":\"mid_run\"}");
+        Set<Long> atPoint = PitrTesting.restoreAndRead("{\"restorePoint\":\"mid_run\"}");
         assertTrue(acknowledged.stream().filter(r -> r.id() <= beforePoint).allMatch(r -> atPoint.contains(r.id())), "rows before the restore point");
         assertFalse(atPoint.contains(acknowledged.get(acknowledged.size() - 1).id()), "the last row is after the restore point");
         assertTrue(atPoint.size() < atTarget.size(), "the restore point precedes the target time");
@@ -228,37 +227,15 @@ class PointInTimeRecoveryTest {
                 assertTrue(System.nanoTime() < deadline, RestAssured.get("/q/health").asString());
                 Processes.sleep(200);
             }
-            PitrTesting.CliRun refused = cli(commandLine, "pitr-restore", "--to-dir", restored.dataDir().toString(), "--time", target.toString());
+            CommandLineRun refused = CommandLineRun.of(commandLine, "pitr-restore", "--to-dir", restored.dataDir().toString(), "--time", target.toString());
             assertEquals(BackupCommandLine.FAILED, refused.exit());
             assertTrue(refused.err().contains(segment), refused.err());
             assertFalse(Files.exists(restored.dataDir()), "nothing written for a refused restore");
-            PitrTesting.CliRun list = cli(commandLine, "base-backup", "--list");
+            CommandLineRun list = CommandLineRun.of(commandLine, "base-backup", "--list");
             assertEquals(BackupCommandLine.OK, list.exit());
             assertTrue(list.out().contains("base-"), list.out());
             ReliabilityReport.record("backup-service: point-in-time restore with a WAL segment deleted from the archive", "1 API and 1 CLI restore",
                     "0 restores attempted past the gap (422 wal_gap, health DOWN)", "none (refused before writing)");
-        } finally {
-            restored.close();
-        }
-    }
-
-    /** Restores into a new directory, starts PostgreSQL on it, waits for the promotion and reads the row ids. */
-    private Set<Long> restoreAndRead(String targetJson) throws SQLException {
-        PostgresServer restored = PostgresServer.installed().durableWithReplication();
-        try {
-            String body = "{\"directory\":\"" + restored.dataDir() + "\"," + targetJson.substring(1);
-            Response response = restore(body);
-            response.then().log().ifValidationFails().statusCode(200);
-            restored.startOnPreparedData();
-            try (Connection connection = connectOncePromoted(restored)) {
-                Set<Long> ids = new HashSet<>();
-                try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery("SELECT id FROM pitr_rows")) {
-                    while (rs.next()) {
-                        ids.add(rs.getLong(1));
-                    }
-                }
-                return ids;
-            }
         } finally {
             restored.close();
         }

@@ -1,6 +1,7 @@
 package dev.linkstack.backup.testing;
 
 import dev.linkstack.testing.PostgresServer;
+import dev.linkstack.testing.Processes;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.nio.file.Path;
@@ -34,6 +35,10 @@ public class DurablePostgresResource implements QuarkusTestResourceLifecycleMana
         config.put("backup.wal.down-grace", "PT3S");
         // Restored servers live in the harness' temporary directories.
         config.put("backup.pitr.restore-root", Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().toString());
+        // PostgreSQL refuses to run as root: restore proofs start their scratch server as the harness's service user.
+        if (Processes.isRoot()) {
+            config.put("backup.pitr.proof.run-as", Processes.serviceUser());
+        }
         config.putAll(overrides);
         return config;
     }
