@@ -317,8 +317,8 @@ public class PointInTimeRestore {
     }
 
     /**
-     * Refuses, before anything is written, an encrypted base backup or WAL without the private key, and a key that does
-     * not open them (400, as for the dumps).
+     * Refuses, before anything is written, an encrypted base backup or WAL without the private key or with a malformed
+     * one (400, as for the dumps); a key that does not match fails when the first file is decrypted.
      */
     private static void requireIdentityIfEncrypted(BaseBackup base, WalArchive.Listing archive, Optional<String> identity) {
         boolean encrypted = base.files().keySet().stream().anyMatch(name -> name.endsWith(AgeEncryption.EXTENSION))
