@@ -167,7 +167,7 @@ public class WalReceiver {
     }
 
     private void createSlot(Path dir) throws IOException, InterruptedException {
-        ExternalCommand create = ExternalCommand.of("pg_receivewal --create-slot", tools.command("pg_receivewal", target.name(),
+        ExternalCommand create = ExternalCommand.of("pg_receivewal --create-slot", tools.replicationCommand("pg_receivewal", target.name(),
                 List.of("-D", dir.toString(), "--slot=" + config.wal().slot(), "--create-slot", "--if-not-exists")))
                 .timeout(SLOT_TIMEOUT).mergedOutputLines(20, line -> LOG.debugf("[pg_receivewal] %s", line));
         try (ExternalCommand.Running slot = create.start()) {
@@ -181,7 +181,7 @@ public class WalReceiver {
 
     private void receive(Path dir) throws IOException, InterruptedException {
         // --no-loop: the service, not pg_receivewal, decides when to try again (and counts it).
-        ExternalCommand receive = ExternalCommand.of("pg_receivewal", tools.command("pg_receivewal", target.name(),
+        ExternalCommand receive = ExternalCommand.of("pg_receivewal", tools.replicationCommand("pg_receivewal", target.name(),
                 List.of("-D", dir.toString(), "--slot=" + config.wal().slot(), "--no-loop", "--status-interval=1", "-v")))
                 .mergedOutputLines(20, line -> LOG.infof("[pg_receivewal] %s", line));
         Instant previousDownSince = downSince;
