@@ -4,7 +4,8 @@
 #   DB_OWNER_USER   owns DB_NAME and every object in it; only the app's migrations (Flyway) connect as it
 #   DB_USER         the app at run time: SELECT, INSERT, UPDATE, DELETE on the owner's tables and its sequences, nothing else
 #   BACKUP_DB_USER  backup-service: reads every table (pg_read_all_data), creates and drops its scratch databases (CREATEDB);
-#                   for restores only, it may take the owner's role (SET ROLE), whose rights it does not have otherwise
+#                   for restores only, it may take the owner's role (SET ROLE), whose rights it does not have otherwise;
+#                   it may create named restore points (point-in-time recovery), from the postgres database
 #   BACKUP_REPLICATION_USER  backup-service's WAL archive (pg_receivewal, pg_basebackup): REPLICATION and nothing else; the
 #                   deployment's pg_hba.conf lets it open replication connections only, and no other role any
 # Values come from the environment, never from the command line; psql quotes them (:"name", :'literal').
@@ -53,6 +54,11 @@ CREATE ROLE :"restorer" NOLOGIN NOINHERIT;
 GRANT :"owner" TO :"restorer";
 GRANT :"restorer" TO :"backup";
 \endif
+-- Named restore points (superuser-only unless granted; a grant holds in the database it is made in). Granted here, in
+-- the postgres database, where backup-service makes them (BACKUP_WAL_RESTORE_POINT_DATABASE): in the app's database
+-- pg_dump would dump the grant with it, and a restore as the owner's role would then fail on it (permission denied for
+-- the superuser's function).
+GRANT EXECUTE ON FUNCTION pg_create_restore_point(text) TO :"backup";
 CREATE DATABASE :"db" OWNER :"owner";
 -- Only these roles may connect to the app's database, and nobody may create temporary tables in it.
 REVOKE ALL ON DATABASE :"db" FROM PUBLIC;
@@ -61,8 +67,6 @@ GRANT CONNECT ON DATABASE :"db" TO :"app", :"backup";
 -- The schema belongs to the owner (pg_database_owner); the app may only use what is in it.
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO :"app";
--- No GRANT EXECUTE ON FUNCTION pg_create_restore_point(text) here (named restore points): pg_dump dumps that grant with
--- this database, and a restore as the owner's role then fails on it (permission denied for the superuser's function).
 -- Tables and sequences the migrations create later get the app's grants as they are created.
 ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO :"app";
 ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO :"app";

@@ -66,9 +66,9 @@ public final class DeploymentModel {
     static final EnvVar BACKUP_HOST_DIR = EnvVar.setting("BACKUP_HOST_DIR", "../backups", "Host folder receiving the backups (relative to deploy/); keep it on another disk or copy it off-site.");
     static final EnvVar BACKUP_REPLICATION_PASSWORD = EnvVar.secret("BACKUP_REPLICATION_PASSWORD", "PostgreSQL password of " + WalArchiving.REPLICATION_ROLE
             + ", the role of backup-service's WAL archive (replication connections only). Generate one: openssl rand -base64 32");
-    static final EnvVar BACKUP_WAL_ENABLED = EnvVar.setting("BACKUP_WAL_ENABLED", "false", "Point-in-time recovery: backup-service archives the server's WAL (pg_receivewal on a replication slot) into BACKUP_WAL_HOST_DIR.\n"
-            + "Opt-in: backup-service must connect its replication clients as " + WalArchiving.REPLICATION_ROLE + " (BACKUP_WAL_USER / BACKUP_WAL_PASSWORD), see README \"Point-in-time recovery\".");
-    static final EnvVar BACKUP_BASE_CRON = EnvVar.setting("BACKUP_BASE_CRON", "off", "With BACKUP_WAL_ENABLED: when base backups (pg_basebackup) run (Quartz cron), e.g. \"0 0 2 * * ?\" daily at 02:00; recovery starts from one.");
+    static final EnvVar BACKUP_WAL_ENABLED = EnvVar.setting("BACKUP_WAL_ENABLED", "true", "Point-in-time recovery: backup-service archives the server's WAL (pg_receivewal on a replication slot) into BACKUP_WAL_HOST_DIR,\n"
+            + "connecting as " + WalArchiving.REPLICATION_ROLE + " (BACKUP_WAL_USER, password BACKUP_REPLICATION_PASSWORD); false turns it off, see README \"Point-in-time recovery\".");
+    static final EnvVar BACKUP_BASE_CRON = EnvVar.setting("BACKUP_BASE_CRON", "0 0 2 * * ?", "With BACKUP_WAL_ENABLED: when base backups (pg_basebackup) run (Quartz cron; daily at 02:00, \"off\" for none); recovery starts from one.");
     static final EnvVar BACKUP_WAL_HOST_DIR = EnvVar.setting("BACKUP_WAL_HOST_DIR", "../backups-wal", "Host folder of the WAL archive (relative to deploy/), owned by uid 1001; size it as README \"Point-in-time recovery\" says.");
 
     public static List<EnvVar> productionEnv() {

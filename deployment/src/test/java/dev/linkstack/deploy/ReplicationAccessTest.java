@@ -159,6 +159,19 @@ class ReplicationAccessTest {
         assertNotEquals("0", superuser(membershipsOf(BACKUP)));
     }
 
+    /** What backup-service does for a named restore point: as its own role, from the postgres database, which alone holds the grant. */
+    @Test
+    void theBackupRoleCreatesRestorePointsFromThePostgresDatabaseOnly() {
+        Result made = run("backup", BACKUP_PASSWORD, bin("psql"), "-X", "-At", "-v", "ON_ERROR_STOP=1", "-c",
+                "SELECT pg_create_restore_point('replication_access_test') IS NOT NULL", "host=postgres port=" + PORT + " dbname=postgres user=" + BACKUP);
+        assertEquals(0, made.exit(), made.output());
+        assertEquals("t", made.output().strip());
+        Result refused = run("backup", BACKUP_PASSWORD, bin("psql"), "-X", "-At", "-v", "ON_ERROR_STOP=1", "-c",
+                "SELECT pg_create_restore_point('in_app_db')", "host=postgres port=" + PORT + " dbname=" + DB + " user=" + BACKUP);
+        assertNotEquals(0, refused.exit(), refused.output());
+        assertTrue(refused.output().contains("permission denied for function pg_create_restore_point"), refused.output());
+    }
+
     /** The image runs its init scripts (the roles' script) as the postgres OS user, over the socket, as the superuser postgres. */
     @Test
     void onlyThePostgresOsUserGetsInOverTheSocketAsTheSuperuser() {

@@ -26,7 +26,10 @@ class ServiceDefaultsTest {
             // "restore as BACKUP_DB_USER".
             "DB_MIGRATION_USER", "BACKUP_RESTORE_ROLE",
             // The WAL archive's own volume; backup-service's empty default means "<BACKUP_DIR>/wal".
-            "BACKUP_WAL_DIR");
+            "BACKUP_WAL_DIR",
+            // The deployment archives WAL (off in backup-service by default), as the replication role it creates (backup-service's
+            // empty default: as BACKUP_DB_USER), with a daily base backup (none by default).
+            "BACKUP_WAL_ENABLED", "BACKUP_WAL_USER", "BACKUP_BASE_CRON");
     private static final Pattern FALLBACK = Pattern.compile("^\\$\\{([A-Z][A-Z0-9_]*):-([^}]*)}$");
     private static final Defaults APP = new Defaults("app-service", ServiceDefaults.APP);
     private static final Defaults BACKUP = new Defaults("backup-service", ServiceDefaults.BACKUP);

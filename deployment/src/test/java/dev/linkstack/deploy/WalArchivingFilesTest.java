@@ -130,8 +130,8 @@ class WalArchivingFilesTest {
         assertEquals(ROLE, backup.path("BACKUP_WAL_USER").asText());
         assertTrue(backup.path("BACKUP_WAL_PASSWORD").asText().startsWith("${BACKUP_REPLICATION_PASSWORD:?"), "a required secret");
         assertEquals(WalArchiving.WAL_DIR, backup.path("BACKUP_WAL_DIR").asText());
-        assertEquals("${BACKUP_WAL_ENABLED:-false}", backup.path("BACKUP_WAL_ENABLED").asText(), "opt-in");
-        assertEquals("${BACKUP_BASE_CRON:-off}", backup.path("BACKUP_BASE_CRON").asText());
+        assertEquals("${BACKUP_WAL_ENABLED:-true}", backup.path("BACKUP_WAL_ENABLED").asText(), "on unless turned off");
+        assertEquals("${BACKUP_BASE_CRON:-0 0 2 * * ?}", backup.path("BACKUP_BASE_CRON").asText(), "a base backup daily");
         assertTrue(texts(services.at("/backup/volumes")).contains("${BACKUP_WAL_HOST_DIR:-../backups-wal}:" + WalArchiving.WAL_DIR),
                 "the WAL archive on a folder of its own: " + services.at("/backup/volumes"));
         assertTrue(RepositoryFiles.read(".env.production.example").contains("BACKUP_REPLICATION_PASSWORD=" + EnvVar.PLACEHOLDER_MARKER));
@@ -177,7 +177,8 @@ class WalArchivingFilesTest {
         Map<String, String> config = KubernetesManifests.backupConfig();
         assertEquals(ROLE, config.get("BACKUP_WAL_USER"));
         assertEquals(WalArchiving.WAL_DIR, config.get("BACKUP_WAL_DIR"));
-        assertEquals("false", config.get("BACKUP_WAL_ENABLED"), "opt-in");
+        assertEquals("true", config.get("BACKUP_WAL_ENABLED"), "on unless turned off");
+        assertEquals("0 0 2 * * ?", config.get("BACKUP_BASE_CRON"), "a base backup daily");
         assertTrue(container.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals(WalArchiving.WAL_DIR) && m.getName().equals("wal")));
         assertTrue(backup.getSpec().getTemplate().getSpec().getVolumes().stream().anyMatch(v -> v.getName().equals("wal")
                 && v.getPersistentVolumeClaim() != null && v.getPersistentVolumeClaim().getClaimName().equals(KubernetesManifests.WAL_CLAIM)));

@@ -97,6 +97,7 @@ class NetworkIsolationIT {
         Map<String, String> backupEnv = resolve(MODEL.service("backup").environment());
         Path backups = Files.createDirectories(workDir.resolve("backups"));
         backupEnv.put("BACKUP_DIR", backups.toString()); // the host-mounted folder
+        backupEnv.put("BACKUP_WAL_DIR", Files.createDirectories(workDir.resolve("wal")).toString()); // and the WAL archive's
         backupEnv.put("BACKUP_PG_BIN_DIR", postgres.binDir());
         backupEnv.put("PORT", "8080");
         services.add(ServiceProcess.launch(BACKUP, "backup", backupEnv, net.exec("backup")));
@@ -209,6 +210,24 @@ class NetworkIsolationIT {
             list = curl("backup", "-H", "Authorization: Bearer " + BACKUP_TOKEN, "http://127.0.0.1:8080/api/backups").body();
         }
         assertTrue(list.toLowerCase().contains("succeeded"), list);
+    }
+
+    /** The WAL archive as the deployment runs it: replication connections as the replication role, restore points as the backup role. */
+    @Test
+    void theBackupServiceArchivesWalAsTheReplicationRole() {
+        String api = "http://127.0.0.1:8080/api/pitr/";
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String wal = "";
+        while (System.nanoTime() < deadline && !wal.contains("\"running\":true")) {
+            Processes.sleep(300);
+            wal = curl("backup", "-H", "Authorization: Bearer " + BACKUP_TOKEN, api + "wal").body();
+        }
+        assertTrue(wal.contains("\"running\":true"), wal);
+        Reply base = curl("backup", "--max-time", "120", "-X", "POST", "-H", "Authorization: Bearer " + BACKUP_TOKEN, api + "base-backups");
+        assertEquals("201", base.status(), base.body());
+        Reply point = curl("backup", "-X", "POST", "-H", "Authorization: Bearer " + BACKUP_TOKEN, "-H", "Content-Type: application/json",
+                "-d", "{\"name\":\"isolation_point\"}", api + "restore-points");
+        assertEquals("201", point.status(), point.body());
     }
 
     private static void startPostgres() throws IOException {

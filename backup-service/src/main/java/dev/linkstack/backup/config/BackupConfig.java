@@ -31,6 +31,10 @@ public interface BackupConfig {
         if (config.encryption().recipient().filter(r -> !r.isBlank()).isPresent()) {
             secrets.put("BACKUP_SIGNING_KEY", config.encryption().signingKey());
         }
+        // The archive's replication role logs in with its own password, never the dump role's.
+        if (config.wal().enabled() && config.wal().user().filter(user -> !user.isBlank()).isPresent()) {
+            secrets.put("BACKUP_WAL_PASSWORD", config.wal().password());
+        }
         return secrets;
     }
 
@@ -249,6 +253,22 @@ public interface BackupConfig {
 
         /** Where the WAL archive lives; empty: {@code <backup dir>/wal}. */
         Optional<Path> dir();
+
+        /**
+         * The role pg_receivewal and pg_basebackup connect as, one with REPLICATION (e.g. a replication-only role); empty:
+         * the database user ({@code backup.db.user}). Everything else (SQL, dumps) stays on the database user.
+         */
+        Optional<String> user();
+
+        /** That role's password (PGPASSWORD of those two programs; the database user's passfile is not used for it). */
+        Optional<String> password();
+
+        /**
+         * The database restore points are made in: restore points are cluster-wide, and EXECUTE on
+         * pg_create_restore_point granted in the app's database would be dumped with it.
+         */
+        @WithDefault("postgres")
+        String restorePointDatabase();
 
         /** The physical replication slot (created if missing): the server keeps WAL until the archive has it. */
         @WithDefault("linkstack_backup")

@@ -123,7 +123,7 @@ public class BaseBackups {
             AtomicFiles.createPrivateDirectories(dir);
             removeLeftovers(dir);
             AtomicFiles.createPrivateDirectories(partial);
-            ExternalCommand command = ExternalCommand.of("pg_basebackup", tools.command("pg_basebackup", target.name(),
+            ExternalCommand command = ExternalCommand.of("pg_basebackup", tools.replicationCommand("pg_basebackup", target.name(),
                     List.of("-D", partial.toString(), "--format=tar", "--gzip", "--wal-method=stream", "--checkpoint=fast",
                             "--label=" + id, "--manifest-checksums=SHA256")))
                     .timeout(config.timeout()).mergedOutputLines(20, line -> LOG.infof("[pg_basebackup] %s", line));

@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
 /**
  * Named restore points ({@code pg_create_restore_point}): a restore can stop exactly there. Each one made through the
  * service is also written to {@code <backup dir>/restore-points/<name>.json} with its LSN and time, which is how a
- * restore picks the base backup that precedes it.
+ * restore picks the base backup that precedes it. They are made in {@code backup.wal.restore-point-database}
+ * ({@code postgres} by default), not in the backed-up database.
  */
 @Singleton
 public class RestorePoints {
@@ -57,7 +58,9 @@ public class RestorePoints {
             throw new PitrRefusal(409, "conflict", "A restore point named " + name + " exists already");
         }
         RestorePoint point;
-        try (Connection connection = target.connection();
+        // Restore points are cluster-wide: made from the maintenance database, where EXECUTE on the function is granted
+        // without being dumped with the app's database.
+        try (Connection connection = target.connect(config.wal().restorePointDatabase());
              PreparedStatement statement = connection.prepareStatement("WITH p AS (SELECT pg_create_restore_point(?) AS lsn)"
                      + " SELECT lsn::text, now(), pg_walfile_name(lsn) FROM p")) {
             statement.setString(1, name);

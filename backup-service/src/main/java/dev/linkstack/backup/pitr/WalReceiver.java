@@ -168,7 +168,7 @@ public class WalReceiver {
     }
 
     private void createSlot(Path dir) throws IOException, InterruptedException {
-        ExternalCommand create = ExternalCommand.of("pg_receivewal --create-slot", tools.command("pg_receivewal", target.name(),
+        ExternalCommand create = ExternalCommand.of("pg_receivewal --create-slot", tools.replicationCommand("pg_receivewal", target.name(),
                 List.of("-D", dir.toString(), "--slot=" + config.wal().slot(), "--create-slot", "--if-not-exists")))
                 .timeout(SLOT_TIMEOUT).mergedOutputLines(20, line -> LOG.debugf("[pg_receivewal] %s", line));
         try (ExternalCommand.Running slot = create.start()) {
@@ -187,7 +187,7 @@ public class WalReceiver {
         if (config.wal().synchronous()) {
             arguments.add("--synchronous");
         }
-        ProcessBuilder command = tools.command("pg_receivewal", target.name(), arguments);
+        ProcessBuilder command = tools.replicationCommand("pg_receivewal", target.name(), arguments);
         // Named after its slot, in pg_stat_replication and for synchronous_standby_names.
         command.environment().put("PGAPPNAME", config.wal().slot());
         ExternalCommand receive = ExternalCommand.of("pg_receivewal", command)

@@ -96,6 +96,23 @@ public class PostgresTools {
     }
 
     /**
+     * Like {@link #command}, for the replication clients (pg_receivewal, pg_basebackup): with {@code backup.wal.user} set
+     * they connect as that role, with {@code backup.wal.password} as PGPASSWORD and without the database user's password
+     * or passfile; without it, as the database user.
+     */
+    public ProcessBuilder replicationCommand(String tool, String database, List<String> arguments) {
+        ProcessBuilder builder = command(tool, database, arguments);
+        config.wal().user().filter(user -> !user.isBlank()).ifPresent(user -> {
+            Map<String, String> env = builder.environment();
+            env.put("PGUSER", user);
+            env.remove("PGPASSWORD");
+            env.remove("PGPASSFILE");
+            config.wal().password().filter(p -> !p.isEmpty()).ifPresent(password -> env.put("PGPASSWORD", password));
+        });
+        return builder;
+    }
+
+    /**
      * Like {@link #command}, for a real restore: the session takes the configured restore role ({@code backup.restore.role})
      * as it starts, so what the dump recreates belongs to that role; without one it runs as the connecting role.
      */

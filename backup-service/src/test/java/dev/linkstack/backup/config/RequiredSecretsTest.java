@@ -30,6 +30,25 @@ class RequiredSecretsTest {
     }
 
     @Test
+    void aWalUserNeedsItsPasswordWhileTheArchiveIsOn() {
+        Map<String, String> archive = Map.of("backup.api.enabled", "false", "backup.db.password", "pw", "backup.wal.enabled", "true",
+                "backup.wal.user", "linkstack_replication");
+        assertEquals(List.of("BACKUP_WAL_PASSWORD is not set"), RequiredSecrets.problems(BackupConfig.requiredSecrets(backupConfig(archive))));
+        Map<String, String> placeholder = new java.util.HashMap<>(archive);
+        placeholder.put("backup.wal.password", "change-me-backup-replication-password");
+        assertEquals(List.of("BACKUP_WAL_PASSWORD is still the placeholder \"change-me\" from the env example"),
+                RequiredSecrets.problems(BackupConfig.requiredSecrets(backupConfig(placeholder))));
+        Map<String, String> set = new java.util.HashMap<>(archive);
+        set.put("backup.wal.password", "r3pl-secret");
+        assertEquals(List.of(), RequiredSecrets.problems(BackupConfig.requiredSecrets(backupConfig(set))));
+        Map<String, String> off = new java.util.HashMap<>(archive);
+        off.put("backup.wal.enabled", "false");
+        assertEquals(List.of(), RequiredSecrets.problems(BackupConfig.requiredSecrets(backupConfig(off))), "archive off: not needed");
+        assertEquals(List.of(), RequiredSecrets.problems(BackupConfig.requiredSecrets(backupConfig(Map.of("backup.api.enabled", "false",
+                "backup.db.password", "pw", "backup.wal.enabled", "true")))), "no WAL user: the database user's password serves");
+    }
+
+    @Test
     void encryptionNeedsASigningKey() {
         Map<String, String> encrypted = Map.of("backup.api.enabled", "false", "backup.db.password", "pw",
                 "backup.encryption.recipient", "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p");

@@ -6,10 +6,6 @@ import dev.linkstack.testing.PostgresServer;
 import dev.linkstack.testing.Processes;
 import io.restassured.response.Response;
 
-import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;

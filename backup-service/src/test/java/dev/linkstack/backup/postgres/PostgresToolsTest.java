@@ -39,6 +39,25 @@ class PostgresToolsTest {
     }
 
     @Test
+    void replicationClientsConnectAsTheWalUserWithItsOwnPasswordOnly() {
+        PostgresTools tools = tools(Map.of("backup.db.user", "backup", "backup.db.password", "dump-pw", "backup.db.passfile", "/run/secrets/pgpass",
+                "backup.wal.user", "replicator", "backup.wal.password", "wal-pw"));
+        ProcessBuilder receive = tools.replicationCommand("pg_receivewal", "shop", java.util.List.of("-D", "/wal"));
+        assertEquals("replicator", receive.environment().get("PGUSER"));
+        assertEquals("wal-pw", receive.environment().get("PGPASSWORD"));
+        assertFalse(receive.environment().containsKey("PGPASSFILE"), "the dump role's passfile is not the replication role's");
+        assertEquals(tools.command("pg_receivewal", "shop", java.util.List.of("-D", "/wal")).command(), receive.command());
+        assertEquals("backup", tools.command("pg_dump", "shop", java.util.List.of()).environment().get("PGUSER"), "dumps stay the database user");
+        PostgresTools withoutPassword = tools(Map.of("backup.db.user", "backup", "backup.db.password", "dump-pw", "backup.wal.user", "replicator"));
+        assertFalse(withoutPassword.replicationCommand("pg_basebackup", "shop", java.util.List.of()).environment().containsKey("PGPASSWORD"),
+                "never the dump role's password for another role");
+        PostgresTools noWalUser = tools(Map.of("backup.db.user", "backup", "backup.db.password", "dump-pw"));
+        ProcessBuilder asDatabaseUser = noWalUser.replicationCommand("pg_basebackup", "shop", java.util.List.of());
+        assertEquals("backup", asDatabaseUser.environment().get("PGUSER"), "no BACKUP_WAL_USER: the database user");
+        assertEquals("dump-pw", asDatabaseUser.environment().get("PGPASSWORD"));
+    }
+
+    @Test
     void onlyRealRestoresTakeTheRestoreRole() {
         PostgresTools tools = tools(Map.of("backup.db.user", "backup", "backup.restore.role", "Shop Owner"));
         ProcessBuilder restore = tools.restoreCommand("psql", "shop", java.util.List.of("--file=-"));

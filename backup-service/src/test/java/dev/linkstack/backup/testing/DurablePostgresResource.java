@@ -9,10 +9,14 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Debian's PostgreSQL 15 with durable settings and replication allowed, the service's role given REPLICATION and the
- * right to create restore points (as the README asks of an operator), and the service archiving its WAL.
+ * Debian's PostgreSQL 15 with durable settings and replication allowed, set up as the deployment does it: the WAL
+ * archive's clients connect as a replication-only role ({@link #REPLICATION_ROLE}, BACKUP_WAL_USER), the service's own
+ * role has no REPLICATION, and it may create restore points in the {@code postgres} database only (as the README asks of
+ * an operator); the service archives the WAL.
  */
 public class DurablePostgresResource implements QuarkusTestResourceLifecycleManager {
+    public static final String REPLICATION_ROLE = "wal_replication";
+    public static final String REPLICATION_PASSWORD = "wal-secret";
     private TestPostgres postgres;
     private final Map<String, String> overrides = new HashMap<>();
 
@@ -25,11 +29,13 @@ public class DurablePostgresResource implements QuarkusTestResourceLifecycleMana
     @Override
     public Map<String, String> start() {
         postgres = TestPostgres.start(PostgresServer.installed().durableWithReplication());
-        postgres.server().execute("postgres", "ALTER ROLE " + TestPostgres.OWNER + " REPLICATION");
-        // Function privileges belong to each database: granted in the one the service connects to.
-        postgres.server().execute(TestPostgres.DATABASE, "GRANT EXECUTE ON FUNCTION pg_create_restore_point(text) TO " + TestPostgres.OWNER);
+        postgres.server().execute("postgres", "CREATE ROLE " + REPLICATION_ROLE + " LOGIN REPLICATION NOINHERIT PASSWORD '" + REPLICATION_PASSWORD + "'");
+        // Function privileges belong to each database: granted in the maintenance database, never dumped with the app's.
+        postgres.server().execute("postgres", "GRANT EXECUTE ON FUNCTION pg_create_restore_point(text) TO " + TestPostgres.OWNER);
         Map<String, String> config = new HashMap<>(postgres.config());
         config.put("backup.wal.enabled", "true");
+        config.put("backup.wal.user", REPLICATION_ROLE);
+        config.put("backup.wal.password", REPLICATION_PASSWORD);
         config.put("backup.wal.restart-backoff", "PT0.5S");
         config.put("backup.wal.restart-backoff-max", "PT2S");
         config.put("backup.wal.down-grace", "PT3S");
