@@ -118,6 +118,17 @@ class DockerfilesTest {
     }
 
     @Test
+    void backupImagesCarryTheServerOfTheProductionMajorForTheRestoreProofWithoutACluster() {
+        for (String file : List.of("backup-service/src/main/docker/Dockerfile.jvm", "backup-service/src/main/docker/Dockerfile.jvm-multistage",
+                "backup-service/src/main/docker/Dockerfile.native", "backup-service/src/main/docker/Dockerfile.native-multistage")) {
+            String text = RepositoryFiles.read(file);
+            assertTrue(text.contains(" postgresql-${PG_CLIENT_VERSION} "), file + " lacks the PostgreSQL server the restore proof starts");
+            assertTrue(text.indexOf("create_main_cluster = false") >= 0
+                    && text.indexOf("create_main_cluster = false") < text.indexOf(" postgresql-${PG_CLIENT_VERSION} "), file + ": no cluster at install");
+        }
+    }
+
+    @Test
     void backupImagesInstallZstdJniSoZstdBackupsWorkWithANoexecTmp() {
         for (String file : List.of("backup-service/src/main/docker/Dockerfile.jvm", "backup-service/src/main/docker/Dockerfile.jvm-multistage",
                 "backup-service/src/main/docker/Dockerfile.native", "backup-service/src/main/docker/Dockerfile.native-multistage")) {

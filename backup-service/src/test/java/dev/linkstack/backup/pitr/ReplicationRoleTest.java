@@ -63,7 +63,8 @@ class ReplicationRoleTest {
             assertTrue(System.nanoTime() < deadline, "pg_receivewal does not run: " + receiver.status());
             Processes.sleep(100);
         }
-        assertEquals(List.of(DurablePostgresResource.REPLICATION_ROLE + " " + PostgresTools.APPLICATION_NAME),
+        // The receiver is named after its slot (what synchronous_standby_names names in zero-loss mode).
+        assertEquals(List.of(DurablePostgresResource.REPLICATION_ROLE + " linkstack_backup"),
                 superuserStrings("SELECT usename || ' ' || application_name FROM pg_stat_replication"));
 
         try (Connection connection = postgres.connectAsSuperuser("postgres"); Statement statement = connection.createStatement()) {
