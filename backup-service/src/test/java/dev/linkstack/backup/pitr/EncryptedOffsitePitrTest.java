@@ -134,7 +134,9 @@ class EncryptedOffsitePitrTest {
                 assertArrayEquals(Files.readAllBytes(baseDir().resolve(baseId).resolve(name)),
                         s3.getObjectAsBytes(b -> b.bucket(S3Resource.BUCKET).key("shop/pitr/base/" + baseId + "/" + name)).asByteArray(), name);
             }
-            for (Path file : completedSegments()) {
+            for (Path file : completedSegments().stream().filter(f -> f.getFileName().toString().endsWith(".gz.age")).toList()) {
+                // A segment completed after the awaited one may be copied by the next round.
+                awaitOffsite("pitr/wal/" + file.getFileName());
                 assertArrayEquals(Files.readAllBytes(file),
                         s3.getObjectAsBytes(b -> b.bucket(S3Resource.BUCKET).key("shop/pitr/wal/" + file.getFileName())).asByteArray(), file.toString());
             }
@@ -167,7 +169,14 @@ class EncryptedOffsitePitrTest {
         String segment = insertAndSwitch(70);
         awaitOffsite("pitr/wal/" + segment + ".gz.age");
         BaseBackups.deleteTree(baseDir());
+        // Every completed segment, once gzipped and copied, is lost locally; the one being received stays with pg_receivewal.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (completedSegments().stream().anyMatch(f -> !f.getFileName().toString().contains(".gz"))) {
+            assertTrue(System.nanoTime() < deadline, "completed segments left uncompressed: " + completedSegments());
+            Processes.sleep(100);
+        }
         for (Path file : completedSegments()) {
+            awaitOffsite("pitr/wal/" + file.getFileName());
             Files.delete(file);
         }
         String identity = EncryptionKeyResource.identity();
