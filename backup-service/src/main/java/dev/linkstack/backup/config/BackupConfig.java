@@ -304,13 +304,13 @@ public interface BackupConfig {
         @WithDefault("off")
         String cron();
 
-        Retention retention();
+        RetentionOverrides retention();
 
         /**
          * Retention of base backups: each rule left unset is the dumps' rule (backup.retention.*). The WAL archive
          * keeps what the oldest base backup kept needs, and nothing older.
          */
-        interface Retention {
+        interface RetentionOverrides {
             Optional<Integer> days();
 
             Optional<Integer> keepLast();

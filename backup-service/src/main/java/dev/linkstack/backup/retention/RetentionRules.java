@@ -23,7 +23,7 @@ public record RetentionRules(int maxAgeDays, int keepLast, int keepDaily, int ke
     /** The rules of base backups: the dumps' rules, each overridden by its backup.base.retention.* setting when set. */
     public static RetentionRules forBaseBackups(BackupConfig config) {
         RetentionRules dumps = from(config.retention());
-        BackupConfig.Base.Retention base = config.base().retention();
+        BackupConfig.Base.RetentionOverrides base = config.base().retention();
         return new RetentionRules(base.days().orElse(dumps.maxAgeDays()), base.keepLast().orElse(dumps.keepLast()),
                 base.keepDaily().orElse(dumps.keepDaily()), base.keepWeekly().orElse(dumps.keepWeekly()),
                 base.keepMonthly().orElse(dumps.keepMonthly()));
