@@ -78,10 +78,15 @@ final class ClickAudit {
         ClickTotals after = clickTotals();
         long gained = after.linkTotal() - before.linkTotal();
         long servedAfter = redirects(app, nativeApp);
+        long answered = servedAfter - served;
         clicks.put("app_302_responses_after_closed_loop", servedAfter);
         clicks.put("closed_loop_302_responses", counted);
         clicks.put("closed_loop_stored_clicks", gained);
-        boolean closedExact = gained == counted && after.dailyTotal() == after.linkTotal();
+        // Every redirect the app answered meanwhile is stored once, and each 302 the client saw is among them. The JDK
+        // client sends a GET again when its connection closes before the answer, so the app may have answered (and
+        // counted) a few more than the client saw: seen in both builds, 20 001 answered for 20 000 seen.
+        boolean closedExact = gained == answered && answered >= counted && answered - counted <= Math.max(1, counted / 1000)
+                && after.dailyTotal() == after.linkTotal();
         clicks.put("exact", exact && closedExact);
         redirect.put("clicks", clicks);
 
