@@ -6,6 +6,7 @@ import dev.linkstack.testing.Processes;
 import dev.linkstack.testing.ServiceEnvironment;
 import dev.linkstack.testing.ServiceProcess;
 
+import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -34,7 +35,7 @@ final class BackupServiceApi {
     static ServiceBackup backup(ServiceProcess service, String format, Path dir) {
         String api = service.baseUrl() + "/api/backups";
         long start = System.nanoTime();
-        Support.Reply accepted = Support.send(Support.postJson(api, Map.of("format", format)).header("Authorization", "Bearer " + API_TOKEN),
+        Support.Reply accepted = Support.send(authorized(Support.postJson(api, Map.of("format", format))),
                 Duration.ofSeconds(30));
         if (accepted.status() != 202) {
             throw new IllegalStateException("trigger backup: " + accepted.status() + " " + accepted.body());
@@ -42,7 +43,7 @@ final class BackupServiceApi {
         String jobId = accepted.json().get("id").asText();
         long deadline = start + TimeUnit.MINUTES.toNanos(30);
         while (System.nanoTime() < deadline) {
-            JsonNode job = Support.send(Support.get(api + "/jobs/" + jobId).header("Authorization", "Bearer " + API_TOKEN), Duration.ofSeconds(10)).json();
+            JsonNode job = Support.send(authorized(Support.get(api + "/jobs/" + jobId)), Duration.ofSeconds(10)).json();
             String state = job.get("state").asText();
             if (!state.equals("RUNNING")) {
                 long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -50,7 +51,7 @@ final class BackupServiceApi {
                     throw new IllegalStateException("backup job " + state + ": " + job);
                 }
                 String id = job.get("backupId").asText();
-                JsonNode metadata = Support.send(Support.get(api + "/" + id).header("Authorization", "Bearer " + API_TOKEN), Duration.ofSeconds(10)).json();
+                JsonNode metadata = Support.send(authorized(Support.get(api + "/" + id)), Duration.ofSeconds(10)).json();
                 return new ServiceBackup(id, millis, metadata.get("sizeBytes").asLong(), dir.resolve(metadata.get("file").asText()).toString());
             }
             Processes.sleep(20);
@@ -60,11 +61,16 @@ final class BackupServiceApi {
 
     /** Restores a backup into a new database through the API and returns the service's answer (the tables' row counts). */
     static Support.Reply restore(ServiceProcess service, ServiceBackup backup, String database) {
-        Support.Reply reply = Support.send(Support.postJson(service.baseUrl() + "/api/backups/" + backup.id() + "/restore",
-                Map.of("database", database, "confirm", database)).header("Authorization", "Bearer " + API_TOKEN), Duration.ofMinutes(60));
+        Support.Reply reply = Support.send(authorized(Support.postJson(service.baseUrl() + "/api/backups/" + backup.id() + "/restore",
+                Map.of("database", database, "confirm", database))), Duration.ofMinutes(60));
         if (reply.status() != 200) {
             throw new IllegalStateException("restore through " + service.baseUrl() + ": " + reply.status() + " " + reply.body());
         }
         return reply;
+    }
+
+    /** A request with the API token the benchmarks' backup-service instances are given ({@link #environment}). */
+    static HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        return request.header("Authorization", "Bearer " + API_TOKEN);
     }
 }

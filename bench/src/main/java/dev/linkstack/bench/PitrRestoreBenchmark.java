@@ -33,7 +33,6 @@ import static dev.linkstack.bench.BenchRun.step;
  * time and promoted, and each checked against the source's row count at that time.
  */
 final class PitrRestoreBenchmark {
-    private static final String API_TOKEN = "bench-pitr-token-0123456789";
     private static final String DATABASE = "pgbench_pitr";
     private final BenchRun run;
     private final Path bin = BackupServiceApi.PG_BIN;
@@ -51,13 +50,12 @@ final class PitrRestoreBenchmark {
             Support.timedShell(bin + "/pgbench -i -q -I dtGvp -s " + run.sizes.bigScale() + " " + DATABASE, pgEnv, Duration.ofMinutes(30));
             Path backups = Files.createDirectories(run.work.resolve("backups-pitr"));
             Map<String, String> env = new LinkedHashMap<>(BackupServiceApi.environment(primary, DATABASE, backups));
-            env.put("BACKUP_API_TOKEN", API_TOKEN);
             env.put("BACKUP_WAL_ENABLED", "true");
             // The restored servers' data directories are the harness' temporary directories.
             env.put("BACKUP_PITR_RESTORE_ROOT", Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().toString());
             try (ServiceProcess service = ServiceProcess.start(PackagedService.jvm(run.root.resolve("backup-service")), "bench-backup-pitr", env)) {
                 awaitReceiver(service);
-                Support.Reply base = Support.send(authorized(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/api/pitr/base-backups"))
+                Support.Reply base = Support.send(BackupServiceApi.authorized(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/api/pitr/base-backups"))
                                 .POST(HttpRequest.BodyPublishers.noBody())),
                         Duration.ofMinutes(30));
                 if (base.status() != 201) {
@@ -77,7 +75,7 @@ final class PitrRestoreBenchmark {
                 PostgresServer byHand = PostgresServer.installed().durableWithReplication();
                 try {
                     long start = System.nanoTime();
-                    Support.Reply restored = Support.send(authorized(Support.postJson(service.baseUrl() + "/api/pitr/restore",
+                    Support.Reply restored = Support.send(BackupServiceApi.authorized(Support.postJson(service.baseUrl() + "/api/pitr/restore",
                             Map.of("directory", bySvc.dataDir().toString(), "target", target.toString()))), Duration.ofMinutes(60));
                     if (restored.status() != 200) {
                         throw new IllegalStateException("point-in-time restore: " + restored.status() + " " + restored.body());
@@ -162,7 +160,7 @@ final class PitrRestoreBenchmark {
     private void awaitReceiver(ServiceProcess service) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
-            JsonNode wal = Support.send(authorized(Support.get(service.baseUrl() + "/api/pitr/wal")), Duration.ofSeconds(10)).json();
+            JsonNode wal = Support.send(BackupServiceApi.authorized(Support.get(service.baseUrl() + "/api/pitr/wal")), Duration.ofSeconds(10)).json();
             if (wal.path("receiver").path("running").asBoolean()) {
                 return;
             }
@@ -214,9 +212,5 @@ final class PitrRestoreBenchmark {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    private static HttpRequest.Builder authorized(HttpRequest.Builder request) {
-        return request.header("Authorization", "Bearer " + API_TOKEN);
     }
 }
