@@ -9,7 +9,7 @@ import dev.linkstack.backup.testing.TestPostgres;
 import dev.linkstack.backup.testing.WebhookReceiver;
 import dev.linkstack.testing.Processes;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
@@ -53,9 +53,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and in every case no server process is left on the scratch directory and the directory is gone.
  */
 @QuarkusTest
-@QuarkusTestResource(value = DurablePostgresResource.class, restrictToAnnotatedClass = true)
+// The probe counts the test's own table, so its answer tells which rows the scratch cluster holds.
+@QuarkusTestResource(value = DurablePostgresResource.class, restrictToAnnotatedClass = true, initArgs = {
+        @ResourceArg(name = "backup.pitr.proof.probe-query", value = "select count(*) from proof_rows"),
+        @ResourceArg(name = "backup.pitr.proof.timeout", value = "PT2M")})
 @QuarkusTestResource(value = AlertReceiverResource.class, restrictToAnnotatedClass = true)
-@QuarkusTestResource(value = RestoreProofTest.ProofSettings.class, restrictToAnnotatedClass = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RestoreProofTest {
     @InjectPostgres
@@ -66,18 +68,6 @@ class RestoreProofTest {
 
     @Inject
     BackupCommandLine commandLine;
-
-    /** The probe counts the test's own table, so its answer tells which rows the scratch cluster holds. */
-    public static class ProofSettings implements QuarkusTestResourceLifecycleManager {
-        @Override
-        public Map<String, String> start() {
-            return Map.of("backup.pitr.proof.probe-query", "select count(*) from proof_rows", "backup.pitr.proof.timeout", "PT2M");
-        }
-
-        @Override
-        public void stop() {
-        }
-    }
 
     @Test
     @Order(1)
