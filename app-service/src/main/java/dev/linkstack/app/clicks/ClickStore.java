@@ -171,9 +171,9 @@ public class ClickStore {
 
     /**
      * Unions each day's visitors into its stored sketch. Rows a link's day does not have yet are first added empty (so
-     * that there is a row to lock); then the rows are read, locked in link order on PostgreSQL, merged here and written
-     * back where they changed. Only new rows are inserted, after a plain read found them missing: every lock of the
-     * transaction is then taken by one ordered read.
+     * that there is a row to lock); then the rows are read, locked in link order on PostgreSQL (only those the batch
+     * changes), merged here and written back where they changed. Only new rows are inserted, after a plain read found
+     * them missing: every lock of the transaction is then taken by one ordered read.
      */
     private static void mergeVisitors(EntityManager em, Rows rows, Map<ClickKey, VisitCounts> batch) {
         List<ClickKey> keys = batch.entrySet().stream().filter(e -> e.getValue().visitors() != null).map(Map.Entry::getKey).toList();
@@ -212,21 +212,40 @@ public class ClickStore {
         return union.toBytes();
     }
 
-    /** The same in plain JDBC, a day at a time: one array parameter for all of a day's links, no entities. */
+    /**
+     * The same in plain JDBC, a day at a time: one array parameter for all of a day's links, no entities. A sketch that
+     * already holds every visitor of the batch is left alone, unlocked: stored sketches only ever grow (each write is a
+     * union under the row's lock), so whatever another instance writes later holds them too. Only the rows that change
+     * are locked (in link order, by one read per day) and written; under steady traffic from known visitors, that is
+     * few of them, and a lock is a write of its own in PostgreSQL (the row's header and a WAL record).
+     */
     private static void mergeVisitorsInPostgres(Connection connection, Rows rows, Map<ClickKey, VisitCounts> batch, List<ClickKey> keys)
             throws SQLException {
         Map<Long, List<ClickKey>> byDay = new TreeMap<>();
         keys.forEach(key -> byDay.computeIfAbsent(key.epochDay(), day -> new ArrayList<>()).add(key));
         List<Object[]> missing = new ArrayList<>();
+        List<List<ClickKey>> changing = new ArrayList<>();
         for (List<ClickKey> day : byDay.values()) {
             Map<Long, byte[]> stored = sketches(connection, day, false);
-            day.stream().filter(key -> !stored.containsKey(key.linkId())).forEach(key -> missing.add(new Object[]{key.linkId(), key.day(), new byte[0]}));
+            List<ClickKey> grows = new ArrayList<>();
+            for (ClickKey key : day) {
+                byte[] before = stored.get(key.linkId());
+                if (before == null) {
+                    missing.add(new Object[]{key.linkId(), key.day(), new byte[0]});
+                    grows.add(key);
+                } else if (!Arrays.equals(before, union(before, batch.get(key).visitors()))) {
+                    grows.add(key);
+                }
+            }
+            if (!grows.isEmpty()) {
+                changing.add(grows);
+            }
         }
         rows.write("INSERT INTO link_daily_visitors (link_id, day, sketch) SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM links WHERE id = ?1)"
                 + " ON CONFLICT (link_id, day) DO NOTHING", missing);
         try (PreparedStatement update = connection.prepareStatement("UPDATE link_daily_visitors SET sketch = ? WHERE link_id = ? AND day = ?")) {
             int changed = 0;
-            for (List<ClickKey> day : byDay.values()) {
+            for (List<ClickKey> day : changing) {
                 Map<Long, byte[]> stored = sketches(connection, day, true);
                 for (ClickKey key : day) {
                     byte[] before = stored.get(key.linkId());

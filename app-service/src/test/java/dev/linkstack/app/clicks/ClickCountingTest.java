@@ -1,5 +1,6 @@
 package dev.linkstack.app.clicks;
 
+import dev.linkstack.app.visits.ClassifiedVisit;
 import dev.linkstack.app.visits.Dimension;
 
 import dev.linkstack.app.testing.Api;
@@ -14,6 +15,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -22,10 +26,12 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 @QuarkusTest
 @QuarkusTestResource(RealServers.class)
@@ -141,6 +147,38 @@ class ClickCountingTest {
         client.request().delete("/api/links/" + deleted).then().statusCode(204);
         flusher.flush();
         client.request().get("/api/links/" + kept).then().body("clicks", equalTo(5));
+    }
+
+    @Test
+    void aFlushOfVisitorsAlreadyCountedLeavesTheirSketchUnlockedAndNewVisitorsWaitForTheLock() throws Exception {
+        Api.Client client = Api.newUser();
+        String code = Api.createLink(client, "https://example.org/sketch-locks");
+        long linkId = Db.number("SELECT id FROM links WHERE code = ?", code);
+        ClickKey today = new ClickKey(linkId, LocalDate.now(ZoneOffset.UTC).toEpochDay());
+        assertEquals(1, store.apply(Map.of("sketch-" + linkId + "-1", visitorPush(today, 11L))));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (Connection other = DriverManager.getConnection(RealServers.postgres().jdbcUrl(RealServers.DB_NAME), RealServers.DB_USER, RealServers.DB_PASSWORD)) {
+            other.setAutoCommit(false);
+            try (Statement lock = other.createStatement()) { // another instance's flush, holding the row
+                lock.executeQuery("SELECT sketch FROM link_daily_visitors WHERE link_id = " + linkId + " FOR UPDATE").close();
+            }
+            Future<Long> known = pool.submit(() -> store.apply(Map.of("sketch-" + linkId + "-2", visitorPush(today, 11L))));
+            assertEquals(1, known.get(20, TimeUnit.SECONDS), "a visitor the sketch holds needs no lock on it");
+            Future<Long> fresh = pool.submit(() -> store.apply(Map.of("sketch-" + linkId + "-3", visitorPush(today, 12L))));
+            Thread.sleep(700);
+            assertFalse(fresh.isDone(), "a new visitor waits for the row: its union is written under the lock");
+            other.rollback();
+            assertEquals(1, fresh.get(20, TimeUnit.SECONDS));
+        } finally {
+            pool.shutdownNow();
+        }
+        client.request().get("/api/links/" + code + "/stats?days=1").then().body("clicks", equalTo(3)).body("uniqueVisitors", equalTo(2));
+    }
+
+    private static Push visitorPush(ClickKey key, long visitor) {
+        VisitCounts counts = new VisitCounts();
+        counts.add(new ClassifiedVisit(null, "direct", null, "desktop", "Firefox", "Linux", visitor));
+        return Push.of(Map.of(key, counts));
     }
 
     /** Sends perCode redirects for each code from several threads; returns how many answered 302. */
