@@ -131,6 +131,32 @@ public final class WalArchive {
         return List.copyOf(before.values());
     }
 
+    /** Every file of a timeline's segments (completed, gzipped or not, encrypted, partial); history files are not among them. */
+    static List<Path> filesOf(Path dir, int timeline) throws IOException {
+        List<Path> found = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+                for (Path file : files) {
+                    Matcher m = SEGMENT.matcher(file.getFileName().toString());
+                    if (m.matches() && Integer.parseInt(m.group(1), 16) == timeline) {
+                        found.add(file);
+                    }
+                }
+            }
+        }
+        found.sort(null);
+        return found;
+    }
+
+    /** The segment number of an archived segment's file name (any form). */
+    static long numberOf(String name) {
+        Matcher m = SEGMENT.matcher(name);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a WAL segment file: " + name);
+        }
+        return number(m);
+    }
+
     private static long number(Matcher segment) {
         return Long.parseLong(segment.group(2), 16) * SEGMENTS_PER_XLOG_ID + Long.parseLong(segment.group(3), 16);
     }
