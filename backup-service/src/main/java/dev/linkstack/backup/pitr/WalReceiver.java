@@ -146,6 +146,7 @@ public class WalReceiver {
                 tools.selectFor(target.serverVersion().major());
                 createSlot(dir);
                 followTimelineSwitch(dir);
+                removeUnpaddedPartials(dir);
                 receive(dir);
             } catch (SQLException e) {
                 lastExit = "database unreachable: " + e.getMessage();
@@ -203,6 +204,15 @@ public class WalReceiver {
             TimelineSwitch.setAsideAfterFork(dir, timeline, content);
         } catch (IOException | RuntimeException e) {
             LOG.warnf("cannot compare the server's timeline with the archive's: %s", e.getMessage());
+        }
+    }
+
+    /** After a full disk: pg_receivewal would refuse to resume into a segment file it could not pad (it holds no WAL). */
+    private static void removeUnpaddedPartials(Path dir) throws IOException {
+        for (Path file : WalArchive.unpaddedPartials(dir)) {
+            LOG.warnf("removing %s (%d bytes, never padded to a segment: no WAL in it), left when the archive disk was full", file.getFileName(),
+                    Files.size(file));
+            Files.delete(file);
         }
     }
 
