@@ -192,8 +192,11 @@ public class WalReceiver {
     private void followTimelineSwitch(Path dir) throws InterruptedException {
         try {
             var archived = WalArchive.scan(dir).timelines();
+            if (archived.isEmpty()) {
+                return;
+            }
             int timeline = Integer.parseInt(replicationQuery("IDENTIFY_SYSTEM").split("\\|")[1].strip());
-            if (archived.isEmpty() || timeline <= archived.lastKey()) {
+            if (timeline <= archived.lastKey()) {
                 return;
             }
             String row = replicationQuery("TIMELINE_HISTORY " + timeline);

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -92,6 +93,17 @@ class PitrTimelineTest {
                 .body("timelines", equalTo(List.of(1, 2))).body("historyFiles", equalTo(List.of(2)));
         String health = awaitWalArchiveHealth("UP", WAIT);
         RestAssured.get("/q/health").then().body("checks.find { it.name == 'wal-archive' }.data.timelines", equalTo("1, 2"));
+        // Without its history file a restore from timeline 1's base backup could not follow the switch: the check says so.
+        Path history = Path.of(receiver.status().dir()).resolve("00000002.history");
+        Path aside = history.resolveSibling("history-aside");
+        Files.move(history, aside);
+        try {
+            RestAssured.get("/q/health").then().body("checks.find { it.name == 'wal-archive' }.status", equalTo("DOWN"))
+                    .body("checks.find { it.name == 'wal-archive' }.data.missingHistoryFiles", equalTo("timeline 2"));
+        } finally {
+            Files.move(aside, history, StandardCopyOption.REPLACE_EXISTING);
+        }
+        awaitWalArchiveHealth("UP", WAIT);
         Set<Long> atLatest = PitrTesting.restoreAndRead("{\"target\":\"latest\"}");
         Set<Long> expected = ids(1, 100);
         expected.addAll(ids(1001, 1100));
