@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -39,6 +40,8 @@ import java.util.stream.Stream;
 public class PointInTimeRestore {
     private static final Logger LOG = Logger.getLogger(PointInTimeRestore.class);
     static final String WAL_SUBDIR = "pitr_wal";
+    private static final Pattern INHERITED_RECOVERY_SETTING = Pattern.compile(
+            "\\s*(restore_command|recovery_target\\w*|recovery_end_command)\\s*=");
     private static final DateTimeFormatter POSTGRES_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSxxx");
 
     private final BackupConfig config;
@@ -278,6 +281,7 @@ public class PointInTimeRestore {
             StringBuilder conf = new StringBuilder("\n# point-in-time recovery to " + description + " from base backup " + base.id()
                     + ", written by backup-service; unused once PostgreSQL has promoted\n");
             settings.forEach((name, value) -> conf.append(name).append(" = '").append(value.replace("'", "''")).append("'\n"));
+            dropInheritedRecoverySettings(dir.resolve("postgresql.auto.conf"));
             Files.writeString(dir.resolve("postgresql.auto.conf"), conf, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             Files.write(dir.resolve("recovery.signal"), new byte[0]);
             String newest = archive.newest().map(WalArchive.Segment::name).orElse(null);
@@ -300,6 +304,22 @@ public class PointInTimeRestore {
                 }
             }
             throw new PitrRefusal(422, "restore_failed", "Preparing " + dir + " failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A base backup of a server that was itself restored (and promoted) carries that restore's recovery settings in
+     * postgresql.auto.conf; left there, an old recovery_target_time would stop this recovery at the old target.
+     */
+    static void dropInheritedRecoverySettings(Path autoConf) throws IOException {
+        if (!Files.exists(autoConf)) {
+            return;
+        }
+        List<String> lines = Files.readAllLines(autoConf, StandardCharsets.UTF_8);
+        List<String> kept = lines.stream().filter(line -> !INHERITED_RECOVERY_SETTING.matcher(line).lookingAt()).toList();
+        if (kept.size() != lines.size()) {
+            LOG.infof("dropped %d recovery settings of an earlier restore from the base backup's postgresql.auto.conf", lines.size() - kept.size());
+            Files.write(autoConf, kept, StandardCharsets.UTF_8);
         }
     }
 

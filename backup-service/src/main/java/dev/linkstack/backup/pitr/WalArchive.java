@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * The WAL archive as a directory listing: completed segments (gzipped by the service, or not yet), the segment being
- * received ({@code .partial}), age-encrypted segments ({@code .gz.age}), timeline history files; and what is missing from it. WAL segments are taken to be the
+ * received ({@code .partial}; one not padded to a segment's size holds no WAL and is left out), age-encrypted segments
+ * ({@code .gz.age}), timeline history files; and what is missing from it. WAL segments are taken to be the
  * default 16 MiB (a server initialised with another {@code --wal-segsize} is not supported yet).
  */
 public final class WalArchive {
@@ -90,6 +91,9 @@ public final class WalArchive {
                     if (!m.matches()) {
                         continue; // hidden files being written, anything else
                     }
+                    if (isUnpadded(file, m)) {
+                        continue; // holds no WAL: never listed, never restored from
+                    }
                     int timeline = Integer.parseInt(m.group(1), 16);
                     long number = number(m);
                     Segment segment = new Segment(timeline, number, m.group(1) + m.group(2) + m.group(3), file, m.group(4) != null, m.group(6) != null,
@@ -131,6 +135,32 @@ public final class WalArchive {
         return List.copyOf(before.values());
     }
 
+    /** Every file of a timeline's segments (completed, gzipped or not, encrypted, partial); history files are not among them. */
+    static List<Path> filesOf(Path dir, int timeline) throws IOException {
+        List<Path> found = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+                for (Path file : files) {
+                    Matcher m = SEGMENT.matcher(file.getFileName().toString());
+                    if (m.matches() && Integer.parseInt(m.group(1), 16) == timeline) {
+                        found.add(file);
+                    }
+                }
+            }
+        }
+        found.sort(null);
+        return found;
+    }
+
+    /** The segment number of an archived segment's file name (any form). */
+    static long numberOf(String name) {
+        Matcher m = SEGMENT.matcher(name);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a WAL segment file: " + name);
+        }
+        return number(m);
+    }
+
     private static long number(Matcher segment) {
         return Long.parseLong(segment.group(2), 16) * SEGMENTS_PER_XLOG_ID + Long.parseLong(segment.group(3), 16);
     }
@@ -143,6 +173,38 @@ public final class WalArchive {
             return a.compressed() ? b : a;
         }
         return a.encrypted() ? b : a;
+    }
+
+    /**
+     * Plain {@code .partial} files shorter or longer than a segment. pg_receivewal pads a new segment file to its full
+     * size before it writes any WAL into it; a file it could not pad (the disk was full) holds none, and it refuses to
+     * resume into one ("should be 0 or 16777216 bytes"). An empty file it fills itself.
+     */
+    static List<Path> unpaddedPartials(Path dir) throws IOException {
+        List<Path> unpadded = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+                for (Path file : files) {
+                    Matcher m = SEGMENT.matcher(file.getFileName().toString());
+                    if (m.matches() && isUnpadded(file, m) && sizeOrZero(file) > 0) {
+                        unpadded.add(file);
+                    }
+                }
+            }
+        }
+        return unpadded;
+    }
+
+    private static boolean isUnpadded(Path file, Matcher segment) {
+        return segment.group(6) != null && segment.group(4) == null && segment.group(5) == null && sizeOrZero(file) != SEGMENT_BYTES;
+    }
+
+    private static long sizeOrZero(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException gone) {
+            return 0;
+        }
     }
 
     /** The file name of a segment, e.g. 000000010000000000000003. */

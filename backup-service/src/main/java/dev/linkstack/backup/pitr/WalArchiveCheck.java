@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
 /**
  * {@code wal-archive} (wellness, like backup-freshness): DOWN when pg_receivewal has been down longer than
  * BACKUP_WAL_DOWN_GRACE, or when a segment is missing between the first and the newest of a timeline — a restore
- * could not replay past it. UP (with "disabled") when WAL archiving is off.
+ * could not replay past it, or when a timeline after the first has no history file. Lists the archived timelines. UP
+ * (with "disabled") when WAL archiving is off.
  */
 @Wellness
 @ApplicationScoped
@@ -50,6 +51,16 @@ public class WalArchiveCheck implements HealthCheck {
         }
         try {
             WalArchive.Listing listing = WalArchive.scan(PitrDirs.wal(config));
+            if (!listing.timelines().isEmpty()) {
+                response.withData("timelines", listing.timelines().keySet().stream().map(String::valueOf).collect(Collectors.joining(", ")));
+            }
+            // Without its history file a restore cannot follow a timeline switch from an older base backup.
+            String noHistory = listing.timelines().keySet().stream().filter(t -> t > 1 && !listing.histories().contains(t))
+                    .map(String::valueOf).collect(Collectors.joining(", "));
+            if (!noHistory.isEmpty()) {
+                response.withData("missingHistoryFiles", "timeline " + noHistory);
+                up = false;
+            }
             if (!listing.gaps().isEmpty()) {
                 response.withData("gaps", listing.gaps().stream().map(g -> "timeline " + g.timeline() + ": " + g.describe())
                         .collect(Collectors.joining("; ")));

@@ -21,6 +21,7 @@ import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -143,6 +145,8 @@ public class WalReceiver {
                 AtomicFiles.createPrivateDirectories(dir);
                 tools.selectFor(target.serverVersion().major());
                 createSlot(dir);
+                followTimelineSwitch(dir);
+                removeUnpaddedPartials(dir);
                 receive(dir);
             } catch (SQLException e) {
                 lastExit = "database unreachable: " + e.getMessage();
@@ -177,6 +181,55 @@ public class WalReceiver {
                 throw new IOException("cannot create the replication slot " + config.wal().slot() + ": pg_receivewal " + exit.describeCode()
                         + exit.outputSuffix());
             }
+        }
+    }
+
+    /**
+     * A server on a newer timeline than the archive's newest (restored and promoted) may have left that timeline before
+     * the archive's end: {@link TimelineSwitch} lets pg_receivewal resume at the fork. Best effort: when the server cannot
+     * be asked, pg_receivewal starts as before and its error says what is wrong.
+     */
+    private void followTimelineSwitch(Path dir) throws InterruptedException {
+        try {
+            var archived = WalArchive.scan(dir).timelines();
+            if (archived.isEmpty()) {
+                return;
+            }
+            int timeline = Integer.parseInt(replicationQuery("IDENTIFY_SYSTEM").split("\\|")[1].strip());
+            if (timeline <= archived.lastKey()) {
+                return;
+            }
+            String row = replicationQuery("TIMELINE_HISTORY " + timeline);
+            String content = row.substring(row.indexOf('|') + 1);
+            if (content.startsWith("\\x")) {
+                content = new String(HexFormat.of().parseHex(content.substring(2).strip()), StandardCharsets.UTF_8);
+            }
+            TimelineSwitch.setAsideAfterFork(dir, timeline, content);
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("cannot compare the server's timeline with the archive's: %s", e.getMessage());
+        }
+    }
+
+    /** After a full disk: pg_receivewal would refuse to resume into a segment file it could not pad (it holds no WAL). */
+    private static void removeUnpaddedPartials(Path dir) throws IOException {
+        for (Path file : WalArchive.unpaddedPartials(dir)) {
+            LOG.warnf("removing %s (%d bytes, never padded to a segment: no WAL in it), left when the archive disk was full", file.getFileName(),
+                    Files.size(file));
+            Files.delete(file);
+        }
+    }
+
+    /** One replication command through psql on a replication connection; its rows as psql prints them unaligned. */
+    private String replicationQuery(String command) throws IOException, InterruptedException {
+        ProcessBuilder psql = tools.replicationCommand("psql", target.name(), List.of("-X", "-A", "-t", "-q", "-d", "replication=true",
+                "-c", command));
+        try (ExternalCommand.Running running = ExternalCommand.of("psql", psql).timeout(SLOT_TIMEOUT).start()) {
+            String out = new String(running.stdout().readAllBytes(), StandardCharsets.UTF_8).strip();
+            ExternalCommand.Exit exit = running.await();
+            if (!exit.ok() || out.isEmpty()) {
+                throw new IOException(command + ": psql " + exit.describeCode() + exit.outputSuffix());
+            }
+            return out;
         }
     }
 

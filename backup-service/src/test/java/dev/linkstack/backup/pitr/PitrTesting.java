@@ -4,11 +4,15 @@ import dev.linkstack.backup.cli.BackupCommandLine;
 import dev.linkstack.backup.testing.TestPostgres;
 import dev.linkstack.testing.PostgresServer;
 import dev.linkstack.testing.Processes;
+import io.restassured.RestAssured;
 import io.restassured.response.Response;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -18,6 +22,7 @@ import java.util.List;
 import java.util.Set;
 
 import static dev.linkstack.backup.testing.Api.authorized;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What the point-in-time recovery tests do alike: switch WAL, wait for the receiver, restore, run the command line. */
@@ -85,6 +90,60 @@ final class PitrTesting {
             }
             assertTrue(System.nanoTime() < deadline, "still in recovery: " + restored.log());
             Processes.sleep(200);
+        }
+    }
+
+    /** Inserts pitr_rows ids {@code from} to {@code to}, one commit each; returns once the server acknowledged them all. */
+    static void insertRows(TestPostgres postgres, long from, long to) throws SQLException {
+        try (Connection connection = postgres.connect(TestPostgres.DATABASE);
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO pitr_rows VALUES (?, 'row')")) {
+            connection.setAutoCommit(true);
+            for (long id = from; id <= to; id++) {
+                insert.setLong(1, id);
+                insert.executeUpdate();
+            }
+        }
+    }
+
+    /** The ids {@code from} to {@code to}. */
+    static Set<Long> ids(long from, long to) {
+        Set<Long> ids = new HashSet<>();
+        for (long id = from; id <= to; id++) {
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    /**
+     * Waits until the archive's newest completed (gzipped) segment on any timeline sorts after {@code previous} (a
+     * segment name, or null), with no gap; returns its name.
+     */
+    static String awaitCompletedAfter(WalReceiver receiver, String previous, Duration timeout) throws IOException {
+        Path wal = Path.of(receiver.status().dir());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            WalArchive.Listing listing = WalArchive.scan(wal);
+            String newest = listing.timelines().values().stream().flatMap(t -> t.values().stream())
+                    .filter(s -> !s.partial() && s.compressed()).map(WalArchive.Segment::name).max(String::compareTo).orElse(null);
+            if (newest != null && (previous == null || newest.compareTo(previous) > 0)) {
+                assertEquals(List.of(), listing.gaps());
+                return newest;
+            }
+            assertTrue(System.nanoTime() < deadline, "no new completed segment after " + previous + ": " + listing + "; " + receiver.status());
+            Processes.sleep(200);
+        }
+    }
+
+    /** Waits until the 'wal-archive' health check answers {@code status}; returns the whole health answer. */
+    static String awaitWalArchiveHealth(String status, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Response health = RestAssured.get("/q/health");
+            if (status.equals(health.jsonPath().getString("checks.find { it.name == 'wal-archive' }.status"))) {
+                return health.asString();
+            }
+            assertTrue(System.nanoTime() < deadline, "wal-archive never " + status + ": " + health);
+            Processes.sleep(250);
         }
     }
 }

@@ -32,6 +32,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -49,8 +50,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Point-in-time recovery end to end, on real servers: PostgreSQL 15 with durable settings, its WAL archived by the
- * service's pg_receivewal, a base backup; rows written one commit each while the target time passes; then the
- * postmaster is killed with SIGKILL and its data directory deleted, and new data directories are restored to that
+ * service's pg_receivewal, a base backup; rows written one commit each while the target time passes, with pgbench's
+ * TPC-B-like load alongside the whole time; then the postmaster is killed with SIGKILL and its data directory deleted, and new data directories are restored to that
  * time, to "latest" and to a named restore point, each started with PostgreSQL and checked row by row.
  */
 @QuarkusTest
@@ -63,6 +64,7 @@ class PointInTimeRecoveryTest {
      * the client's readings (Instant is read at microsecond resolution or better here) without hiding a real miss.
      */
     private static final Duration SKEW = Duration.ofMillis(2);
+    private static final int PGBENCH_CLIENTS = 4;
 
     @InjectPostgres
     TestPostgres postgres;
@@ -75,6 +77,7 @@ class PointInTimeRecoveryTest {
 
     private static final List<Row> rows = new ArrayList<>();
     private static Instant target;
+    private static long beforePoint;
     private static double commitsPerSecond;
 
     record Row(long id, Instant before, Instant acknowledged) {
@@ -137,6 +140,7 @@ class PointInTimeRecoveryTest {
         Path leftover = postgres.backupDir().resolve("base/.base-20200101T000000000Z.partial");
         Files.createDirectories(leftover);
         Files.writeString(leftover.resolve("base.tar.gz"), "cut short");
+        PgbenchLoad.initialize(postgres);
         Response base = authorized().post("/api/pitr/base-backups");
         base.then().log().ifValidationFails().statusCode(201).body("id", notNullValue()).body("timeline", equalTo(1)).body("endLsn", notNullValue());
         authorized().get("/api/pitr/base-backups").then().statusCode(200).body("[0].id", equalTo(base.jsonPath().getString("id")))
@@ -145,24 +149,35 @@ class PointInTimeRecoveryTest {
 
         AtomicBoolean stop = new AtomicBoolean();
         Thread writer = new Thread(() -> write(stop), "pitr-writer");
+        // pgbench's load runs through the whole writing until the kill; the writer alone measures what is lost.
+        PgbenchLoad pgbench = PgbenchLoad.start(postgres, PGBENCH_CLIENTS, Duration.ofMinutes(5));
         Instant writingSince = Instant.now();
-        writer.start();
-        Processes.sleep(1500);
-        long beforePoint = lastAcknowledged();
-        authorized().contentType("application/json").body("{\"name\":\"mid_run\"}").post("/api/pitr/restore-points").then()
-                .statusCode(201).body("lsn", notNullValue());
-        authorized().contentType("application/json").body("{\"name\":\"mid_run\"}").post("/api/pitr/restore-points").then().statusCode(409);
-        Processes.sleep(1500);
-        target = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        for (int i = 0; i < 3; i++) {
-            Processes.sleep(700);
-            switchWal(postgres, 1);
+        int killed;
+        Instant writingUntil;
+        try {
+            writer.start();
+            Processes.sleep(1500);
+            beforePoint = lastAcknowledged();
+            authorized().contentType("application/json").body("{\"name\":\"mid_run\"}").post("/api/pitr/restore-points").then()
+                    .statusCode(201).body("lsn", notNullValue());
+            authorized().contentType("application/json").body("{\"name\":\"mid_run\"}").post("/api/pitr/restore-points").then().statusCode(409);
+            Processes.sleep(1500);
+            target = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            for (int i = 0; i < 3; i++) {
+                Processes.sleep(700);
+                switchWal(postgres, 1);
+            }
+            Processes.sleep(1500);
+            assertTrue(pgbench.running(), "pgbench ran until the kill: " + pgbench.log());
+            killed = postgres.server().kill9();
+        } finally {
+            stop.set(true);
+            writer.join(10_000);
+            writingUntil = Instant.now();
+            pgbench.close();
         }
-        Processes.sleep(1500);
-        int killed = postgres.server().kill9();
-        stop.set(true);
-        writer.join(10_000);
-        Instant writingUntil = Instant.now();
+        double pgbenchTps = pgbench.tps().orElseThrow(() -> new AssertionError("pgbench reported no tps: " + pgbench.log()));
+        assertTrue(pgbenchTps > 0, pgbench.log());
         Processes.deleteRecursively(postgres.server().dataDir());
         assertFalse(Files.exists(postgres.server().dataDir()));
         List<Row> acknowledged;
@@ -190,7 +205,8 @@ class PointInTimeRecoveryTest {
         long lost = acknowledged.stream().map(Row::id).filter(id -> !atLatest.contains(id)).count();
         long bound = Math.max(1, Math.round(commitsPerSecond));
         ReliabilityReport.record("backup-service: PostgreSQL killed (SIGKILL, " + killed + " processes), data directory deleted, restored to latest",
-                String.format("%,d acknowledged commits (%.0f/s)", acknowledged.size(), commitsPerSecond),
+                String.format(Locale.ROOT, "%,d acknowledged commits (%.0f/s) under pgbench TPC-B-like load (%d clients, %.0f tps)",
+                        acknowledged.size(), commitsPerSecond, PGBENCH_CLIENTS, pgbenchTps),
                 "0 restores failed (time target: 0 rows missing before it, 0 after it)",
                 lost + " acknowledged commits lost (bound " + bound + ": 1 s of commits)");
         assertTrue(lost <= bound, lost + " acknowledged commits lost on latest, more than 1 s (" + bound + ")");

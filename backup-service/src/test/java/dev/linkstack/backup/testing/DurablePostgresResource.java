@@ -2,6 +2,7 @@ package dev.linkstack.backup.testing;
 
 import dev.linkstack.testing.PostgresServer;
 import dev.linkstack.testing.Processes;
+import dev.linkstack.testing.TmpfsMount;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.nio.file.Path;
@@ -17,7 +18,13 @@ import java.util.Map;
 public class DurablePostgresResource implements QuarkusTestResourceLifecycleManager {
     public static final String REPLICATION_ROLE = "wal_replication";
     public static final String REPLICATION_PASSWORD = "wal-secret";
+    /**
+     * Init argument: the backup directory (WAL archive, base backups) on a tmpfs of this size (e.g. "96m"), mounted
+     * before the service starts, where mounting is allowed; the test calls {@link TmpfsMount#requireSupport()}.
+     */
+    public static final String BACKUP_DISK_TMPFS = "test.backup-disk-tmpfs";
     private TestPostgres postgres;
+    private TmpfsMount backupDisk;
     private final Map<String, String> overrides = new HashMap<>();
 
     /** Settings of one test class (@QuarkusTestResource initArgs), over the ones below. */
@@ -32,6 +39,10 @@ public class DurablePostgresResource implements QuarkusTestResourceLifecycleMana
         postgres.server().execute("postgres", "CREATE ROLE " + REPLICATION_ROLE + " LOGIN REPLICATION NOINHERIT PASSWORD '" + REPLICATION_PASSWORD + "'");
         // Function privileges belong to each database: granted in the maintenance database, never dumped with the app's.
         postgres.server().execute("postgres", "GRANT EXECUTE ON FUNCTION pg_create_restore_point(text) TO " + TestPostgres.OWNER);
+        String tmpfsSize = overrides.remove(BACKUP_DISK_TMPFS);
+        if (tmpfsSize != null && TmpfsMount.supported()) {
+            backupDisk = TmpfsMount.mount(postgres.backupDir(), tmpfsSize, false);
+        }
         Map<String, String> config = new HashMap<>(postgres.config());
         config.put("backup.wal.enabled", "true");
         config.put("backup.wal.user", REPLICATION_ROLE);
@@ -56,6 +67,9 @@ public class DurablePostgresResource implements QuarkusTestResourceLifecycleMana
 
     @Override
     public void stop() {
+        if (backupDisk != null) {
+            backupDisk.close();
+        }
         if (postgres != null) {
             postgres.close();
         }
