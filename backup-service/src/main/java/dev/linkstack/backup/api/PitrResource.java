@@ -125,16 +125,15 @@ public class PitrResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Prepare a new data directory that recovers to a point in time",
             description = "{\"directory\": \"/restore/pgdata\", \"target\": \"latest\" | \"2026-03-18T14:02:59+01:00\"} or "
-                    + "{\"directory\": ..., \"restorePoint\": \"name\"}, with \"identity\" (AGE-SECRET-KEY-1...) for an encrypted archive and \"source\": \"offsite\" to first fetch what the local archive lacks from the off-site copy; the directory must lie inside the restore root "
-                    + "(BACKUP_PITR_RESTORE_ROOT). 200 with what was prepared; 400 bad input or outside the root; 409 directory not "
-                    + "empty; 422 no fitting base backup or a gap in the WAL it needs")
+                    + "{\"directory\": ..., \"restorePoint\": \"name\"}, with \"identity\" (AGE-SECRET-KEY-1...) for an encrypted archive and "
+                    + "\"source\": \"local\" (the default) or \"offsite\" to first fetch what the local archive lacks from the off-site copy; the "
+                    + "directory must lie inside the restore root (BACKUP_PITR_RESTORE_ROOT). 200 with what was prepared; 400 bad input, outside "
+                    + "the root or (offsite_not_configured) no off-site store; 409 directory not empty; 422 no fitting base backup (locally or "
+                    + "off-site) or a gap in the WAL it needs; 502 the off-site copy could not be read")
     public PointInTimeRestore.Result restore(PitrRequests.RestoreRequest request) {
         PitrRequests.RestoreRequest given = required(request, "Send {\"directory\": \"" + PitrDirs.restoreRoot(config) + "/pgdata\", \"target\": \"latest\"}");
-        if (given.source() != null && !given.source().equals("local") && !given.source().equals("offsite")) {
-            throw ApiException.badRequest("'source' is \"local\" (the default) or \"offsite\"");
-        }
         return restore.restoreInsideRoot(given.directory(), new PointInTimeRestore.Target(given.target(), given.restorePoint(),
-                RequestChecks.ageIdentity(given.identity())), "offsite".equals(given.source()));
+                RequestChecks.ageIdentity(given.identity())), PointInTimeRestore.Source.parse(given.source()));
     }
 
     /** A JSON body these POSTs cannot do without: 400 with an example when it is missing. */

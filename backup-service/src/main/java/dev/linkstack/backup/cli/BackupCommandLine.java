@@ -25,8 +25,8 @@ import java.util.concurrent.Callable;
 
 /**
  * The operator's commands, for use without the REST API (e.g. {@code docker exec ... backup-service restore ID --to DB}),
- * parsed by picocli. Exit codes follow sysexits: 0 ok, 1 the operation failed, 64 usage error, 69 database
- * unavailable, 75 a backup is already running.
+ * parsed by picocli. Exit codes follow sysexits: 0 ok, 1 the operation failed, 64 usage error, 69 database (or the
+ * off-site store) unavailable, 75 a backup is already running.
  */
 @Singleton
 @Command(name = "backup-service", subcommands = {BackupNowCommand.class, ListCommand.class, VerifyCommand.class, RestoreCommand.class,
@@ -54,8 +54,11 @@ public class BackupCommandLine implements Callable<Integer> {
               base-backup [--list]               take a base backup now (pg_basebackup), or list them
               restore-point NAME                 create a named restore point (pg_create_restore_point)
               pitr-restore --to-dir DIR (--time T | --latest | --restore-point NAME) [--identity-file F]
+                           [--source local|offsite]
                                                  prepare a new data directory DIR that recovers to that point
-                                                 (T: ISO-8601 with offset, e.g. 2026-03-18T14:02:59+01:00)
+                                                 (T: ISO-8601 with offset, e.g. 2026-03-18T14:02:59+01:00);
+                                                 offsite: first fetch what the local archive lacks from the
+                                                 off-site copy (BACKUP_OFFSITE_ENDPOINT)
               pitr-proof [--latest | --time T | --restore-point NAME] [--list]
                                                  prove a point-in-time restore: into a scratch cluster that is
                                                  started, checked (row counts, probe query) and removed; or list proofs

@@ -81,36 +81,48 @@ public class PointInTimeRestore {
     }
 
     /**
-     * Validates the request, then builds the data directory, which may be anywhere (the command line, run by the
-     * operator on the host); every refusal is a {@link PitrRefusal} with a 4xx status.
+     * Where a restore reads the archive from: the local one, or the off-site copy, from which every base backup and WAL
+     * file the local archive lacks is first brought back (as a dump's copy is fetched before its restore).
      */
-    public Result restore(String directory, Target target) {
-        return restore(parseDirectory(directory), target);
-    }
+    public enum Source {
+        LOCAL, OFFSITE;
 
-    /** The same for the API: the directory must be a new or empty one inside the restore root (BACKUP_PITR_RESTORE_ROOT). */
-    public Result restoreInsideRoot(String directory, Target target) {
-        return restoreInsideRoot(directory, target, false);
+        /** "local" (also when not given) or "offsite"; anything else is a 400 refusal. */
+        public static Source parse(String given) {
+            if (given == null || given.equals("local")) {
+                return LOCAL;
+            }
+            if (given.equals("offsite")) {
+                return OFFSITE;
+            }
+            throw new PitrRefusal(400, "bad_request", "The source is \"local\" (the default) or \"offsite\", not \"" + given + "\"");
+        }
     }
 
     /**
-     * As above; {@code fromOffsite}: first bring back from the off-site copy every base backup and WAL file the local
-     * archive lacks (as a dump's copy is fetched before its restore), then restore as usual.
+     * Validates the request, then builds the data directory, which may be anywhere (the command line, run by the
+     * operator on the host); every refusal is a {@link PitrRefusal} with a 4xx status (502 when the off-site copy
+     * cannot be read).
      */
-    public Result restoreInsideRoot(String directory, Target target, boolean fromOffsite) {
+    public Result restore(String directory, Target target) {
+        return restore(directory, target, Source.LOCAL);
+    }
+
+    public Result restore(String directory, Target target, Source source) {
+        return restore(parseDirectory(directory), target, source);
+    }
+
+    /** The same for the API: the directory must be a new or empty one inside the restore root (BACKUP_PITR_RESTORE_ROOT). */
+    public Result restoreInsideRoot(String directory, Target target, Source source) {
         Path dir = parseDirectory(directory);
         requireInside(PitrDirs.restoreRoot(config), dir);
-        return restore(dir, target, fromOffsite);
+        return restore(dir, target, source);
     }
 
-    private Result restore(Path dir, Target target) {
-        return restore(dir, target, false);
-    }
-
-    private Result restore(Path dir, Target target, boolean fromOffsite) {
+    private Result restore(Path dir, Target target, Source source) {
         requireNewOrEmpty(dir);
         Optional<OffsetDateTime> time = parseTarget(target);
-        if (fromOffsite && (offsite == null || !offsite.enabled())) {
+        if (source == Source.OFFSITE && (offsite == null || !offsite.enabled())) {
             throw new PitrRefusal(400, "offsite_not_configured", "Off-site copies are not configured (BACKUP_OFFSITE_ENDPOINT)");
         }
         if (!running.compareAndSet(false, true)) {
@@ -118,10 +130,10 @@ public class PointInTimeRestore {
         }
         try {
             return retention.whileNothingIsDeleted(() -> {
-                if (fromOffsite) {
+                if (source == Source.OFFSITE) {
                     fetchFromOffsite();
                 }
-                return prepare(dir, target, time);
+                return prepare(dir, target, time, source);
             });
         } finally {
             running.set(false);
@@ -214,7 +226,7 @@ public class PointInTimeRestore {
         }
     }
 
-    private Result prepare(Path dir, Target target, Optional<OffsetDateTime> time) {
+    private Result prepare(Path dir, Target target, Optional<OffsetDateTime> time, Source from) {
         String description;
         BaseBackup base;
         List<BaseBackup> all = baseBackups.list();
@@ -223,15 +235,15 @@ public class PointInTimeRestore {
                     "No restore point " + target.restorePoint() + " was made through this service"));
             long lsn = WalArchive.parseLsn(point.lsn());
             base = all.stream().filter(b -> b.endedAt().isBefore(point.createdAt()) && WalArchive.parseLsn(b.endLsn()) <= lsn).findFirst()
-                    .orElseThrow(() -> noBase("before restore point " + point.name() + " (" + point.createdAt() + ")", all));
+                    .orElseThrow(() -> noBase("before restore point " + point.name() + " (" + point.createdAt() + ")", all, from));
             description = "restore point " + point.name() + " at " + point.lsn();
         } else if (time.isPresent()) {
             Instant at = time.get().toInstant();
             base = all.stream().filter(b -> b.endedAt().isBefore(at)).findFirst()
-                    .orElseThrow(() -> noBase("that ended before " + time.get(), all));
+                    .orElseThrow(() -> noBase("that ended before " + time.get(), all, from));
             description = "time " + time.get();
         } else {
-            base = all.stream().findFirst().orElseThrow(() -> noBase("", all));
+            base = all.stream().findFirst().orElseThrow(() -> noBase("", all, from));
             description = "latest";
         }
         Path walDir = PitrDirs.wal(config);
@@ -303,8 +315,9 @@ public class PointInTimeRestore {
         }
     }
 
-    private static PitrRefusal noBase(String condition, List<BaseBackup> all) {
-        return new PitrRefusal(422, "no_base_backup", "No base backup " + condition
+    private static PitrRefusal noBase(String condition, List<BaseBackup> all, Source source) {
+        String where = source == Source.OFFSITE ? " in the local archive or its off-site copy" : "";
+        return new PitrRefusal(422, "no_base_backup", "No base backup " + condition + where
                 + (all.isEmpty() ? " (there is none yet: take one with POST /api/pitr/base-backups)" : " (oldest: " + all.get(all.size() - 1).id()
                 + ", ended " + all.get(all.size() - 1).endedAt() + ")"));
     }
