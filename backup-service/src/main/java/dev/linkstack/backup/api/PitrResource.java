@@ -5,6 +5,7 @@ import dev.linkstack.backup.pitr.BaseBackup;
 import dev.linkstack.backup.pitr.BaseBackupRetention;
 import dev.linkstack.backup.pitr.BaseBackups;
 import dev.linkstack.backup.pitr.PitrDirs;
+import dev.linkstack.backup.pitr.PitrOffsiteCopy;
 import dev.linkstack.backup.pitr.PointInTimeRestore;
 import dev.linkstack.backup.pitr.RestorePoints;
 import dev.linkstack.backup.pitr.WalArchive;
@@ -38,10 +39,12 @@ public class PitrResource {
     private final PointInTimeRestore restore;
     private final BaseBackupRetention retention;
     private final BackupConfig config;
+    private final PitrOffsiteCopy offsite;
 
     PitrResource(WalReceiver receiver, BaseBackups baseBackups, RestorePoints restorePoints, PointInTimeRestore restore,
-                 BaseBackupRetention retention, BackupConfig config) {
+                 BaseBackupRetention retention, BackupConfig config, PitrOffsiteCopy offsite) {
         this.receiver = receiver;
+        this.offsite = offsite;
         this.retention = retention;
         this.baseBackups = baseBackups;
         this.restorePoints = restorePoints;
@@ -51,12 +54,14 @@ public class PitrResource {
 
     /** The archive as the API shows it. */
     public record WalView(WalReceiver.Status receiver, int completedSegments, String newestSegment, List<Integer> timelines,
-                          List<Integer> historyFiles, List<WalArchive.Gap> gaps) {
+                          List<Integer> historyFiles, List<WalArchive.Gap> gaps, PitrOffsiteCopy.Status offsite) {
     }
 
     @GET
     @Path("/wal")
-    @Operation(summary = "The WAL archive: receiver state, newest segment, timelines and gaps")
+    @Operation(summary = "The WAL archive: receiver state, newest segment, timelines and gaps",
+            description = "With 'offsite', how the off-site copy of base backups and WAL goes: what is pending, when it last caught up, "
+                    + "since when it fails (null when it does not) and the last failure")
     public WalView wal() {
         WalArchive.Listing listing;
         try {
@@ -66,7 +71,7 @@ public class PitrResource {
         }
         return new WalView(receiver.status(), listing.completedSegments(),
                 listing.newest().map(s -> s.name() + (s.partial() ? ".partial" : "")).orElse(null),
-                List.copyOf(listing.timelines().keySet()), listing.histories(), listing.gaps());
+                List.copyOf(listing.timelines().keySet()), listing.histories(), listing.gaps(), offsite.status());
     }
 
     /** A base backup as the API lists it: with what retention would do with it if it ran now. */
