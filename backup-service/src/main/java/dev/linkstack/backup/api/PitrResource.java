@@ -121,8 +121,8 @@ public class PitrResource {
     @Operation(summary = "Create a named restore point (pg_create_restore_point)",
             description = "{\"name\": \"before-migration\"}: 1-63 letters, digits, _ and -. 201; 400 for a bad name; 409 when it exists")
     public Response createRestorePoint(PitrRequests.RestorePointRequest request) {
-        return Response.status(201).entity(restorePoints.create(required(request, "Name the restore point: {\"name\": \"before-migration\"}").name()))
-                .build();
+        String name = RequestChecks.requireBody(request, "Name the restore point: {\"name\": \"before-migration\"}").name();
+        return Response.status(201).entity(restorePoints.create(name)).build();
     }
 
     @POST
@@ -136,16 +136,9 @@ public class PitrResource {
                     + "the root or (offsite_not_configured) no off-site store; 409 directory not empty; 422 no fitting base backup (locally or "
                     + "off-site) or a gap in the WAL it needs; 502 the off-site copy could not be read")
     public PointInTimeRestore.Result restore(PitrRequests.RestoreRequest request) {
-        PitrRequests.RestoreRequest given = required(request, "Send {\"directory\": \"" + PitrDirs.restoreRoot(config) + "/pgdata\", \"target\": \"latest\"}");
+        PitrRequests.RestoreRequest given = RequestChecks.requireBody(request,
+                "Send {\"directory\": \"" + PitrDirs.restoreRoot(config) + "/pgdata\", \"target\": \"latest\"}");
         return restore.restoreInsideRoot(given.directory(), new PointInTimeRestore.Target(given.target(), given.restorePoint(),
                 RequestChecks.ageIdentity(given.identity())), PointInTimeRestore.Source.parse(given.source()));
-    }
-
-    /** A JSON body these POSTs cannot do without: 400 with an example when it is missing. */
-    private static <T> T required(T body, String example) {
-        if (body == null) {
-            throw ApiException.badRequest(example);
-        }
-        return body;
     }
 }
