@@ -13,11 +13,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -164,18 +161,6 @@ public class BackupCommandLine implements Callable<Integer> {
             err.println("error: no backup " + id + " in " + store.dir());
         }
         return backup;
-    }
-
-    /** The age private key of an encrypted backup: from the named file, else from BACKUP_IDENTITY_FILE, else none. */
-    static Optional<String> identity(String file) throws IOException {
-        String path = file != null ? file : System.getenv("BACKUP_IDENTITY_FILE");
-        if (path == null || path.isBlank()) {
-            return Optional.empty();
-        }
-        // age identity files may hold comments; the key is the line starting with AGE-SECRET-KEY-.
-        List<String> lines = Files.readAllLines(Path.of(path));
-        return Optional.of(lines.stream().map(String::strip).filter(line -> line.startsWith("AGE-SECRET-KEY-")).findFirst()
-                .orElseThrow(() -> new IOException(path + " holds no AGE-SECRET-KEY- line")));
     }
 
     void printTables(List<TableRows> tables) {

@@ -26,8 +26,8 @@ class PitrRestoreCommand implements Callable<Integer> {
     @Mixin
     PitrTargetOptions to;
 
-    @Option(names = "--identity-file")
-    String identityFile;
+    @Mixin
+    IdentityFileOption identityFile;
 
     @Option(names = "--source", paramLabel = "local|offsite")
     String source;
@@ -42,7 +42,7 @@ class PitrRestoreCommand implements Callable<Integer> {
         }
         try {
             PointInTimeRestore.Source from = PointInTimeRestore.Source.parse(source);
-            PointInTimeRestore.Result result = restore.restore(directory, to.target(BackupCommandLine.identity(identityFile)), from);
+            PointInTimeRestore.Result result = restore.restore(directory, to.target(identityFile.key()), from);
             cli.out.printf("%s prepared from base backup %s: recovery to %s, %d WAL segment(s), newest %s%n", result.directory(),
                     result.baseBackupId(), result.target(), result.walSegments(), result.newestSegment());
             result.recoverySettings().forEach((name, value) -> cli.out.printf("  %s = '%s'%n", name, value));
@@ -51,8 +51,7 @@ class PitrRestoreCommand implements Callable<Integer> {
         } catch (PitrRefusal e) {
             return PitrCommandFailures.report(cli, e);
         } catch (java.io.IOException e) {
-            cli.err.println("error: " + e.getMessage() + " (--identity-file or BACKUP_IDENTITY_FILE)");
-            return BackupCommandLine.FAILED;
+            return IdentityFileOption.unreadable(cli, e);
         }
     }
 }
