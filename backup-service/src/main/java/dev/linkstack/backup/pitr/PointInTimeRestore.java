@@ -317,7 +317,7 @@ public class PointInTimeRestore {
 
     private static PitrRefusal noBase(String condition, List<BaseBackup> all, Source source) {
         String where = source == Source.OFFSITE ? " in the local archive or its off-site copy" : "";
-        return new PitrRefusal(422, "no_base_backup", "No base backup " + condition + where
+        return new PitrRefusal(422, "no_base_backup", "No base backup" + (condition.isEmpty() ? "" : " " + condition) + where
                 + (all.isEmpty() ? " (there is none yet: take one with POST /api/pitr/base-backups)" : " (oldest: " + all.get(all.size() - 1).id()
                 + ", ended " + all.get(all.size() - 1).endedAt() + ")"));
     }
