@@ -2,6 +2,7 @@ package dev.linkstack.backup.pitr;
 
 import dev.linkstack.backup.config.BackupConfig;
 import dev.linkstack.backup.encryption.AgeEncryption;
+import dev.linkstack.backup.encryption.BackupSignatures;
 import dev.linkstack.backup.files.AtomicFiles;
 import dev.linkstack.backup.files.Checksums;
 import dev.linkstack.backup.process.ExternalCommand;
@@ -45,14 +46,17 @@ public class PointInTimeRestore {
     private final BaseBackups baseBackups;
     private final RestorePoints restorePoints;
     private final BaseBackupRetention retention;
+    private final BackupSignatures signatures;
     private final AtomicBoolean running = new AtomicBoolean();
     /** Brings back what the local archive lacks for a restore from the off-site copy. */
     @Inject
     PitrOffsiteCopy offsite;
 
     @Inject
-    public PointInTimeRestore(BackupConfig config, BaseBackups baseBackups, RestorePoints restorePoints, BaseBackupRetention retention) {
+    public PointInTimeRestore(BackupConfig config, BaseBackups baseBackups, RestorePoints restorePoints, BaseBackupRetention retention,
+                              BackupSignatures signatures) {
         this.config = config;
+        this.signatures = signatures;
         this.retention = retention;
         this.baseBackups = baseBackups;
         this.restorePoints = restorePoints;
@@ -258,10 +262,13 @@ public class PointInTimeRestore {
             throw new PitrRefusal(422, "wal_gap", "Refusing to restore from base backup " + base.id() + ": " + missing
                     + ". Recovery could not replay past it; take a new base backup, or restore to a time before the gap from an older base backup.");
         });
+        // With a signing key, only a base backup this service wrote: whoever can write the folder or the bucket could
+        // otherwise plant one of their own, with matching checksums.
+        signatures.problem("base backup " + base.id(), base.signature(), base.signedContent()).ifPresent(problem -> {
+            throw new PitrRefusal(422, "base_backup_forged", problem);
+        });
         Path source = baseBackups.directoryOf(base);
-        Map<String, String> sums = new java.util.LinkedHashMap<>();
-        base.files().forEach((name, sum) -> sums.put(name, sum.sha256()));
-        Checksums.firstProblem(source, sums).ifPresent(problem -> {
+        Checksums.firstProblem(source, base.checksums()).ifPresent(problem -> {
             throw new PitrRefusal(422, "base_backup_damaged", "Base backup " + base.id() + ", " + problem);
         });
         requireIdentityIfEncrypted(base, archive, target.identity());
