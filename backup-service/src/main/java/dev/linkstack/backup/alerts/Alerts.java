@@ -84,10 +84,18 @@ public class Alerts {
         }
     }
 
-    /** Reports an off-site copy that failed (the local backup is fine). */
+    /** Reports an off-site copy of a dump that failed (the local backup is fine). */
     public void offsiteFailed(BackupMetadata backup, String error) {
-        Map<String, Object> event = event("offsite.failed", backup.database(), backup.host());
-        event.put("backupId", backup.id());
+        offsiteFailed(backup.database(), backup.host(), Map.of("backupId", backup.id()), error);
+    }
+
+    /**
+     * Reports an off-site copy that failed, the local copy being fine: {@code offsite.failed}, with what was being
+     * copied (a dump's {@code backupId}, or the point-in-time archive's {@code "archive": "pitr"} and how much waits).
+     */
+    public void offsiteFailed(String database, String host, Map<String, Object> what, String error) {
+        Map<String, Object> event = event("offsite.failed", database, host);
+        event.putAll(what);
         event.put("error", error);
         config.webhookUrl().ifPresent(url -> post(url, event));
     }

@@ -5,6 +5,7 @@ import dev.linkstack.backup.pitr.BaseBackup;
 import dev.linkstack.backup.pitr.BaseBackupRetention;
 import dev.linkstack.backup.pitr.BaseBackups;
 import dev.linkstack.backup.pitr.PitrDirs;
+import dev.linkstack.backup.pitr.PitrOffsiteCopy;
 import dev.linkstack.backup.pitr.PointInTimeRestore;
 import dev.linkstack.backup.pitr.RestorePoints;
 import dev.linkstack.backup.pitr.WalArchive;
@@ -38,10 +39,12 @@ public class PitrResource {
     private final PointInTimeRestore restore;
     private final BaseBackupRetention retention;
     private final BackupConfig config;
+    private final PitrOffsiteCopy offsite;
 
     PitrResource(WalReceiver receiver, BaseBackups baseBackups, RestorePoints restorePoints, PointInTimeRestore restore,
-                 BaseBackupRetention retention, BackupConfig config) {
+                 BaseBackupRetention retention, BackupConfig config, PitrOffsiteCopy offsite) {
         this.receiver = receiver;
+        this.offsite = offsite;
         this.retention = retention;
         this.baseBackups = baseBackups;
         this.restorePoints = restorePoints;
@@ -51,12 +54,14 @@ public class PitrResource {
 
     /** The archive as the API shows it. */
     public record WalView(WalReceiver.Status receiver, int completedSegments, String newestSegment, List<Integer> timelines,
-                          List<Integer> historyFiles, List<WalArchive.Gap> gaps) {
+                          List<Integer> historyFiles, List<WalArchive.Gap> gaps, PitrOffsiteCopy.Status offsite) {
     }
 
     @GET
     @Path("/wal")
-    @Operation(summary = "The WAL archive: receiver state, newest segment, timelines and gaps")
+    @Operation(summary = "The WAL archive: receiver state, newest segment, timelines and gaps",
+            description = "With 'offsite', how the off-site copy of base backups and WAL goes: what is pending, when it last caught up, "
+                    + "since when it fails (null when it does not) and the last failure")
     public WalView wal() {
         WalArchive.Listing listing;
         try {
@@ -66,7 +71,7 @@ public class PitrResource {
         }
         return new WalView(receiver.status(), listing.completedSegments(),
                 listing.newest().map(s -> s.name() + (s.partial() ? ".partial" : "")).orElse(null),
-                List.copyOf(listing.timelines().keySet()), listing.histories(), listing.gaps());
+                List.copyOf(listing.timelines().keySet()), listing.histories(), listing.gaps(), offsite.status());
     }
 
     /** A base backup as the API lists it: with what retention would do with it if it ran now. */
@@ -116,8 +121,8 @@ public class PitrResource {
     @Operation(summary = "Create a named restore point (pg_create_restore_point)",
             description = "{\"name\": \"before-migration\"}: 1-63 letters, digits, _ and -. 201; 400 for a bad name; 409 when it exists")
     public Response createRestorePoint(PitrRequests.RestorePointRequest request) {
-        return Response.status(201).entity(restorePoints.create(required(request, "Name the restore point: {\"name\": \"before-migration\"}").name()))
-                .build();
+        String name = RequestChecks.requireBody(request, "Name the restore point: {\"name\": \"before-migration\"}").name();
+        return Response.status(201).entity(restorePoints.create(name)).build();
     }
 
     @POST
@@ -125,23 +130,15 @@ public class PitrResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Prepare a new data directory that recovers to a point in time",
             description = "{\"directory\": \"/restore/pgdata\", \"target\": \"latest\" | \"2026-03-18T14:02:59+01:00\"} or "
-                    + "{\"directory\": ..., \"restorePoint\": \"name\"}, with \"identity\" (AGE-SECRET-KEY-1...) for an encrypted archive and \"source\": \"offsite\" to first fetch what the local archive lacks from the off-site copy; the directory must lie inside the restore root "
-                    + "(BACKUP_PITR_RESTORE_ROOT). 200 with what was prepared; 400 bad input or outside the root; 409 directory not "
-                    + "empty; 422 no fitting base backup or a gap in the WAL it needs")
+                    + "{\"directory\": ..., \"restorePoint\": \"name\"}, with \"identity\" (AGE-SECRET-KEY-1...) for an encrypted archive and "
+                    + "\"source\": \"local\" (the default) or \"offsite\" to first fetch what the local archive lacks from the off-site copy; the "
+                    + "directory must lie inside the restore root (BACKUP_PITR_RESTORE_ROOT). 200 with what was prepared; 400 bad input, outside "
+                    + "the root or (offsite_not_configured) no off-site store; 409 directory not empty; 422 no fitting base backup (locally or "
+                    + "off-site) or a gap in the WAL it needs; 502 the off-site copy could not be read")
     public PointInTimeRestore.Result restore(PitrRequests.RestoreRequest request) {
-        PitrRequests.RestoreRequest given = required(request, "Send {\"directory\": \"" + PitrDirs.restoreRoot(config) + "/pgdata\", \"target\": \"latest\"}");
-        if (given.source() != null && !given.source().equals("local") && !given.source().equals("offsite")) {
-            throw ApiException.badRequest("'source' is \"local\" (the default) or \"offsite\"");
-        }
+        PitrRequests.RestoreRequest given = RequestChecks.requireBody(request,
+                "Send {\"directory\": \"" + PitrDirs.restoreRoot(config) + "/pgdata\", \"target\": \"latest\"}");
         return restore.restoreInsideRoot(given.directory(), new PointInTimeRestore.Target(given.target(), given.restorePoint(),
-                RequestChecks.ageIdentity(given.identity())), "offsite".equals(given.source()));
-    }
-
-    /** A JSON body these POSTs cannot do without: 400 with an example when it is missing. */
-    private static <T> T required(T body, String example) {
-        if (body == null) {
-            throw ApiException.badRequest(example);
-        }
-        return body;
+                RequestChecks.ageIdentity(given.identity())), PointInTimeRestore.Source.parse(given.source()));
     }
 }

@@ -7,7 +7,7 @@ import dev.linkstack.platform.errors.ApiException;
 
 import java.util.Optional;
 
-/** Request checks shared by the resources: the listed backup an id names, bare POSTs, age keys. */
+/** Request checks shared by the resources: the listed backup an id names, bare POSTs, required bodies, age keys. */
 @jakarta.inject.Singleton
 public class RequestChecks {
     private final BackupStore store;
@@ -29,6 +29,14 @@ public class RequestChecks {
         if (body != null && !body.isBlank()) {
             throw new ApiException(415, "unsupported_media_type", "Send the body as application/json");
         }
+    }
+
+    /** A JSON body an endpoint cannot do without: 400 with an example of one when it is missing. */
+    static <T> T requireBody(T body, String example) {
+        if (body == null) {
+            throw ApiException.badRequest(example);
+        }
+        return body;
     }
 
     /** A malformed key is the caller's mistake (400), not a damaged backup (422). */

@@ -13,11 +13,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,8 +22,8 @@ import java.util.concurrent.Callable;
 
 /**
  * The operator's commands, for use without the REST API (e.g. {@code docker exec ... backup-service restore ID --to DB}),
- * parsed by picocli. Exit codes follow sysexits: 0 ok, 1 the operation failed, 64 usage error, 69 database
- * unavailable, 75 a backup is already running.
+ * parsed by picocli. Exit codes follow sysexits: 0 ok, 1 the operation failed, 64 usage error, 69 database (or the
+ * off-site store) unavailable, 75 a backup is already running.
  */
 @Singleton
 @Command(name = "backup-service", subcommands = {BackupNowCommand.class, ListCommand.class, VerifyCommand.class, RestoreCommand.class,
@@ -49,13 +46,17 @@ public class BackupCommandLine implements Callable<Integer> {
                                                  restore into database DB (created if missing) in one transaction;
                                                  asks to type DB again unless --yes is given
               (encrypted backups: F holds the age private key; BACKUP_IDENTITY_FILE is the default)
-              sign-existing [--yes]              sign the backups made before BACKUP_SIGNING_KEY was set (checksums
-                                                 must match); asks to type yes unless --yes is given
+              sign-existing [--yes]              sign the backups, runs and base backups made before
+                                                 BACKUP_SIGNING_KEY was set (checksums must match); asks to type
+                                                 yes unless --yes is given
               base-backup [--list]               take a base backup now (pg_basebackup), or list them
               restore-point NAME                 create a named restore point (pg_create_restore_point)
               pitr-restore --to-dir DIR (--time T | --latest | --restore-point NAME) [--identity-file F]
+                           [--source local|offsite]
                                                  prepare a new data directory DIR that recovers to that point
-                                                 (T: ISO-8601 with offset, e.g. 2026-03-18T14:02:59+01:00)
+                                                 (T: ISO-8601 with offset, e.g. 2026-03-18T14:02:59+01:00);
+                                                 offsite: first fetch what the local archive lacks from the
+                                                 off-site copy (BACKUP_OFFSITE_ENDPOINT)
               pitr-proof [--latest | --time T | --restore-point NAME] [--list]
                                                  prove a point-in-time restore: into a scratch cluster that is
                                                  started, checked (row counts, probe query) and removed; or list proofs
@@ -161,18 +162,6 @@ public class BackupCommandLine implements Callable<Integer> {
             err.println("error: no backup " + id + " in " + store.dir());
         }
         return backup;
-    }
-
-    /** The age private key of an encrypted backup: from the named file, else from BACKUP_IDENTITY_FILE, else none. */
-    static Optional<String> identity(String file) throws IOException {
-        String path = file != null ? file : System.getenv("BACKUP_IDENTITY_FILE");
-        if (path == null || path.isBlank()) {
-            return Optional.empty();
-        }
-        // age identity files may hold comments; the key is the line starting with AGE-SECRET-KEY-.
-        List<String> lines = Files.readAllLines(Path.of(path));
-        return Optional.of(lines.stream().map(String::strip).filter(line -> line.startsWith("AGE-SECRET-KEY-")).findFirst()
-                .orElseThrow(() -> new IOException(path + " holds no AGE-SECRET-KEY- line")));
     }
 
     void printTables(List<TableRows> tables) {

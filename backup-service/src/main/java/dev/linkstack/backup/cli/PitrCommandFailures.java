@@ -12,7 +12,8 @@ final class PitrCommandFailures {
         return switch (e.status()) {
             case 400 -> BackupCommandLine.USAGE;
             case 409 -> e.error().endsWith("_running") ? BackupCommandLine.TRY_LATER : BackupCommandLine.FAILED;
-            case 503 -> BackupCommandLine.UNAVAILABLE;
+            // 502: the off-site store could not be read; 503: the database or the backup directory is unavailable.
+            case 502, 503 -> BackupCommandLine.UNAVAILABLE;
             default -> BackupCommandLine.FAILED;
         };
     }

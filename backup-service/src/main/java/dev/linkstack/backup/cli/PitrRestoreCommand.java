@@ -11,8 +11,9 @@ import picocli.CommandLine.ParentCommand;
 import java.util.concurrent.Callable;
 
 /**
- * {@code pitr-restore --to-dir DIR (--time T | --latest | --restore-point NAME) [--identity-file F]}: prepares a new data directory that
- * recovers to that point when PostgreSQL is started on it.
+ * {@code pitr-restore --to-dir DIR (--time T | --latest | --restore-point NAME) [--identity-file F] [--source local|offsite]}:
+ * prepares a new data directory that recovers to that point when PostgreSQL is started on it; from the off-site copy,
+ * what the local archive lacks is fetched first, as the API's {@code "source": "offsite"} does.
  */
 @Command(name = "pitr-restore")
 class PitrRestoreCommand implements Callable<Integer> {
@@ -25,8 +26,11 @@ class PitrRestoreCommand implements Callable<Integer> {
     @Mixin
     PitrTargetOptions to;
 
-    @Option(names = "--identity-file")
-    String identityFile;
+    @Mixin
+    IdentityFileOption identityFile;
+
+    @Option(names = "--source", paramLabel = "local|offsite")
+    String source;
 
     @Inject
     PointInTimeRestore restore;
@@ -37,7 +41,8 @@ class PitrRestoreCommand implements Callable<Integer> {
             return cli.usage("pitr-restore needs exactly one of --time T, --latest, --restore-point NAME");
         }
         try {
-            PointInTimeRestore.Result result = restore.restore(directory, to.target(BackupCommandLine.identity(identityFile)));
+            PointInTimeRestore.Source from = PointInTimeRestore.Source.parse(source);
+            PointInTimeRestore.Result result = restore.restore(directory, to.target(identityFile.key()), from);
             cli.out.printf("%s prepared from base backup %s: recovery to %s, %d WAL segment(s), newest %s%n", result.directory(),
                     result.baseBackupId(), result.target(), result.walSegments(), result.newestSegment());
             result.recoverySettings().forEach((name, value) -> cli.out.printf("  %s = '%s'%n", name, value));
@@ -46,8 +51,7 @@ class PitrRestoreCommand implements Callable<Integer> {
         } catch (PitrRefusal e) {
             return PitrCommandFailures.report(cli, e);
         } catch (java.io.IOException e) {
-            cli.err.println("error: " + e.getMessage() + " (--identity-file or BACKUP_IDENTITY_FILE)");
-            return BackupCommandLine.FAILED;
+            return IdentityFileOption.unreadable(cli, e);
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.linkstack.backup.restore.RestoreResult;
 import dev.linkstack.backup.restore.RestoreService;
 import jakarta.inject.Inject;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -32,8 +33,8 @@ class RestoreCommand implements Callable<Integer> {
     @Option(names = "--yes")
     boolean confirmed;
 
-    @Option(names = "--identity-file")
-    String identityFile;
+    @Mixin
+    IdentityFileOption identityFile;
 
     @Inject
     RestoreService restores;
@@ -51,7 +52,7 @@ class RestoreCommand implements Callable<Integer> {
             return BackupCommandLine.FAILED;
         }
         try {
-            RestoreResult result = restores.restore(backup.get(), database, BackupCommandLine.identity(identityFile));
+            RestoreResult result = restores.restore(backup.get(), database, identityFile.key());
             cli.printTables(result.tables());
             cli.out.printf("restored %s into %s%s%n", result.backupId(), result.database(), result.createdDatabase() ? " (new database)" : "");
             return BackupCommandLine.OK;
@@ -59,11 +60,9 @@ class RestoreCommand implements Callable<Integer> {
             cli.err.println("restore failed: " + e.getMessage());
             return BackupCommandLine.FAILED;
         } catch (MissingKeyException e) {
-            cli.err.println("error: " + e.getMessage() + " (--identity-file or BACKUP_IDENTITY_FILE)");
-            return BackupCommandLine.FAILED;
+            return IdentityFileOption.missing(cli, e);
         } catch (IOException e) {
-            cli.err.println("error: cannot read the identity file: " + e.getMessage());
-            return BackupCommandLine.FAILED;
+            return IdentityFileOption.unreadable(cli, e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.linkstack.backup.cli;
 
+import dev.linkstack.backup.pitr.BaseBackups;
 import dev.linkstack.backup.store.SigningAdoption;
 import jakarta.inject.Inject;
 import picocli.CommandLine.Command;
@@ -9,7 +10,7 @@ import picocli.CommandLine.ParentCommand;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 
-/** {@code sign-existing [--yes]}: signs the backups and runs made before BACKUP_SIGNING_KEY was set. */
+/** {@code sign-existing [--yes]}: signs the backups, runs and base backups made before BACKUP_SIGNING_KEY was set. */
 @Command(name = "sign-existing")
 class SignExistingCommand implements Callable<Integer> {
     @ParentCommand
@@ -21,6 +22,9 @@ class SignExistingCommand implements Callable<Integer> {
     @Inject
     SigningAdoption adoption;
 
+    @Inject
+    BaseBackups baseBackups;
+
     @Override
     public Integer call() {
         if (!adoption.keyConfigured()) {
@@ -31,15 +35,19 @@ class SignExistingCommand implements Callable<Integer> {
             return BackupCommandLine.FAILED;
         }
         SigningAdoption.Outcome outcome;
+        BaseBackups.Adoption bases;
         try {
             outcome = adoption.signUnsigned();
+            bases = baseBackups.signUnsigned();
         } catch (IOException e) {
             cli.err.println("error: " + e.getMessage());
             return BackupCommandLine.FAILED;
         }
         outcome.leftUnsigned().forEach(reason -> cli.err.println("left unsigned: " + reason));
+        bases.leftUnsigned().forEach(reason -> cli.err.println("left unsigned: " + reason));
         cli.out.printf("signed %d backup(s) and %d run(s)%n", outcome.signedBackups().size(), outcome.signedRuns().size());
-        return outcome.leftUnsigned().isEmpty() ? BackupCommandLine.OK : BackupCommandLine.FAILED;
+        cli.out.printf("signed %d base backup(s)%n", bases.signed().size());
+        return outcome.leftUnsigned().isEmpty() && bases.leftUnsigned().isEmpty() ? BackupCommandLine.OK : BackupCommandLine.FAILED;
     }
 
     private boolean confirmInteractively() {

@@ -7,7 +7,7 @@ import dev.linkstack.backup.restore.MissingKeyException;
 import dev.linkstack.backup.restore.VerifyReport;
 import jakarta.inject.Inject;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -24,8 +24,8 @@ class VerifyCommand implements Callable<Integer> {
     @Parameters(arity = "1", paramLabel = "ID")
     String id;
 
-    @Option(names = "--identity-file")
-    String identityFile;
+    @Mixin
+    IdentityFileOption identityFile;
 
     @Inject
     BackupVerification verification;
@@ -38,17 +38,15 @@ class VerifyCommand implements Callable<Integer> {
         }
         Optional<String> identity;
         try {
-            identity = BackupCommandLine.identity(identityFile);
+            identity = identityFile.key();
         } catch (IOException e) {
-            cli.err.println("error: cannot read the identity file: " + e.getMessage());
-            return BackupCommandLine.FAILED;
+            return IdentityFileOption.unreadable(cli, e);
         }
         VerifyReport report;
         try {
             report = verification.verify(backup.get(), "cli", identity);
         } catch (MissingKeyException e) {
-            cli.err.println("error: " + e.getMessage() + " (--identity-file or BACKUP_IDENTITY_FILE)");
-            return BackupCommandLine.FAILED;
+            return IdentityFileOption.missing(cli, e);
         }
         if (!report.ok()) {
             cli.err.println("verify failed: " + report.error());

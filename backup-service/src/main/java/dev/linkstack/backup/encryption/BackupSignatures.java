@@ -63,6 +63,16 @@ public class BackupSignatures {
         return key.flatMap(k -> problem(k, "run " + manifest.runId(), manifest.signature(), message(manifest)));
     }
 
+    /** The signature of another record the service writes (a base backup's metadata); empty without a signing key. */
+    public Optional<String> signature(String content) {
+        return key.map(k -> mac(k, content));
+    }
+
+    /** As for a backup: why a record signed with {@link #signature(String)} must not be used, or empty when it may. */
+    public Optional<String> problem(String what, String signature, String content) {
+        return key.flatMap(k -> problem(k, what, signature, content));
+    }
+
     private static Optional<String> problem(byte[] key, String what, String signature, String message) {
         if (signature == null || signature.isBlank()) {
             return Optional.of(what + " carries no signature of this service (BACKUP_SIGNING_KEY): it may have been "

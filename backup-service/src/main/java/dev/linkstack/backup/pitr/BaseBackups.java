@@ -3,6 +3,7 @@ package dev.linkstack.backup.pitr;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.linkstack.backup.alerts.Alerts;
 import dev.linkstack.backup.config.BackupConfig;
+import dev.linkstack.backup.encryption.BackupSignatures;
 import dev.linkstack.backup.files.AtomicFiles;
 import dev.linkstack.backup.files.Checksums;
 import dev.linkstack.backup.files.StoreJson;
@@ -55,11 +56,13 @@ public class BaseBackups {
     private final Alerts alerts;
     private final BaseBackupRetention retention;
     private final Clock clock;
+    private final BackupSignatures signatures;
     private final AtomicBoolean running = new AtomicBoolean();
 
     @Inject
     public BaseBackups(BackupConfig config, TargetDatabase target, PostgresTools tools, Alerts alerts, BaseBackupRetention retention,
-                       Clock clock) {
+                       Clock clock, BackupSignatures signatures) {
+        this.signatures = signatures;
         this.config = config;
         this.target = target;
         this.tools = tools;
@@ -158,8 +161,8 @@ public class BaseBackups {
                     files.put(file.getFileName().toString(), new BaseBackup.FileSum(Files.size(file), Checksums.sha256(file)));
                 }
             }
-            BaseBackup backup = new BaseBackup(id, startedAt, endedAt, last.path("Timeline").asInt(), first.path("Start-LSN").asText(),
-                    last.path("End-LSN").asText(), serverVersion, executable, trigger, files);
+            BaseBackup backup = signed(new BaseBackup(id, startedAt, endedAt, last.path("Timeline").asInt(), first.path("Start-LSN").asText(),
+                    last.path("End-LSN").asText(), serverVersion, executable, trigger, files));
             AtomicFiles.write(partial.resolve(METADATA), StoreJson.MAPPER.writeValueAsBytes(backup));
             AtomicFiles.fsyncDirectory(partial);
             try {
@@ -213,6 +216,37 @@ public class BaseBackups {
 
     Path directoryOf(BaseBackup backup) {
         return PitrDirs.base(config).resolve(backup.id());
+    }
+
+    /** With BACKUP_SIGNING_KEY, the base backup with its signature; as it is without one. */
+    private BaseBackup signed(BaseBackup backup) {
+        return signatures.signature(backup.signedContent()).map(backup::withSignature).orElse(backup);
+    }
+
+    /** What signing the base backups made before BACKUP_SIGNING_KEY did: the ids signed, and each one left unsigned with why. */
+    public record Adoption(List<String> signed, List<String> leftUnsigned) {
+    }
+
+    /**
+     * Signs the local base backups that carry no signature and whose files still match their checksums: the operator's
+     * sign-existing command, as for the dumps. Their off-site copies keep the unsigned metadata.
+     */
+    public Adoption signUnsigned() throws IOException {
+        List<String> signed = new ArrayList<>();
+        List<String> left = new ArrayList<>();
+        for (BaseBackup backup : list()) {
+            if (backup.signature() != null && !backup.signature().isBlank()) {
+                continue;
+            }
+            Optional<String> damaged = Checksums.firstProblem(directoryOf(backup), backup.checksums());
+            if (damaged.isPresent()) {
+                left.add("base backup " + backup.id() + ": " + damaged.get());
+            } else {
+                AtomicFiles.write(directoryOf(backup).resolve(METADATA), StoreJson.MAPPER.writeValueAsBytes(signed(backup)));
+                signed.add(backup.id());
+            }
+        }
+        return new Adoption(signed, left);
     }
 
     /** Hidden partial directories of base backups a crash interrupted; never listed, removed by the next base backup. */

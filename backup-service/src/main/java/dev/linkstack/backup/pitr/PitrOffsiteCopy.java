@@ -1,5 +1,6 @@
 package dev.linkstack.backup.pitr;
 
+import dev.linkstack.backup.alerts.Alerts;
 import dev.linkstack.backup.config.BackupConfig;
 import dev.linkstack.backup.files.AtomicFiles;
 import dev.linkstack.backup.files.Checksums;
@@ -7,6 +8,8 @@ import dev.linkstack.backup.files.DigestingOutputStream;
 import dev.linkstack.backup.files.StoreJson;
 import dev.linkstack.backup.offsite.OffsiteCopy;
 import dev.linkstack.backup.offsite.OffsiteStore;
+import dev.linkstack.backup.postgres.TargetDatabase;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
@@ -23,10 +26,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,7 +44,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * encrypted when the archive is). A scheduled round copies whatever the bucket lacks and reads each upload back to check
  * its checksum; what fails stays in the backlog and is tried again next round, so nothing is skipped. What retention
  * deletes locally is deleted off-site too. A restore from the off-site copy first brings back what the local archive
- * lacks.
+ * lacks. A failed round is counted ({@code backup.pitr.offsite.failures}) and kept for the {@code pitr-offsite} health
+ * check; the first of an outage is alerted as the dumps' off-site failures are ({@code offsite.failed}), and the first
+ * round that copies everything again ends the outage, so the next one is alerted again.
  */
 @Singleton
 public class PitrOffsiteCopy {
@@ -49,23 +57,50 @@ public class PitrOffsiteCopy {
     private final BackupConfig config;
     private final OffsiteCopy offsite;
     private final MeterRegistry registry;
+    private final Alerts alerts;
+    private final TargetDatabase target;
+    private final Clock clock;
     private final AtomicLong backlog = new AtomicLong();
     private final Gauge backlogGauge;
+    private final Counter failures;
     /** The bucket's keys as of the last round that could list them. */
     private Set<String> knownRemote = Set.of();
+    // What the health check and the API show; written under this object's lock, by the rounds.
+    private volatile Instant caughtUpAt;
+    private volatile Instant failingSince;
+    private volatile Instant lastFailureAt;
+    private volatile String lastFailure;
 
     @Inject
-    public PitrOffsiteCopy(BackupConfig config, OffsiteCopy offsite, MeterRegistry registry) {
+    public PitrOffsiteCopy(BackupConfig config, OffsiteCopy offsite, MeterRegistry registry, Alerts alerts, TargetDatabase target, Clock clock) {
         this.config = config;
         this.offsite = offsite;
         this.registry = registry;
+        this.alerts = alerts;
+        this.target = target;
+        this.clock = clock;
         this.backlogGauge = Gauge.builder("backup.pitr.offsite.backlog", backlog, AtomicLong::get)
                 .description("Base backups and WAL files not yet copied off-site (as of the last round)").register(registry);
+        this.failures = Counter.builder("backup.pitr.offsite.failures")
+                .description("Rounds of the point-in-time archive's off-site copy that failed since start").register(registry);
     }
 
     @PreDestroy
     void unregister() {
         registry.remove(backlogGauge);
+        registry.remove(failures);
+    }
+
+    /**
+     * How the copy goes: what waits, when a round last left nothing behind, since when rounds fail (null when the last
+     * one did not) and the newest failure, kept after the copy has caught up.
+     */
+    public record Status(boolean enabled, long pending, Instant caughtUpAt, Instant failingSince, Instant lastFailureAt, String lastFailure,
+                         long failures) {
+    }
+
+    public Status status() {
+        return new Status(enabled(), backlog.get(), caughtUpAt, failingSince, lastFailureAt, lastFailure, (long) failures.count());
     }
 
     public boolean enabled() {
@@ -85,8 +120,40 @@ public class PitrOffsiteCopy {
         }
     }
 
-    /** Copies what the bucket lacks, base backups first; returns how many items are still pending (0 when all went). */
+    /**
+     * Copies what the bucket lacks, base backups first; returns how many items are still pending (0 when all went).
+     * A failure is counted, kept and, when it begins an outage, alerted, then thrown.
+     */
     public synchronized long copyPending() throws IOException {
+        try {
+            long left = copyRound();
+            caughtUp();
+            return left;
+        } catch (IOException | RuntimeException e) {
+            failed(String.valueOf(e.getMessage()));
+            throw e;
+        }
+    }
+
+    private void caughtUp() {
+        if (failingSince != null) {
+            LOG.infof("off-site copy of the point-in-time archive caught up after failing since %s", failingSince);
+        }
+        failingSince = null;
+        caughtUpAt = clock.instant();
+    }
+
+    private void failed(String error) {
+        failures.increment();
+        lastFailureAt = clock.instant();
+        lastFailure = error;
+        if (failingSince == null) {
+            failingSince = lastFailureAt;
+            alerts.offsiteFailed(target.name(), target.host(), Map.of("archive", "pitr", "pending", backlog.get()), error);
+        }
+    }
+
+    private long copyRound() throws IOException {
         OffsiteStore s3 = offsite.store();
         Set<String> remote;
         try {

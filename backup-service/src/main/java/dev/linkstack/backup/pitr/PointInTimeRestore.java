@@ -2,6 +2,7 @@ package dev.linkstack.backup.pitr;
 
 import dev.linkstack.backup.config.BackupConfig;
 import dev.linkstack.backup.encryption.AgeEncryption;
+import dev.linkstack.backup.encryption.BackupSignatures;
 import dev.linkstack.backup.files.AtomicFiles;
 import dev.linkstack.backup.files.Checksums;
 import dev.linkstack.backup.process.ExternalCommand;
@@ -12,11 +13,9 @@ import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -26,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -40,22 +38,23 @@ import java.util.stream.Stream;
 public class PointInTimeRestore {
     private static final Logger LOG = Logger.getLogger(PointInTimeRestore.class);
     static final String WAL_SUBDIR = "pitr_wal";
-    private static final Pattern INHERITED_RECOVERY_SETTING = Pattern.compile(
-            "\\s*(restore_command|recovery_target\\w*|recovery_end_command)\\s*=");
     private static final DateTimeFormatter POSTGRES_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSxxx");
 
     private final BackupConfig config;
     private final BaseBackups baseBackups;
     private final RestorePoints restorePoints;
     private final BaseBackupRetention retention;
+    private final BackupSignatures signatures;
     private final AtomicBoolean running = new AtomicBoolean();
     /** Brings back what the local archive lacks for a restore from the off-site copy. */
     @Inject
     PitrOffsiteCopy offsite;
 
     @Inject
-    public PointInTimeRestore(BackupConfig config, BaseBackups baseBackups, RestorePoints restorePoints, BaseBackupRetention retention) {
+    public PointInTimeRestore(BackupConfig config, BaseBackups baseBackups, RestorePoints restorePoints, BaseBackupRetention retention,
+                              BackupSignatures signatures) {
         this.config = config;
+        this.signatures = signatures;
         this.retention = retention;
         this.baseBackups = baseBackups;
         this.restorePoints = restorePoints;
@@ -84,36 +83,48 @@ public class PointInTimeRestore {
     }
 
     /**
-     * Validates the request, then builds the data directory, which may be anywhere (the command line, run by the
-     * operator on the host); every refusal is a {@link PitrRefusal} with a 4xx status.
+     * Where a restore reads the archive from: the local one, or the off-site copy, from which every base backup and WAL
+     * file the local archive lacks is first brought back (as a dump's copy is fetched before its restore).
      */
-    public Result restore(String directory, Target target) {
-        return restore(parseDirectory(directory), target);
-    }
+    public enum Source {
+        LOCAL, OFFSITE;
 
-    /** The same for the API: the directory must be a new or empty one inside the restore root (BACKUP_PITR_RESTORE_ROOT). */
-    public Result restoreInsideRoot(String directory, Target target) {
-        return restoreInsideRoot(directory, target, false);
+        /** "local" (also when not given) or "offsite"; anything else is a 400 refusal. */
+        public static Source parse(String given) {
+            if (given == null || given.equals("local")) {
+                return LOCAL;
+            }
+            if (given.equals("offsite")) {
+                return OFFSITE;
+            }
+            throw new PitrRefusal(400, "bad_request", "The source is \"local\" (the default) or \"offsite\", not \"" + given + "\"");
+        }
     }
 
     /**
-     * As above; {@code fromOffsite}: first bring back from the off-site copy every base backup and WAL file the local
-     * archive lacks (as a dump's copy is fetched before its restore), then restore as usual.
+     * Validates the request, then builds the data directory, which may be anywhere (the command line, run by the
+     * operator on the host); every refusal is a {@link PitrRefusal} with a 4xx status (502 when the off-site copy
+     * cannot be read).
      */
-    public Result restoreInsideRoot(String directory, Target target, boolean fromOffsite) {
+    public Result restore(String directory, Target target) {
+        return restore(directory, target, Source.LOCAL);
+    }
+
+    public Result restore(String directory, Target target, Source source) {
+        return restore(parseDirectory(directory), target, source);
+    }
+
+    /** The same for the API: the directory must be a new or empty one inside the restore root (BACKUP_PITR_RESTORE_ROOT). */
+    public Result restoreInsideRoot(String directory, Target target, Source source) {
         Path dir = parseDirectory(directory);
         requireInside(PitrDirs.restoreRoot(config), dir);
-        return restore(dir, target, fromOffsite);
+        return restore(dir, target, source);
     }
 
-    private Result restore(Path dir, Target target) {
-        return restore(dir, target, false);
-    }
-
-    private Result restore(Path dir, Target target, boolean fromOffsite) {
+    private Result restore(Path dir, Target target, Source source) {
         requireNewOrEmpty(dir);
         Optional<OffsetDateTime> time = parseTarget(target);
-        if (fromOffsite && (offsite == null || !offsite.enabled())) {
+        if (source == Source.OFFSITE && (offsite == null || !offsite.enabled())) {
             throw new PitrRefusal(400, "offsite_not_configured", "Off-site copies are not configured (BACKUP_OFFSITE_ENDPOINT)");
         }
         if (!running.compareAndSet(false, true)) {
@@ -121,10 +132,10 @@ public class PointInTimeRestore {
         }
         try {
             return retention.whileNothingIsDeleted(() -> {
-                if (fromOffsite) {
+                if (source == Source.OFFSITE) {
                     fetchFromOffsite();
                 }
-                return prepare(dir, target, time);
+                return prepare(dir, target, time, source);
             });
         } finally {
             running.set(false);
@@ -217,7 +228,7 @@ public class PointInTimeRestore {
         }
     }
 
-    private Result prepare(Path dir, Target target, Optional<OffsetDateTime> time) {
+    private Result prepare(Path dir, Target target, Optional<OffsetDateTime> time, Source from) {
         String description;
         BaseBackup base;
         List<BaseBackup> all = baseBackups.list();
@@ -226,15 +237,15 @@ public class PointInTimeRestore {
                     "No restore point " + target.restorePoint() + " was made through this service"));
             long lsn = WalArchive.parseLsn(point.lsn());
             base = all.stream().filter(b -> b.endedAt().isBefore(point.createdAt()) && WalArchive.parseLsn(b.endLsn()) <= lsn).findFirst()
-                    .orElseThrow(() -> noBase("before restore point " + point.name() + " (" + point.createdAt() + ")", all));
+                    .orElseThrow(() -> noBase("before restore point " + point.name() + " (" + point.createdAt() + ")", all, from));
             description = "restore point " + point.name() + " at " + point.lsn();
         } else if (time.isPresent()) {
             Instant at = time.get().toInstant();
             base = all.stream().filter(b -> b.endedAt().isBefore(at)).findFirst()
-                    .orElseThrow(() -> noBase("that ended before " + time.get(), all));
+                    .orElseThrow(() -> noBase("that ended before " + time.get(), all, from));
             description = "time " + time.get();
         } else {
-            base = all.stream().findFirst().orElseThrow(() -> noBase("", all));
+            base = all.stream().findFirst().orElseThrow(() -> noBase("", all, from));
             description = "latest";
         }
         Path walDir = PitrDirs.wal(config);
@@ -249,10 +260,13 @@ public class PointInTimeRestore {
             throw new PitrRefusal(422, "wal_gap", "Refusing to restore from base backup " + base.id() + ": " + missing
                     + ". Recovery could not replay past it; take a new base backup, or restore to a time before the gap from an older base backup.");
         });
+        // With a signing key, only a base backup this service wrote: whoever can write the folder or the bucket could
+        // otherwise plant one of their own, with matching checksums.
+        signatures.problem("base backup " + base.id(), base.signature(), base.signedContent()).ifPresent(problem -> {
+            throw new PitrRefusal(422, "base_backup_forged", problem);
+        });
         Path source = baseBackups.directoryOf(base);
-        Map<String, String> sums = new java.util.LinkedHashMap<>();
-        base.files().forEach((name, sum) -> sums.put(name, sum.sha256()));
-        Checksums.firstProblem(source, sums).ifPresent(problem -> {
+        Checksums.firstProblem(source, base.checksums()).ifPresent(problem -> {
             throw new PitrRefusal(422, "base_backup_damaged", "Base backup " + base.id() + ", " + problem);
         });
         requireIdentityIfEncrypted(base, archive, target.identity());
@@ -278,12 +292,7 @@ public class PointInTimeRestore {
                 settings.put("recovery_target_action", "promote");
             }
             settings.put("recovery_target_timeline", "latest");
-            StringBuilder conf = new StringBuilder("\n# point-in-time recovery to " + description + " from base backup " + base.id()
-                    + ", written by backup-service; unused once PostgreSQL has promoted\n");
-            settings.forEach((name, value) -> conf.append(name).append(" = '").append(value.replace("'", "''")).append("'\n"));
-            dropInheritedRecoverySettings(dir.resolve("postgresql.auto.conf"));
-            Files.writeString(dir.resolve("postgresql.auto.conf"), conf, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            Files.write(dir.resolve("recovery.signal"), new byte[0]);
+            RecoverySettings.write(dir, "point-in-time recovery to " + description + " from base backup " + base.id(), settings);
             String newest = archive.newest().map(WalArchive.Segment::name).orElse(null);
             LOG.infof("point-in-time restore to %s prepared in %s from %s with %d WAL segments", description, dir, base.id(), copied);
             return new Result(dir.toString(), base.id(), description, copied, newest, settings,
@@ -307,24 +316,9 @@ public class PointInTimeRestore {
         }
     }
 
-    /**
-     * A base backup of a server that was itself restored (and promoted) carries that restore's recovery settings in
-     * postgresql.auto.conf; left there, an old recovery_target_time would stop this recovery at the old target.
-     */
-    static void dropInheritedRecoverySettings(Path autoConf) throws IOException {
-        if (!Files.exists(autoConf)) {
-            return;
-        }
-        List<String> lines = Files.readAllLines(autoConf, StandardCharsets.UTF_8);
-        List<String> kept = lines.stream().filter(line -> !INHERITED_RECOVERY_SETTING.matcher(line).lookingAt()).toList();
-        if (kept.size() != lines.size()) {
-            LOG.infof("dropped %d recovery settings of an earlier restore from the base backup's postgresql.auto.conf", lines.size() - kept.size());
-            Files.write(autoConf, kept, StandardCharsets.UTF_8);
-        }
-    }
-
-    private static PitrRefusal noBase(String condition, List<BaseBackup> all) {
-        return new PitrRefusal(422, "no_base_backup", "No base backup " + condition
+    private static PitrRefusal noBase(String condition, List<BaseBackup> all, Source source) {
+        String where = source == Source.OFFSITE ? " in the local archive or its off-site copy" : "";
+        return new PitrRefusal(422, "no_base_backup", "No base backup" + (condition.isEmpty() ? "" : " " + condition) + where
                 + (all.isEmpty() ? " (there is none yet: take one with POST /api/pitr/base-backups)" : " (oldest: " + all.get(all.size() - 1).id()
                 + ", ended " + all.get(all.size() - 1).endedAt() + ")"));
     }

@@ -1,10 +1,12 @@
 package dev.linkstack.backup.pitr;
 
+import dev.linkstack.backup.cli.BackupCommandLine;
 import dev.linkstack.backup.encryption.AgeEncryption;
 import dev.linkstack.backup.files.Checksums;
 import dev.linkstack.backup.testing.DurablePostgresResource;
 import dev.linkstack.backup.testing.EncryptionKeyResource;
 import dev.linkstack.backup.testing.InjectPostgres;
+import dev.linkstack.backup.testing.CommandLineRun;
 import dev.linkstack.backup.testing.S3Resource;
 import dev.linkstack.backup.testing.TestPostgres;
 import dev.linkstack.testing.PostgresServer;
@@ -36,6 +38,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
@@ -53,7 +56,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The point-in-time archive with encryption and off-site copies on, on real servers (PostgreSQL 15, pg_receivewal,
  * S3Proxy): nothing completed is stored in plain, every base backup and segment reaches the bucket, and with the local
- * archive gone a restore from the off-site copy to latest has every committed row.
+ * archive gone a restore from the off-site copy to latest (through the API and the command line) has every committed row.
  */
 @QuarkusTest
 @QuarkusTestResource(value = DurablePostgresResource.class, restrictToAnnotatedClass = true,
@@ -72,6 +75,9 @@ class EncryptedOffsitePitrTest {
 
     @Inject
     WalReceiver receiver;
+
+    @Inject
+    BackupCommandLine commandLine;
 
     private static String baseId;
     private static int committed;
@@ -166,19 +172,7 @@ class EncryptedOffsitePitrTest {
     @Test
     @Order(4)
     void withTheLocalArchiveGoneARestoreFromTheOffsiteCopyHasEveryCommittedRow() throws Exception {
-        String segment = insertAndSwitch(70);
-        awaitOffsite("pitr/wal/" + segment + ".gz.age");
-        BaseBackups.deleteTree(baseDir());
-        // Every completed segment, once gzipped and copied, is lost locally; the one being received stays with pg_receivewal.
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (completedSegments().stream().anyMatch(f -> !f.getFileName().toString().contains(".gz"))) {
-            assertTrue(System.nanoTime() < deadline, "completed segments left uncompressed: " + completedSegments());
-            Processes.sleep(100);
-        }
-        for (Path file : completedSegments()) {
-            awaitOffsite("pitr/wal/" + file.getFileName());
-            Files.delete(file);
-        }
+        loseTheLocalArchive(insertAndSwitch(70));
         String identity = EncryptionKeyResource.identity();
         Path refused = Path.of(System.getProperty("java.io.tmpdir"), "pitr-local-" + System.nanoTime());
         restore("{\"directory\":\"" + refused + "\",\"target\":\"latest\",\"identity\":\"" + identity + "\"}").then().statusCode(422)
@@ -226,6 +220,60 @@ class EncryptedOffsitePitrTest {
             assertTrue(olderThan(walBefore, firstKept).size() > 3, "WAL before " + firstKept + " was off-site: " + walBefore);
             assertEquals(List.of(), olderThan(keys(s3, "pitr/wal/"), firstKept), "WAL pruned before " + firstKept + " is gone off-site too");
             awaitOffsite("pitr/base/" + second.jsonPath().getString("id") + "/base.json");
+        }
+    }
+
+    @Test
+    @Order(7)
+    void theCommandLineRestoresFromTheOffsiteCopyWithTheLocalArchiveGone() throws Exception {
+        loseTheLocalArchive(insertAndSwitch(30));
+        Path identityFile = Files.writeString(Files.createTempFile("pitr-identity", ".txt"), "# age key\n" + EncryptionKeyResource.identity() + "\n");
+        try {
+            CommandLineRun elsewhere = CommandLineRun.of(commandLine, "pitr-restore", "--to-dir", "/tmp/pitr-nowhere", "--latest", "--source", "tape");
+            assertEquals(BackupCommandLine.USAGE, elsewhere.exit());
+            assertTrue(elsewhere.err().contains("\"local\" (the default) or \"offsite\""), elsewhere.err());
+            Set<Long> ids = restoreAndRead(dir -> {
+                CommandLineRun run = CommandLineRun.of(commandLine, "pitr-restore", "--to-dir", dir.toString(), "--latest", "--source", "offsite",
+                        "--identity-file", identityFile.toString());
+                assertEquals(BackupCommandLine.OK, run.exit(), run.err());
+                assertTrue(run.out().contains("prepared from base backup"), run.out());
+            });
+            assertEquals(committed, ids.size(), "every committed row");
+            assertFalse(authorized().get("/api/pitr/base-backups").jsonPath().getList("id").isEmpty(), "the base backup is back in the local archive");
+        } finally {
+            Files.delete(identityFile);
+        }
+    }
+
+    @Test
+    @Order(8)
+    void withNoCopyOffsiteEitherTheCommandLineSaysSo() throws Exception {
+        BaseBackups.deleteTree(baseDir());
+        try (S3Client s3 = S3Resource.client()) {
+            for (String key : keys(s3, "pitr/base/")) {
+                s3.deleteObject(b -> b.bucket(S3Resource.BUCKET).key(key));
+            }
+        }
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "pitr-no-copy-" + System.nanoTime());
+        CommandLineRun run = CommandLineRun.of(commandLine, "pitr-restore", "--to-dir", dir.toString(), "--latest", "--source", "offsite");
+        assertEquals(BackupCommandLine.FAILED, run.exit(), run.err());
+        assertTrue(run.err().contains("No base backup in the local archive or its off-site copy"), run.err());
+        assertFalse(Files.exists(dir), "nothing written");
+    }
+
+    /** Once {@code segment} and everything before it are off-site, deletes the local base backups and completed segments. */
+    private void loseTheLocalArchive(String segment) throws IOException {
+        awaitOffsite("pitr/wal/" + segment + ".gz.age");
+        BaseBackups.deleteTree(baseDir());
+        // Every completed segment, once gzipped and copied, is lost locally; the one being received stays with pg_receivewal.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (completedSegments().stream().anyMatch(f -> !f.getFileName().toString().contains(".gz"))) {
+            assertTrue(System.nanoTime() < deadline, "completed segments left uncompressed: " + completedSegments());
+            Processes.sleep(100);
+        }
+        for (Path file : completedSegments()) {
+            awaitOffsite("pitr/wal/" + file.getFileName());
+            Files.delete(file);
         }
     }
 
@@ -277,9 +325,14 @@ class EncryptedOffsitePitrTest {
     }
 
     private Set<Long> restoreAndRead(String targetJson) throws SQLException {
+        return restoreAndRead(dir -> restore("{\"directory\":\"" + dir + "\"," + targetJson.substring(1)).then().log().ifValidationFails().statusCode(200));
+    }
+
+    /** Has {@code prepare} fill a new data directory, starts PostgreSQL on it and reads secret_rows' ids. */
+    private Set<Long> restoreAndRead(Consumer<Path> prepare) throws SQLException {
         PostgresServer restored = PostgresServer.installed().durableWithReplication();
         try {
-            restore("{\"directory\":\"" + restored.dataDir() + "\"," + targetJson.substring(1)).then().log().ifValidationFails().statusCode(200);
+            prepare.accept(restored.dataDir());
             restored.startOnPreparedData();
             try (Connection connection = connectOncePromoted(restored); Statement statement = connection.createStatement();
                  ResultSet rs = statement.executeQuery("SELECT id FROM secret_rows")) {

@@ -82,7 +82,8 @@ class PitrRetentionTest {
         BaseBackupRetention.Outcome outcome = retention.apply();
         assertEquals(0, outcome.prunedWalFiles());
         assertTrue(outcome.walKeptBecause().contains("no base backup"), outcome.walKeptBecause());
-        assertTrue(walFiles().containsAll(before), "every WAL file is still there: " + before + " / " + walFiles());
+        // By segment: housekeeping may gzip a completed one meanwhile, pg_receivewal complete the partial one.
+        assertTrue(segments(walFiles()).containsAll(segments(before)), "every WAL file is still there: " + before + " / " + walFiles());
         authorized().get("/api/pitr/retention-preview").then().statusCode(200).body("wal.filesToPrune", equalTo(0))
                 .body("wal.keptBecause", containsString("no base backup"));
     }
@@ -212,6 +213,10 @@ class PitrRetentionTest {
         try (Stream<Path> files = Files.list(walDir())) {
             return files.map(p -> p.getFileName().toString()).filter(n -> n.matches("[0-9A-F]{24}(\\.gz)?(\\.partial)?")).sorted().toList();
         }
+    }
+
+    private static java.util.Set<String> segments(List<String> walFiles) {
+        return walFiles.stream().map(name -> name.substring(0, 24)).collect(java.util.stream.Collectors.toSet());
     }
 
     private static long number(String name) {

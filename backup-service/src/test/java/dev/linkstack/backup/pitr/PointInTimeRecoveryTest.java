@@ -128,6 +128,15 @@ class PointInTimeRecoveryTest {
         assertEquals(BackupCommandLine.USAGE, CommandLineRun.of(commandLine, "pitr-restore", "--to-dir", "relative", "--latest").exit());
         assertEquals(BackupCommandLine.FAILED, CommandLineRun.of(commandLine, "pitr-restore", "--to-dir", full.toString(), "--latest").exit());
         assertEquals(BackupCommandLine.USAGE, CommandLineRun.of(commandLine, "restore-point", "bad name").exit());
+        // Without an off-site store, a restore from it is refused before anything is written.
+        restore("{\"directory\":\"/tmp/pitr-none\",\"target\":\"latest\",\"source\":\"offsite\"}").then().statusCode(400)
+                .body("error", equalTo("offsite_not_configured"));
+        restore("{\"directory\":\"/tmp/pitr-none\",\"target\":\"latest\",\"source\":\"tape\"}").then().statusCode(400)
+                .body("error", equalTo("bad_request"));
+        CommandLineRun offsite = CommandLineRun.of(commandLine, "pitr-restore", "--to-dir", "/tmp/pitr-none", "--latest", "--source", "offsite");
+        assertEquals(BackupCommandLine.USAGE, offsite.exit());
+        assertTrue(offsite.err().contains("Off-site copies are not configured (BACKUP_OFFSITE_ENDPOINT)"), offsite.err());
+        assertFalse(Files.exists(Path.of("/tmp/pitr-none")), "nothing written for a refused restore");
         Processes.deleteRecursively(full);
     }
 
