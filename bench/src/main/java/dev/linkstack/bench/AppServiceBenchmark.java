@@ -204,9 +204,15 @@ final class AppServiceBenchmark {
         figures.put("jvm", started.jvm());
         figures.put("ready_ms_runs", started.readyMs());
         figures.put("ready_ms", started.readyMedianMs());
+        figures.put("cpu_ms_at_ready_runs", started.cpuMs());
+        figures.put("cpu_ms_at_ready", started.cpuMedianMs());
         figures.put("rss_ready_mb", Support.round(started.rssReadyMb(), 1));
         figures.put("redirects_before_rss", sizes.rssRedirects());
         figures.put("rss_after_redirects_mb", Support.round(rssAfterMb, 1));
+        // Anonymous (heap, metaspace, code) and file-backed (jars, the mapped class archive) parts of that RSS.
+        long pid = started.process().process().pid();
+        figures.put("rss_anon_mb", Support.round(Support.procStatusKb(pid, "RssAnon") / 1024.0, 1));
+        figures.put("rss_file_mb", Support.round(Support.procStatusKb(pid, "RssFile") / 1024.0, 1));
         return figures;
     }
 

@@ -275,6 +275,8 @@ final class BackupBenchmark {
         figures.put("first_start_ms", started.firstMs());
         figures.put("ready_ms_runs", started.readyMs());
         figures.put("ready_ms", started.readyMedianMs());
+        figures.put("cpu_ms_at_ready_runs", started.cpuMs());
+        figures.put("cpu_ms_at_ready", started.cpuMedianMs());
         figures.put("rss_ready_mb", Support.round(started.rssReadyMb(), 1));
         figures.put("rss_after_two_small_backups_mb", Support.round(rssAfterMb, 1));
         return figures;

@@ -12,9 +12,13 @@ import java.util.concurrent.TimeUnit;
 /** Start-up to {@code /q/health/ready} UP, measured over repeated starts of a packaged service. */
 final class Startups {
     /** A service started {@code sizes.startups()} times after {@code unmeasured} starts; the last one is left running. */
-    record Started(ServiceProcess process, List<Long> readyMs, long firstMs, double rssReadyMb, String jvm, boolean aotCache) {
+    record Started(ServiceProcess process, List<Long> readyMs, List<Long> cpuMs, long firstMs, double rssReadyMb, String jvm, boolean aotCache) {
         long readyMedianMs() {
             return BenchRun.median(readyMs);
+        }
+
+        long cpuMedianMs() {
+            return BenchRun.median(cpuMs);
         }
     }
 
@@ -31,11 +35,13 @@ final class Startups {
      */
     static List<Started> interleaved(Sizes sizes, List<PackagedService> services, List<String> names, Map<String, String> env, int unmeasured) {
         List<List<Long>> readyMs = new ArrayList<>();
+        List<List<Long>> cpuMs = new ArrayList<>();
         long[] first = new long[services.size()];
         double[] rssReadyMb = new double[services.size()];
         ServiceProcess[] running = new ServiceProcess[services.size()];
         for (int s = 0; s < services.size(); s++) {
             readyMs.add(new ArrayList<>());
+            cpuMs.add(new ArrayList<>());
         }
         for (int i = 0; i < unmeasured + sizes.startups(); i++) {
             for (int s = 0; s < services.size(); s++) {
@@ -44,10 +50,12 @@ final class Startups {
                 ServiceProcess process = Support.launch(services.get(s), names.get(s), env);
                 long ms = TimeUnit.NANOSECONDS.toMillis(Support.awaitOk(process.process(), process.baseUrl() + "/q/health/ready", start,
                         Duration.ofSeconds(120), process.log()));
+                long cpu = Support.cpuMs(process.process().pid());
                 if (i < unmeasured) {
                     first[s] = ms;
                 } else {
                     readyMs.get(s).add(ms);
+                    cpuMs.get(s).add(cpu);
                 }
                 if (last) {
                     running[s] = process;
@@ -59,7 +67,7 @@ final class Startups {
         }
         List<Started> started = new ArrayList<>();
         for (int s = 0; s < services.size(); s++) {
-            started.add(new Started(running[s], readyMs.get(s), first[s], rssReadyMb[s], services.get(s).jvmLabel(),
+            started.add(new Started(running[s], readyMs.get(s), cpuMs.get(s), first[s], rssReadyMb[s], services.get(s).jvmLabel(),
                     services.get(s).readsAotCache()));
         }
         return started;
