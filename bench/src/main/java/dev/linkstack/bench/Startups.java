@@ -51,6 +51,10 @@ final class Startups {
                 long ms = TimeUnit.NANOSECONDS.toMillis(Support.awaitOk(process.process(), process.baseUrl() + "/q/health/ready", start,
                         Duration.ofSeconds(120), process.log()));
                 long cpu = Support.cpuMs(process.process().pid());
+                if (services.get(s).readsAotCache() && process.log().matches("(?s).*\\[(error|warning)\\]\\[(aot|cds)\\].*")) {
+                    // A cache the JVM could not map (another JDK build, a damaged file) would be measured as "AOT cache" without one.
+                    throw new IllegalStateException(names.get(s) + ": the JVM did not use " + services.get(s).aotCache() + ":\n" + process.log());
+                }
                 if (i < unmeasured) {
                     first[s] = ms;
                 } else {
