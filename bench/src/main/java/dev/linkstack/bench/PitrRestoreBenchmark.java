@@ -53,7 +53,7 @@ final class PitrRestoreBenchmark {
             env.put("BACKUP_WAL_ENABLED", "true");
             // The restored servers' data directories are the harness' temporary directories.
             env.put("BACKUP_PITR_RESTORE_ROOT", Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().toString());
-            try (ServiceProcess service = ServiceProcess.start(PackagedService.jvm(run.root.resolve("backup-service")), "bench-backup-pitr", env)) {
+            try (ServiceProcess service = ServiceProcess.start(ServiceJvm.of(PackagedService.jvm(run.root.resolve("backup-service"))), "bench-backup-pitr", env)) {
                 awaitReceiver(service);
                 Support.Reply base = Support.send(BackupServiceApi.authorized(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/api/pitr/base-backups"))
                                 .POST(HttpRequest.BodyPublishers.noBody())),

@@ -44,7 +44,7 @@ final class RedirectBenchmark {
 
     void measure(ServiceProcess app, ServiceProcess nativeApp, AppServiceBenchmark.PreviousBuild previous, Path appJvmOptions, Path linksFile,
                  List<String> codes) throws Exception {
-        PackagedService floorJar = PackagedService.jvm(run.root.resolve("bench"));
+        PackagedService floorJar = ServiceJvm.of(PackagedService.jvm(run.root.resolve("bench")));
         Map<String, String> floorEnv = Map.of("BENCH_LINKS_FILE", linksFile.toString());
         // The same JVM settings as app-service, so c/d compares the applications, not two JVM configurations.
         ServiceProcess floor = Support.launch(floorJar, "bench-floor", floorEnv, appJvmOptions);

@@ -3,7 +3,7 @@ package dev.linkstack.bench;
 /** How big each benchmark is: the full run, or a smoke run of a few seconds that only proves the machinery. */
 record Sizes(int links, int warmupSeconds, int seconds, int rounds, int connections, int exactRequests, int rssRedirects,
              int bigScale, int smallScale, int backupRounds, int startups) {
-    static final Sizes FULL = new Sizes(3000, 5, 10, 3, 64, 20_000, 10_000, 65, 3, 2, 3);
+    static final Sizes FULL = new Sizes(3000, 5, 10, 3, 64, 20_000, 10_000, 65, 3, 2, 5);
     static final Sizes SMOKE = new Sizes(40, 1, 2, 1, 64, 400, 1_000, 1, 1, 1, 1);
 
     /**

@@ -111,18 +111,21 @@ final class SummaryTable {
                     p.get("ratio_service_over_by_hand")));
         }
         if (results.get("startup") instanceof Map<?, ?> s) {
-            out.append("5. Start-up to /q/health/ready UP and footprint (JVM with each service's src/main/jvm/jvm.options; native executable)\n");
-            if (s.get("app_service") instanceof Map<?, ?> a) {
-                out.append(String.format(Locale.ROOT, "   app-service:    ready %s ms (runs %s; first start with migrations %s ms), RSS %s MB after %s redirects%n",
-                        a.get("ready_ms"), a.get("ready_ms_runs"), a.get("first_start_with_migrations_ms"), a.get("rss_after_redirects_mb"), a.get("redirects_before_rss")));
+            out.append("5. Start-up to /q/health/ready UP and footprint (JVM: each service's src/main/jvm/jvm.options and class archive; native executable)\n");
+            for (String key : List.of("app_service", "app_service_jdk17", "app_service_previous")) {
+                if (s.get(key) instanceof Map<?, ?> a) {
+                    out.append(String.format(Locale.ROOT, "   app-service%s, %s: ready %s ms (runs %s; CPU %s ms; first start with migrations %s ms), RSS %s MB"
+                                    + " (anon %s, file %s) after %s redirects%n",
+                            key.endsWith("previous") ? ", previous build (BENCH_APP_JAR)" : "", a.get("jvm"), a.get("ready_ms"), a.get("ready_ms_runs"),
+                            a.get("cpu_ms_at_ready"), a.get("first_start_with_migrations_ms"), a.get("rss_after_redirects_mb"), a.get("rss_anon_mb"),
+                            a.get("rss_file_mb"), a.get("redirects_before_rss")));
+                }
             }
-            if (s.get("app_service_previous") instanceof Map<?, ?> a) {
-                out.append(String.format(Locale.ROOT, "   app-service, previous build (BENCH_APP_JAR): ready %s ms (runs %s; first start with migrations %s ms), RSS %s MB after %s redirects%n",
-                        a.get("ready_ms"), a.get("ready_ms_runs"), a.get("first_start_with_migrations_ms"), a.get("rss_after_redirects_mb"), a.get("redirects_before_rss")));
-            }
-            if (s.get("backup_service") instanceof Map<?, ?> a) {
-                out.append(String.format(Locale.ROOT, "   backup-service: ready %s ms (runs %s), RSS %s MB after two small backups%n",
-                        a.get("ready_ms"), a.get("ready_ms_runs"), a.get("rss_after_two_small_backups_mb")));
+            for (String key : List.of("backup_service", "backup_service_jdk17")) {
+                if (s.get(key) instanceof Map<?, ?> a) {
+                    out.append(String.format(Locale.ROOT, "   backup-service, %s: ready %s ms (runs %s; CPU %s ms), RSS %s MB after two small backups%n",
+                            a.get("jvm"), a.get("ready_ms"), a.get("ready_ms_runs"), a.get("cpu_ms_at_ready"), a.get("rss_after_two_small_backups_mb")));
+                }
             }
             if (s.get("app_service_native") instanceof Map<?, ?> a) {
                 out.append(String.format(Locale.ROOT, "   app-service native:    ready %s ms (runs %s), RSS %s MB after %s redirects%n",
@@ -136,7 +139,7 @@ final class SummaryTable {
         }
         out.append("Targets").append(smoke ? " (smoke run: not judged)" : "").append("\n");
         for (Map<String, Object> t : targets) {
-            out.append(String.format(Locale.ROOT, "   %-52s %10s %-3s %-8s %s%n", t.get("name"), t.get("value"), t.get("unit"), t.get("target"),
+            out.append(String.format(Locale.ROOT, "   %-74s %10s %-3s %-8s %s%n", t.get("name"), t.get("value"), t.get("unit"), t.get("target"),
                     smoke ? "-" : (Boolean) t.get("met") ? "met" : "MISSED"));
         }
         return out.toString();

@@ -31,6 +31,11 @@ class DockerfilesTest {
             "backup-service/src/main/docker/Dockerfile.jvm-multistage",
             "backup-service/src/main/docker/Dockerfile.native-multistage");
 
+    static final List<String> JVM_IMAGES = List.of(
+            "app-service/src/main/docker/Dockerfile.jvm",
+            "backup-service/src/main/docker/Dockerfile.jvm",
+            "backup-service/src/main/docker/Dockerfile.jvm-multistage");
+
     @Test
     void everyImageBuiltByComposeHasItsDockerfile() {
         for (String file : List.of(ComposeFilesTest.PRODUCTION, ComposeFilesTest.DEV)) {
@@ -152,17 +157,40 @@ class DockerfilesTest {
     @Test
     void jvmImagesRunWithTheJvmOptionsTheTestsAndBenchmarksUse() {
         for (String module : List.of("app-service", "backup-service")) {
-            assertTrue(RepositoryFiles.read(module + "/src/main/jvm/jvm.options").contains("-XX:SharedArchiveFile=app-cds.jsa"), module);
+            String options = RepositoryFiles.read(module + "/src/main/jvm/jvm.options");
+            // Which class archive depends on the JDK (PackagedService.archiveOptions adds it); JDK 25 refuses both at once.
+            assertFalse(options.lines().anyMatch(line -> line.startsWith("-XX:SharedArchiveFile") || line.startsWith("-XX:AOTCache")),
+                    module + ": jvm.options names no class archive");
         }
-        for (String file : List.of("app-service/src/main/docker/Dockerfile.jvm", "backup-service/src/main/docker/Dockerfile.jvm",
-                "backup-service/src/main/docker/Dockerfile.jvm-multistage")) {
+        for (String file : JVM_IMAGES) {
             String text = RepositoryFiles.read(file);
             // PackagedService (tests, bench/run) starts java @jvm.options in quarkus-app: the image must run the same.
             assertTrue(text.contains("target/quarkus-app/jvm.options /deployments/"), file + " does not ship jvm.options");
             assertTrue(text.contains("\"@jvm.options\"") || text.contains("java @/deployments/jvm.options"), file + " does not run with jvm.options");
             assertFalse(text.contains("JAVA_OPTS"), file + ": JVM options belong in src/main/jvm/jvm.options");
-            // An archive from another JVM build is refused: the image records its own.
-            assertTrue(text.contains("-XX:ArchiveClassesAtExit=app-cds.jsa -Dquarkus.appcds.generate=true"), file + " records no AppCDS archive");
+        }
+    }
+
+    /** The JVM images run on Java 25 with the AOT cache their own JVM recorded, with the options the service runs with. */
+    @Test
+    void jvmImagesRunOnJava25WithTheAotCacheTheirOwnJvmRecorded() {
+        for (String file : JVM_IMAGES) {
+            String text = RepositoryFiles.read(file);
+            List<String> bases = all(FROM, text);
+            String runtime = bases.get(bases.size() - 1);
+            assertTrue(runtime.equals("registry.access.redhat.com/ubi9/openjdk-25-runtime:1.24") || runtime.startsWith("eclipse-temurin:25-jre-"),
+                    file + ": a Java 25 runtime image, not " + runtime);
+            Matcher record = Pattern.compile("java (@\\S*jvm\\.options) -XX:AOTCacheOutput=(\\S+) -Dquarkus\\.appcds\\.generate=true \\\\?\\s*-jar (\\S+)")
+                    .matcher(text);
+            assertTrue(record.find(), file + " records no AOT cache with jvm.options in Quarkus' training run");
+            // The run reads the cache with the options and class path it was recorded with (the JVM checks them against it).
+            String run = record.group(1) + " -XX:AOTCache=" + record.group(2) + " -jar " + record.group(3);
+            String runQuoted = "\"" + record.group(1) + "\", \"-XX:AOTCache=" + record.group(2) + "\", \"-jar\", \"" + record.group(3) + "\"";
+            assertTrue(text.contains("exec java " + run) || text.contains("ENTRYPOINT [\"java\", " + runQuoted + "]"),
+                    file + " does not run with the AOT cache it records: " + run);
+            for (String jdk17Form : List.of("ArchiveClassesAtExit", "SharedArchiveFile", "app-cds.jsa")) {
+                assertFalse(text.contains(jdk17Form), file + ": " + jdk17Form + " is the JDK 17 form; JDK 25 refuses it next to -XX:AOTCache");
+            }
         }
     }
 

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -14,28 +16,41 @@ import java.util.stream.Stream;
  * ({@code java @jvm.options -jar quarkus-run.jar} in {@code target/quarkus-app}) or the native executable
  * ({@code target/*-runner}). Which one the tests use is the system property {@value #PROPERTY} ({@code jvm} unless
  * the build is native: {@code -Dnative} sets it to {@code native}), so one test runs against either artifact.
+ * The JVM build runs on this JVM unless {@link #withJava} names another JDK; the class archive it adds after the JVM
+ * options depends on that JDK's version ({@link #archiveOptions}).
  */
 public final class PackagedService {
     /** System property naming the artifact the tests start: {@code jvm} (default) or {@code native}. */
     public static final String PROPERTY = "linkstack.packaging";
     /** The JVM options file of a packaged application, a {@code java @file} argument file. */
     public static final String JVM_OPTIONS = "jvm.options";
+    /** JDK 17-24: the AppCDS archive the packaging build records (quarkus.package.jar.appcds.enabled). */
+    public static final String APPCDS_ARCHIVE = "app-cds.jsa";
+    /** JDK 25+: the AOT cache (JEP 483/515) a training run records with that JDK (bench/run, the images' build). */
+    public static final String AOT_CACHE = "app.aot";
+    /** The first JDK whose AOT cache (with method profiles) replaces AppCDS; the two options cannot be given together. */
+    public static final int AOT_CACHE_JDK = 25;
 
     private final Path module;
     private final boolean nativeExecutable;
     /** The JVM build's {@code quarkus-app} directory: {@code target/quarkus-app} of the module, or a copy elsewhere. */
     private final Path quarkusApp;
+    /** The JDK that runs the JVM build. */
+    private final Path javaHome;
+    /** Whether this run records the AOT cache at exit instead of reading it. */
+    private final boolean recordAotCache;
 
-    private PackagedService(Path module, boolean nativeExecutable) {
-        this.module = module.toAbsolutePath().normalize();
+    private PackagedService(Path module, boolean nativeExecutable, Path quarkusApp, Path javaHome, boolean recordAotCache) {
+        this.module = module;
         this.nativeExecutable = nativeExecutable;
-        this.quarkusApp = this.module.resolve("target/quarkus-app");
+        this.quarkusApp = quarkusApp;
+        this.javaHome = javaHome;
+        this.recordAotCache = recordAotCache;
     }
 
-    private PackagedService(Path quarkusApp) {
-        this.quarkusApp = quarkusApp.toAbsolutePath().normalize();
-        this.module = this.quarkusApp.getParent();
-        this.nativeExecutable = false;
+    private PackagedService(Path module, boolean nativeExecutable) {
+        this(module.toAbsolutePath().normalize(), nativeExecutable, module.toAbsolutePath().normalize().resolve("target/quarkus-app"),
+                Path.of(System.getProperty("java.home")), false);
     }
 
     /** The artifact of the module the tests are configured for (see {@link #PROPERTY}). */
@@ -61,8 +76,80 @@ public final class PackagedService {
      * directory or the {@code quarkus-run.jar} in it, started with the {@value #JVM_OPTIONS} packaged next to the jar.
      */
     public static PackagedService jvmBuildAt(Path quarkusAppOrJar) {
-        Path dir = Files.isDirectory(quarkusAppOrJar) ? quarkusAppOrJar : quarkusAppOrJar.toAbsolutePath().getParent();
-        return new PackagedService(dir);
+        Path dir = (Files.isDirectory(quarkusAppOrJar) ? quarkusAppOrJar : quarkusAppOrJar.toAbsolutePath().getParent()).toAbsolutePath().normalize();
+        return new PackagedService(dir.getParent(), false, dir, Path.of(System.getProperty("java.home")), false);
+    }
+
+    /** The same build run by the JDK at {@code javaHome} (its bin/java), with that JDK's class archive. */
+    public PackagedService withJava(Path javaHome) {
+        return new PackagedService(module, nativeExecutable, quarkusApp, javaHome.toAbsolutePath().normalize(), recordAotCache);
+    }
+
+    /** A training run: the JVM writes the AOT cache ({@value #AOT_CACHE}) when the process exits (JDK 25+ only). */
+    public PackagedService recordingAotCache() {
+        if (javaFeatureVersion() < AOT_CACHE_JDK) {
+            throw new IllegalStateException(javaHome + " is older than JDK " + AOT_CACHE_JDK + ": no AOT cache with profiles");
+        }
+        return new PackagedService(module, nativeExecutable, quarkusApp, javaHome, true);
+    }
+
+    /** The feature version of the JDK that runs the JVM build (17, 25, ...), from its {@code release} file. */
+    public int javaFeatureVersion() {
+        if (javaHome.equals(Path.of(System.getProperty("java.home")))) {
+            return Runtime.version().feature();
+        }
+        try {
+            String release = Files.readString(javaHome.resolve("release"));
+            Matcher version = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)").matcher(release);
+            if (!version.find()) {
+                throw new IllegalStateException("no JAVA_VERSION in " + javaHome.resolve("release"));
+            }
+            return Integer.parseInt(version.group(1));
+        } catch (IOException e) {
+            throw new UncheckedIOException("not a JDK: " + javaHome, e);
+        }
+    }
+
+    /**
+     * The class archive options for this JDK, after the JVM options: JDK 17-24 the AppCDS archive (the JVM ignores a
+     * missing one and refuses, with a warning, one from another JVM build); JDK 25+ the AOT cache when a training run
+     * recorded it (none otherwise: a missing cache is an error message at each start), or the option that records it.
+     */
+    public List<String> archiveOptions() {
+        if (nativeExecutable) {
+            return List.of();
+        }
+        if (recordAotCache) {
+            return List.of("-XX:AOTCacheOutput=" + AOT_CACHE);
+        }
+        if (javaFeatureVersion() < AOT_CACHE_JDK) {
+            return List.of("-XX:SharedArchiveFile=" + APPCDS_ARCHIVE);
+        }
+        return hasAotCache() ? List.of("-XX:AOTCache=" + AOT_CACHE) : List.of();
+    }
+
+    /** Whether a training run left an AOT cache next to the jar. */
+    public boolean hasAotCache() {
+        return Files.isRegularFile(quarkusApp.resolve(AOT_CACHE));
+    }
+
+    /** The AOT cache next to the jar (recorded there by a training run). */
+    public Path aotCache() {
+        return quarkusApp.resolve(AOT_CACHE);
+    }
+
+    /** Whether a run reads an AOT cache: JDK 25+ and a cache recorded next to the jar. */
+    public boolean readsAotCache() {
+        return !nativeExecutable && !recordAotCache && javaFeatureVersion() >= AOT_CACHE_JDK && hasAotCache();
+    }
+
+    /** "JVM 17, AppCDS", "JVM 25, AOT cache", "JVM 25, no AOT cache" or "native": which JVM and class archive a run uses. */
+    public String jvmLabel() {
+        if (nativeExecutable) {
+            return "native";
+        }
+        int feature = javaFeatureVersion();
+        return "JVM " + feature + ", " + (feature < AOT_CACHE_JDK ? "AppCDS" : hasAotCache() ? "AOT cache" : "no AOT cache");
     }
 
     /** Whether the native build of the module exists (bench/run measures it only then). */
@@ -97,7 +184,7 @@ public final class PackagedService {
         return quarkusApp.resolve(JVM_OPTIONS);
     }
 
-    /** Where the service runs: the jar's directory (its AppCDS archive path is relative), or target/. */
+    /** Where the service runs: the jar's directory (its class archive's path is relative), or target/. */
     public Path workingDirectory() {
         return artifact().getParent();
     }
@@ -128,7 +215,8 @@ public final class PackagedService {
             if (!Files.exists(jvmOptions)) {
                 throw new IllegalStateException(jvmOptions.toAbsolutePath() + " missing: run the package phase first");
             }
-            command.addAll(List.of(javaExecutable(), "@" + jvmOptions.toAbsolutePath()));
+            command.addAll(List.of(javaHome.resolve("bin/java").toString(), "@" + jvmOptions.toAbsolutePath()));
+            command.addAll(archiveOptions());
         }
         systemProperties.entrySet().stream().map(e -> "-D" + e.getKey() + "=" + e.getValue()).sorted().forEach(command::add);
         if (!nativeExecutable) {
