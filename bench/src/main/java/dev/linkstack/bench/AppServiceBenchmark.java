@@ -60,8 +60,12 @@ final class AppServiceBenchmark {
             List<String> codes = prepared.codes();
             Path linksFile = run.work.resolve("links.txt");
             Files.write(linksFile, codes.stream().map(c -> c + " " + targetUrl(c)).toList());
-            ServiceJvm.train(appJvm, "bench-app", env, training -> run.expectOnly302(
-                    Support.requestCodes(training.baseUrl(), codes, sizes.rssRedirects(), 8), "the AOT cache's training redirects"));
+            // Instances stopped before the redirect benchmark store their clicks in the same database: the audit adds them.
+            long[] answeredByStoppedInstances = {0};
+            ServiceJvm.train(appJvm, "bench-app", env, training -> {
+                run.expectOnly302(Support.requestCodes(training.baseUrl(), codes, sizes.rssRedirects(), 8), "the AOT cache's training redirects");
+                answeredByStoppedInstances[0] += ClickAudit.redirectedMetric(training);
+            });
             Map<String, String> previousEnv = null;
             Prepared previousPrepared = null;
             if (appPrevious != null) {
@@ -93,6 +97,7 @@ final class AppServiceBenchmark {
                 if (compareJdk17) {
                     try (ServiceProcess jdk17 = starts.get(1).process()) {
                         Map<String, Object> jdk17Figures = footprint(starts.get(1), codes, null);
+                        answeredByStoppedInstances[0] += ClickAudit.redirectedMetric(jdk17);
                         run.startup().put("app_service_jdk17", jdk17Figures);
                         jvmTargets(starts.get(1), (double) jdk17Figures.get("rss_after_redirects_mb"));
                     }
@@ -119,7 +124,8 @@ final class AppServiceBenchmark {
                             (double) previousFigures.get("rss_after_redirects_mb"));
                 }
                 if (run.wants("redirect")) {
-                    new RedirectBenchmark(run, postgres).measure(app, nativeApp, previous, appJvm.jvmOptions(), linksFile, codes);
+                    new RedirectBenchmark(run, postgres).measure(app, nativeApp, previous, appJvm.jvmOptions(), linksFile, codes,
+                            answeredByStoppedInstances[0]);
                 }
             } finally {
                 app.close();

@@ -43,7 +43,7 @@ final class RedirectBenchmark {
     }
 
     void measure(ServiceProcess app, ServiceProcess nativeApp, AppServiceBenchmark.PreviousBuild previous, Path appJvmOptions, Path linksFile,
-                 List<String> codes) throws Exception {
+                 List<String> codes, long answeredByStoppedInstances) throws Exception {
         PackagedService floorJar = ServiceJvm.of(PackagedService.jvm(run.root.resolve("bench")));
         Map<String, String> floorEnv = Map.of("BENCH_LINKS_FILE", linksFile.toString());
         // The same JVM settings as app-service, so c/d compares the applications, not two JVM configurations.
@@ -116,7 +116,7 @@ final class RedirectBenchmark {
 
             long closedLoop = (long) sizes.rssRedirects() * (nativeApp != null ? 2 : 1); // the RSS readings' redirects
             long wrkRuns = (long) (sizes.rounds() + 1) * appRuns.size();
-            boolean exact = new ClickAudit(run, postgres, AppServiceBenchmark.DATABASE, "")
+            boolean exact = new ClickAudit(run, postgres, AppServiceBenchmark.DATABASE, "", answeredByStoppedInstances)
                     .audit(app, nativeApp, proxyApp, codes, rounds.completed(appRuns), closedLoop, wrkRuns, redirect);
             run.results.put("redirect", redirect);
 

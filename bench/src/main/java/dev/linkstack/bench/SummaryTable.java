@@ -64,8 +64,8 @@ final class SummaryTable {
             out.append(String.format(Locale.ROOT, "   upstream keepalive 32 (the earlier setting) instead of 256: g/f = %s, g/b = %s (not a target)%n",
                     r.get("ratio_g_over_f_keepalive32"), r.get("ratio_g_over_b_keepalive32")));
             Map<String, Object> clicks = (Map<String, Object>) r.get("clicks");
-            out.append(String.format(Locale.ROOT, "   clicks: app answered %s redirects, database holds %s; closed-loop client %s 302s -> %s stored; exact: %s%n",
-                    clicks.get("app_302_responses"), clicks.get("stored_click_count"), clicks.get("closed_loop_302_responses"),
+            out.append(String.format(Locale.ROOT, "   clicks: app answered %s redirects (+ %s by instances stopped before), database holds %s; closed-loop client %s 302s -> %s stored; exact: %s%n",
+                    clicks.get("app_302_responses"), clicks.getOrDefault("stopped_instances_302_responses", 0), clicks.get("stored_click_count"), clicks.get("closed_loop_302_responses"),
                     clicks.get("closed_loop_stored_clicks"), clicks.get("exact")));
             if (r.get("previous_build") instanceof Map<?, ?> p) {
                 previousBuild(out, (Map<String, Object>) p, smoke);
