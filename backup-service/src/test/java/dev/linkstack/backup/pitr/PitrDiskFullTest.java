@@ -33,6 +33,7 @@ import java.util.zip.GZIPInputStream;
 
 import static dev.linkstack.backup.pitr.PitrTesting.awaitCompletedAfter;
 import static dev.linkstack.backup.pitr.PitrTesting.awaitReceiverRunning;
+import static dev.linkstack.backup.pitr.PitrTesting.tableWithBaseBackup;
 import static dev.linkstack.backup.pitr.PitrTesting.awaitWalArchiveHealth;
 import static dev.linkstack.backup.pitr.PitrTesting.ids;
 import static dev.linkstack.backup.pitr.PitrTesting.insertRows;
@@ -68,11 +69,7 @@ class PitrDiskFullTest {
     void aFullArchiveDiskLosesNothingAndTheReceiverResumesOnceThereIsRoom() throws Exception {
         Assumptions.assumeTrue(TmpfsMount.requireSupport(), "no tmpfs mount here: skipped as -Dtests.allow-skips=true asks");
         assertEquals("tmpfs", Files.getFileStore(postgres.backupDir()).type(), "the backup directory is the small tmpfs");
-        awaitReceiverRunning(receiver);
-        try (Connection connection = postgres.connect(TestPostgres.DATABASE); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE pitr_rows (id bigint PRIMARY KEY, note text)");
-        }
-        authorized().post("/api/pitr/base-backups").then().log().ifValidationFails().statusCode(201);
+        tableWithBaseBackup(postgres, receiver);
         insertRows(postgres, 1, 100);
         switchWal(postgres, 1);
         String beforeFull = awaitCompletedAfter(receiver, null, WAIT);

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Set;
 
 import static dev.linkstack.backup.pitr.PitrTesting.awaitCompletedAfter;
-import static dev.linkstack.backup.pitr.PitrTesting.awaitReceiverRunning;
+import static dev.linkstack.backup.pitr.PitrTesting.tableWithBaseBackup;
 import static dev.linkstack.backup.pitr.PitrTesting.awaitWalArchiveHealth;
 import static dev.linkstack.backup.pitr.PitrTesting.ids;
 import static dev.linkstack.backup.pitr.PitrTesting.insertRows;
@@ -49,11 +49,7 @@ class PitrRestartTest {
 
     @Test
     void theReceiverFollowsPostgresThroughARestartAndACrashWithoutAGap() throws Exception {
-        awaitReceiverRunning(receiver);
-        try (Connection connection = postgres.connect(TestPostgres.DATABASE); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE pitr_rows (id bigint PRIMARY KEY, note text)");
-        }
-        authorized().post("/api/pitr/base-backups").then().log().ifValidationFails().statusCode(201);
+        tableWithBaseBackup(postgres, receiver);
         insertRows(postgres, 1, 100);
         switchWal(postgres, 1);
         String beforeRestart = awaitCompletedAfter(receiver, null, WAIT);

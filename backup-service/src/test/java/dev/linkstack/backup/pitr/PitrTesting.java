@@ -52,6 +52,15 @@ final class PitrTesting {
         }
     }
 
+    /** Where the fault tests start: the receiver running, an empty pitr_rows table, and a base backup (201) of it. */
+    static Response tableWithBaseBackup(TestPostgres postgres, WalReceiver receiver) throws SQLException {
+        awaitReceiverRunning(receiver);
+        try (Connection connection = postgres.connect(TestPostgres.DATABASE); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE pitr_rows (id bigint PRIMARY KEY, note text)");
+        }
+        return authorized().post("/api/pitr/base-backups").then().log().ifValidationFails().statusCode(201).extract().response();
+    }
+
     /** Restores into a new directory, starts PostgreSQL on it, waits for the promotion and reads pitr_rows' ids. */
     static Set<Long> restoreAndRead(String targetJson) throws SQLException {
         PostgresServer restored = PostgresServer.installed().durableWithReplication();

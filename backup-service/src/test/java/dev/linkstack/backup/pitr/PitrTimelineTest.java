@@ -25,7 +25,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import static dev.linkstack.backup.pitr.PitrTesting.awaitReceiverRunning;
+import static dev.linkstack.backup.pitr.PitrTesting.tableWithBaseBackup;
 import static dev.linkstack.backup.pitr.PitrTesting.awaitWalArchiveHealth;
 import static dev.linkstack.backup.pitr.PitrTesting.ids;
 import static dev.linkstack.backup.pitr.PitrTesting.insertRows;
@@ -56,11 +56,7 @@ class PitrTimelineTest {
 
     @Test
     void aRestoredServerOnANewTimelineIsArchivedWithoutAFalseGapAndRestoresToLatest() throws Exception {
-        awaitReceiverRunning(receiver);
-        try (Connection connection = postgres.connect(TestPostgres.DATABASE); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE pitr_rows (id bigint PRIMARY KEY, note text)");
-        }
-        authorized().post("/api/pitr/base-backups").then().log().ifValidationFails().statusCode(201).body("timeline", equalTo(1));
+        tableWithBaseBackup(postgres, receiver).then().body("timeline", equalTo(1));
         insertRows(postgres, 1, 100);
         Processes.sleep(500);
         Instant target = Instant.now().truncatedTo(ChronoUnit.MICROS);
