@@ -14,6 +14,7 @@ import io.quarkus.redis.datasource.RedisDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 
 /**
  * The one place where {@code app.backend} is read: Redis (production, shared by every instance) or memory (the
@@ -60,7 +61,7 @@ public class Backends {
     }
 
     @Produces
-    @ApplicationScoped
+    @Singleton // no client proxy: asked for every visit classified
     VisitorSalts visitorSalts(Instance<RedisDataSource> client, RedisGuard guard) {
         return redis ? new RedisVisitorSalts(client.get(), guard) : new VisitorSalts.InMemory();
     }

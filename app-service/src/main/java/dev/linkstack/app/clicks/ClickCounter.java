@@ -8,7 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.vertx.core.net.SocketAddress;
 import io.quarkus.runtime.Startup;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * it only fills if the classification stops, and a visit that finds it full is dropped and counted as dropped; its
  * redirect is answered all the same.
  */
-@ApplicationScoped
+@Singleton // no client proxy: called for every redirect
 @Startup // its metrics exist from the start, not from the first click
 public class ClickCounter {
     private static final int STRIPES = 16; // a power of two, more than the event-loop threads of a small machine

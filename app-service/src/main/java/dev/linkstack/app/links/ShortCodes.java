@@ -1,7 +1,7 @@
 package dev.linkstack.app.links;
 
 import dev.linkstack.app.config.AppConfig;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.security.SecureRandom;
 import java.util.Locale;
@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** Rules for short codes, and the generator of random ones. */
-@ApplicationScoped
+@Singleton // no client proxy: called for every redirect
 public class ShortCodes {
     static final Pattern CUSTOM = Pattern.compile("[A-Za-z0-9_-]{3,64}");
     /** No look-alikes (0/O, 1/l/I) in generated codes: people type them from paper. */

@@ -6,8 +6,8 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 /**
  * The hottest path, answered on the router: a code found in the in-process cache is redirected right here on the
@@ -15,7 +15,7 @@ import jakarta.enterprise.event.Observes;
  * of a bare endpoint (bench/run, c/d). Anything else — a miss, an expired or unknown code, a reserved name — goes on
  * to {@link RedirectResource}, with what was found here so that nothing is looked up or decided twice.
  */
-@ApplicationScoped
+@Singleton
 public class CachedRedirectRoute {
     /** Before Quarkus's authentication handlers; after its body and header handlers. */
     static final int ORDER = -1000;

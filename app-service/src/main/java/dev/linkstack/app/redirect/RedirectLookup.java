@@ -12,7 +12,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.LongAdder;
  * instances ({@link SharedLinkCache}, Redis), then the database (off the event loop). Each tier that answers fills
  * the ones in front of it; a change to a link (a block included) drops it from every tier ({@link LinkChanged}).
  */
-@ApplicationScoped
+@Singleton // no client proxy: called for every redirect
 public class RedirectLookup implements SharedLinkCache.NearTier {
     private static final String LOOKUPS = "linkstack.redirect.cache";
     private static final String LOOKUPS_DESCRIPTION = "Redirect cache lookups, by result and tier";

@@ -1,7 +1,7 @@
 package dev.linkstack.app.visits;
 
 import dev.linkstack.app.config.AppConfig;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
@@ -15,7 +15,7 @@ import java.security.NoSuchAlgorithmException;
  * country (where a country database is configured), device type, browser, OS and salted visitor key. Runs off the
  * event loop, in the click relay's classification.
  */
-@ApplicationScoped
+@Singleton // no client proxy: called for every visit classified
 public class VisitClassifier {
     private static final Logger LOG = Logger.getLogger(VisitClassifier.class);
     private static final long MILLIS_PER_DAY = 86_400_000L;
