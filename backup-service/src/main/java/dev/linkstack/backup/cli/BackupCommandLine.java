@@ -47,8 +47,9 @@ public class BackupCommandLine implements Callable<Integer> {
                                                  asks to type DB again unless --yes is given
               (encrypted backups: F holds the age private key; BACKUP_IDENTITY_FILE is the default)
               sign-existing [--yes]              sign the backups, runs and base backups made before
-                                                 BACKUP_SIGNING_KEY was set (checksums must match); asks to type
-                                                 yes unless --yes is given
+                                                 BACKUP_SIGNING_KEY was set (checksums must match), then the
+                                                 base backups' off-site copies; asks to type yes unless --yes
+                                                 is given
               base-backup [--list]               take a base backup now (pg_basebackup), or list them
               restore-point NAME                 create a named restore point (pg_create_restore_point)
               pitr-restore --to-dir DIR (--time T | --latest | --restore-point NAME) [--identity-file F]

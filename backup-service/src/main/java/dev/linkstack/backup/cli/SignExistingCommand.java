@@ -1,6 +1,7 @@
 package dev.linkstack.backup.cli;
 
 import dev.linkstack.backup.pitr.BaseBackups;
+import dev.linkstack.backup.pitr.PitrOffsiteCopy;
 import dev.linkstack.backup.store.SigningAdoption;
 import jakarta.inject.Inject;
 import picocli.CommandLine.Command;
@@ -10,7 +11,10 @@ import picocli.CommandLine.ParentCommand;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 
-/** {@code sign-existing [--yes]}: signs the backups, runs and base backups made before BACKUP_SIGNING_KEY was set. */
+/**
+ * {@code sign-existing [--yes]}: signs the backups, runs and base backups made before BACKUP_SIGNING_KEY was set, then,
+ * with an off-site target, gives the base backups' off-site copies their signed {@code base.json}.
+ */
 @Command(name = "sign-existing")
 class SignExistingCommand implements Callable<Integer> {
     @ParentCommand
@@ -24,6 +28,9 @@ class SignExistingCommand implements Callable<Integer> {
 
     @Inject
     BaseBackups baseBackups;
+
+    @Inject
+    PitrOffsiteCopy pitrOffsite;
 
     @Override
     public Integer call() {
@@ -47,7 +54,25 @@ class SignExistingCommand implements Callable<Integer> {
         bases.leftUnsigned().forEach(reason -> cli.err.println("left unsigned: " + reason));
         cli.out.printf("signed %d backup(s) and %d run(s)%n", outcome.signedBackups().size(), outcome.signedRuns().size());
         cli.out.printf("signed %d base backup(s)%n", bases.signed().size());
-        return outcome.leftUnsigned().isEmpty() && bases.leftUnsigned().isEmpty() ? BackupCommandLine.OK : BackupCommandLine.FAILED;
+        boolean offsiteUpToDate = updateOffsiteCopies();
+        return outcome.leftUnsigned().isEmpty() && bases.leftUnsigned().isEmpty() && offsiteUpToDate ? BackupCommandLine.OK : BackupCommandLine.FAILED;
+    }
+
+    /** Brings the base backups' off-site copies to the signed metadata; false when one could not be (said why). */
+    private boolean updateOffsiteCopies() {
+        if (!pitrOffsite.enabled()) {
+            return true;
+        }
+        PitrOffsiteCopy.MetadataUpdate update;
+        try {
+            update = pitrOffsite.updateSignedMetadata();
+        } catch (RuntimeException e) {
+            cli.err.println("off-site copies keep their unsigned base.json (run sign-existing again once the store is reachable): " + e.getMessage());
+            return false;
+        }
+        update.failed().forEach(reason -> cli.err.println("left unsigned: " + reason));
+        cli.out.printf("updated the off-site copy of %d base backup(s)%n", update.updated().size());
+        return update.failed().isEmpty();
     }
 
     private boolean confirmInteractively() {

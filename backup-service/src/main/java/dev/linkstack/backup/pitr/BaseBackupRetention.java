@@ -116,7 +116,7 @@ public class BaseBackupRetention {
             int pruned = WalPruning.prune(walDir, plan);
             prunedWalFiles.increment(pruned);
             if (offsite != null) {
-                offsite.removeCopies(deleted, plan.files().stream().filter(f -> !Files.exists(f)).map(f -> f.getFileName().toString()).toList());
+                offsite.removeCopies(deleted, WalPruning.offsiteNamesOfPruned(plan));
             }
             return new Outcome(deleted, pruned, plan.blockedBecause());
         } catch (IOException e) {

@@ -229,7 +229,8 @@ public class BaseBackups {
 
     /**
      * Signs the local base backups that carry no signature and whose files still match their checksums: the operator's
-     * sign-existing command, as for the dumps. Their off-site copies keep the unsigned metadata.
+     * sign-existing command, as for the dumps; the command then updates their off-site copies
+     * ({@link PitrOffsiteCopy#updateSignedMetadata}).
      */
     public Adoption signUnsigned() throws IOException {
         List<String> signed = new ArrayList<>();

@@ -29,6 +29,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -235,6 +236,45 @@ public class PitrOffsiteCopy {
         } catch (RuntimeException e) {
             LOG.warnf("retention could not delete off-site copies: %s", e.getMessage());
         }
+    }
+
+    /** What bringing the off-site copies' metadata up to date did: the base backups updated, and each failure with why. */
+    public record MetadataUpdate(List<String> updated, List<String> failed) {
+    }
+
+    /**
+     * Gives the off-site copy of each signed local base backup the local {@code base.json} where the two differ: after
+     * sign-existing, the copies uploaded before the key still hold the unsigned one, which a restore from the off-site
+     * copy refuses. Only {@code base.json} changes: the signature covers each file's checksum, which a fetch checks the
+     * copied files against. A copy without {@code base.json} is not complete yet, and the next round uploads the local
+     * one with it. Each write is read back; a failure leaves that copy as it was and is listed.
+     */
+    public synchronized MetadataUpdate updateSignedMetadata() {
+        OffsiteStore s3 = offsite.store();
+        Set<String> remote = new HashSet<>(s3.list(offsite.key(BASE)));
+        Path baseDir = PitrDirs.base(config);
+        List<String> updated = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        for (BaseBackup base : BaseBackups.list(baseDir)) {
+            String key = baseKey(base.id(), BaseBackups.METADATA);
+            if (base.signature() == null || base.signature().isBlank() || !remote.contains(key)) {
+                continue;
+            }
+            try {
+                byte[] local = Files.readAllBytes(baseDir.resolve(base.id()).resolve(BaseBackups.METADATA));
+                if (!Arrays.equals(local, s3.getBytes(key))) {
+                    s3.putSmall(key, local);
+                    if (!Arrays.equals(local, s3.getBytes(key))) {
+                        throw new IOException("base.json reads back otherwise than written");
+                    }
+                    updated.add(base.id());
+                }
+            } catch (IOException | RuntimeException e) {
+                failed.add("off-site copy of base backup " + base.id() + ": " + e.getMessage());
+            }
+        }
+        LOG.infof("the off-site copies of %d base backup(s) got their signed base.json", updated.size());
+        return new MetadataUpdate(updated, failed);
     }
 
     /** What a restore from the off-site copy brought back. */

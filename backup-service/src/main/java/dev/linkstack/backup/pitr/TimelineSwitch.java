@@ -18,9 +18,10 @@ import java.util.TreeMap;
  * the archive's end. pg_receivewal resumes after the newest archived segment, on the archived timeline, which that
  * server's history does not hold past the fork ("requested starting point ... is not in this server's history"): it
  * would fail at every start. So the archived files of that timeline from the fork's segment on are set aside (renamed
- * {@code <name>.superseded}: no longer listed, restored from or pruned, kept for an operator), and pg_receivewal
- * resumes at the fork's segment, receives the old timeline up to the fork, the new timeline's history file and the
- * new timeline.
+ * {@code <name>.superseded}: no longer listed or restored from, kept for an operator as long as a base backup of the
+ * old timeline might want them; {@link WalPruning} removes them with the other segments older than the oldest kept base
+ * backup), and pg_receivewal resumes at the fork's segment, receives the old timeline up to the fork, the new
+ * timeline's history file and the new timeline.
  */
 final class TimelineSwitch {
     private static final Logger LOG = Logger.getLogger(TimelineSwitch.class);
@@ -59,6 +60,11 @@ final class TimelineSwitch {
                     setAside.size(), archived, WalArchive.segmentName(archived, forkSegment), SUPERSEDED_SUFFIX);
         }
         return setAside;
+    }
+
+    /** The name a file set aside had in the archive, as its off-site copy still has; any other name as it is. */
+    static String originalName(String name) {
+        return name.endsWith(SUPERSEDED_SUFFIX) ? name.substring(0, name.length() - SUPERSEDED_SUFFIX.length()) : name;
     }
 
     /** A timeline history file's switch points: the timeline a line names, and the LSN where it ended. */

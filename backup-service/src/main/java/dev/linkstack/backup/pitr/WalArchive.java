@@ -116,15 +116,16 @@ public final class WalArchive {
     }
 
     /**
-     * The files of every segment numbered below {@code segment}, on any timeline (completed, gzipped or not, and
-     * partial), oldest first; timeline history files are never among them.
+     * The files of every segment numbered below {@code segment}, on any timeline (completed, gzipped or not, partial,
+     * and set aside by a timeline switch, {@code *.superseded}), oldest first; timeline history files are never among
+     * them.
      */
     public static List<Path> segmentsBefore(Path dir, long segment) throws IOException {
         TreeMap<String, Path> before = new TreeMap<>();
         if (Files.isDirectory(dir)) {
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
                 for (Path file : files) {
-                    Matcher m = SEGMENT.matcher(file.getFileName().toString());
+                    Matcher m = SEGMENT.matcher(TimelineSwitch.originalName(file.getFileName().toString()));
                     if (m.matches() && number(m) < segment) {
                         // Sorted by position in the WAL, then timeline: deleting in this order never opens a gap.
                         before.put(m.group(2) + m.group(3) + m.group(1) + file.getFileName(), file);

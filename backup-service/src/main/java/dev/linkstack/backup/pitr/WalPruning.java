@@ -14,6 +14,12 @@ import java.util.Optional;
  * Which WAL the archive no longer needs: every segment before the start of the oldest listed base backup, provided
  * the archive holds that backup's WAL without a gap from its start on. Without a base backup, or with an oldest one
  * whose WAL is incomplete, nothing goes. Timeline history files always stay.
+ * <p>
+ * Segments a timeline switch set aside ({@code *.superseded}, the old timeline past a fork) follow the same rule, by
+ * their segment number: such a segment serves only a restore of the abandoned history from a base backup of the old
+ * timeline that starts at or before it, and every kept base backup starts at or after the oldest one's start segment,
+ * so one numbered below that segment is needed by none of them; one from there on stays. Removing them all once the
+ * new timeline has a base backup would take WAL from a base backup of the old timeline that is still kept.
  */
 final class WalPruning {
     private static final Logger LOG = Logger.getLogger(WalPruning.class);
@@ -44,6 +50,15 @@ final class WalPruning {
                     + missing.get() + "): nothing is pruned while it is the oldest");
         }
         return new Plan(anchor.id(), keptFrom, WalArchive.segmentsBefore(walDir, first), null);
+    }
+
+    /**
+     * The names the off-site copy has for what {@link #prune} removed of the plan's files: a superseded segment's copy
+     * still has the name it had before it was set aside.
+     */
+    static List<String> offsiteNamesOfPruned(Plan plan) {
+        return plan.files().stream().filter(f -> !Files.exists(f)).map(f -> TimelineSwitch.originalName(f.getFileName().toString()))
+                .distinct().toList();
     }
 
     /**

@@ -68,6 +68,43 @@ class BaseBackupRetentionTest {
     }
 
     @Test
+    void segmentsSetAsideByATimelineSwitchGoOnceNoKeptBaseBackupStartsBeforeThem(@TempDir Path dir) throws IOException {
+        // Timeline 2 forked from 1 in segment 3: timeline 1's segments from there on were set aside, segment 3 received
+        // again up to the fork.
+        Path wal = segments(dir, 1, 2);
+        Files.writeString(wal.resolve("000000010000000000000003.partial"), "timeline 1 up to the fork");
+        for (String name : List.of("000000010000000000000003.gz", "000000010000000000000004.gz", "000000010000000000000005.partial")) {
+            Files.writeString(wal.resolve(name + TimelineSwitch.SUPERSEDED_SUFFIX), "abandoned history");
+        }
+        Files.writeString(wal.resolve("00000002.history"), "1\t0/3004600\tbefore 2026-03-12 10:00:00+00");
+        for (int number = 3; number <= 7; number++) {
+            Files.writeString(wal.resolve(WalArchive.segmentName(2, number) + ".gz"), "segment " + number + " of timeline 2");
+        }
+        base(dir, "base-20260301T000000000Z", 1, "0/2000028");
+        base(dir, "base-20260314T000000000Z", 2, "0/5000028");
+        base(dir, "base-20260319T000000000Z", 2, "0/7000028");
+
+        BaseBackupRetention.Outcome allKept = retention(dir, Map.of("backup.base.retention.keep-last", "3", "backup.base.retention.days", "0")).apply();
+        assertEquals(List.of(), allKept.deletedBaseBackups());
+        assertEquals(1, allKept.prunedWalFiles(), "only segment 1: the base backup of timeline 1 may still restore the abandoned history");
+        assertTrue(names(wal).containsAll(List.of("000000010000000000000003.gz.superseded", "000000010000000000000004.gz.superseded",
+                "000000010000000000000005.partial.superseded")), names(wal).toString());
+
+        BaseBackupRetention retention = retention(dir, Map.of("backup.base.retention.keep-last", "2", "backup.base.retention.days", "0"));
+        assertEquals(6, retention.preview().wal().filesToPrune(), retention.preview().toString());
+        WalPruning.Plan plan = WalPruning.plan(wal, retention.decide(BaseBackups.list(dir.resolve("base"))).keep());
+        BaseBackupRetention.Outcome outcome = retention.apply();
+        assertEquals(List.of("base-20260301T000000000Z"), outcome.deletedBaseBackups());
+        assertEquals(6, outcome.prunedWalFiles());
+        assertEquals(new TreeSet<>(List.of("00000002.history", "000000010000000000000005.partial.superseded", "000000020000000000000005.gz",
+                        "000000020000000000000006.gz", "000000020000000000000007.gz")), names(wal),
+                "superseded segments before the oldest kept base backup's start go with the others; from it on they stay");
+        assertEquals(List.of("000000010000000000000002.gz", "000000010000000000000003.gz", "000000010000000000000003.partial",
+                        "000000020000000000000003.gz", "000000010000000000000004.gz", "000000020000000000000004.gz"),
+                WalPruning.offsiteNamesOfPruned(plan), "off-site, a superseded segment's copy goes by the name it was uploaded with");
+    }
+
+    @Test
     void withoutABaseBackupNoWalGoes(@TempDir Path dir) throws IOException {
         Path wal = segments(dir, 1, 2, 3);
         BaseBackupRetention.Outcome outcome = retention(dir, Map.of()).apply();
@@ -114,12 +151,16 @@ class BaseBackupRetentionTest {
     }
 
     private static void base(Path dir, String id, String startLsn) throws IOException {
+        base(dir, id, 1, startLsn);
+    }
+
+    private static void base(Path dir, String id, int timeline, String startLsn) throws IOException {
         Path published = Files.createDirectories(dir.resolve("base").resolve(id));
         Files.writeString(published.resolve("base.tar.gz"), "tar");
         Instant started = java.time.LocalDateTime.parse(id.substring(5, 20), java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss"))
                 .toInstant(ZoneOffset.UTC);
         long end = WalArchive.parseLsn(startLsn) + 0x100;
-        BaseBackup backup = new BaseBackup(id, started, started.plus(Duration.ofMinutes(1)), 1, startLsn,
+        BaseBackup backup = new BaseBackup(id, started, started.plus(Duration.ofMinutes(1)), timeline, startLsn,
                 Long.toHexString(end >>> 32).toUpperCase() + "/" + Long.toHexString(end & 0xFFFFFFFFL).toUpperCase(), "15.10", "pg_basebackup",
                 "test", Map.of("base.tar.gz", new BaseBackup.FileSum(3, "00")));
         Files.write(published.resolve(BaseBackups.METADATA), StoreJson.MAPPER.writeValueAsBytes(backup));

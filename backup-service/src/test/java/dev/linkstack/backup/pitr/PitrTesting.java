@@ -52,6 +52,12 @@ final class PitrTesting {
         }
     }
 
+    /** The receiver running, then a base backup (201) taken through the API. */
+    static Response baseBackupOnceReceiving(WalReceiver receiver) {
+        awaitReceiverRunning(receiver);
+        return authorized().post("/api/pitr/base-backups").then().log().ifValidationFails().statusCode(201).extract().response();
+    }
+
     /** Where the fault tests start: the receiver running, an empty pitr_rows table, and a base backup (201) of it. */
     static Response tableWithBaseBackup(TestPostgres postgres, WalReceiver receiver) throws SQLException {
         awaitReceiverRunning(receiver);

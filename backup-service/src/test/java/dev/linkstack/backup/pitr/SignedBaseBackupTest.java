@@ -22,10 +22,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-import static dev.linkstack.backup.pitr.PitrTesting.awaitReceiverRunning;
+import static dev.linkstack.backup.pitr.PitrTesting.baseBackupOnceReceiving;
 import static dev.linkstack.backup.pitr.PitrTesting.restore;
 import static dev.linkstack.backup.pitr.PitrTesting.switchWal;
-import static dev.linkstack.backup.testing.Api.authorized;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,9 +53,7 @@ class SignedBaseBackupTest {
 
     @Test
     void aForgedOrUnsignedBaseBackupIsRefusedUntilSigned() throws Exception {
-        awaitReceiverRunning(receiver);
-        Response taken = authorized().post("/api/pitr/base-backups");
-        taken.then().log().ifValidationFails().statusCode(201);
+        Response taken = baseBackupOnceReceiving(receiver);
         String id = taken.jsonPath().getString("id");
         assertNotNull(taken.jsonPath().getString("signature"), "signed when taken");
         switchWal(postgres, 1);
