@@ -62,12 +62,10 @@ final class AppServiceBenchmark {
             Files.write(linksFile, codes.stream().map(c -> c + " " + targetUrl(c)).toList());
             // Instances stopped before the redirect benchmark store their clicks in the same database: the audit adds them.
             long[] answeredByStoppedInstances = {0};
-            ServiceJvm.train(appJvm, "bench-app", env, training -> {
-                run.expectOnly302(Support.requestCodes(training.baseUrl(), codes, sizes.rssRedirects(), 8), "the AOT cache's training redirects");
-                answeredByStoppedInstances[0] += ClickAudit.redirectedMetric(training);
-            });
+            train(appJvm, "bench-app", env, codes, answeredByStoppedInstances);
             Map<String, String> previousEnv = null;
             Prepared previousPrepared = null;
+            long[] answeredByPreviousStopped = {0};
             if (appPrevious != null) {
                 // The previous build: its own database (its own, maybe older, migrations) and its own Redis database
                 // (click counters, link cache, sessions), so each build's clicks can be checked on their own.
@@ -78,6 +76,10 @@ final class AppServiceBenchmark {
                 if (!previousPrepared.codes().equals(codes)) {
                     throw new IllegalStateException("the previous build got other links than the current one");
                 }
+                // Its own training run, like the current build's: a cache left in its directory (one copied with it)
+                // would load the classes of the build it was recorded for, and none would compare JDK 25 without a
+                // cache against JDK 25 with one.
+                train(appPrevious, "bench-app-previous", previousEnv, codes, answeredByPreviousStopped);
             }
 
             // Start-up: repeated starts against the migrated database, interleaved with JDK 17 + AppCDS when the
@@ -121,7 +123,7 @@ final class AppServiceBenchmark {
                     Map<String, Object> previousFigures = footprint(prev, codes, previousPrepared.firstReadyMs());
                     run.startup().put("app_service_previous", previousFigures);
                     previous = new PreviousBuild(previousApp, appPrevious.artifact().getParent(), PREVIOUS_DATABASE, jvmRss,
-                            (double) previousFigures.get("rss_after_redirects_mb"));
+                            (double) previousFigures.get("rss_after_redirects_mb"), answeredByPreviousStopped[0]);
                 }
                 if (run.wants("redirect")) {
                     new RedirectBenchmark(run, postgres).measure(app, nativeApp, previous, appJvm.jvmOptions(), linksFile, codes,
@@ -149,6 +151,15 @@ final class AppServiceBenchmark {
     }
 
     /** The previous build of the app (BENCH_APP_JAR: its quarkus-app directory or quarkus-run.jar), or null. */
+    /** The AOT cache's training run of a build: redirects to every code, counted for the click audit of its database. */
+    private void train(PackagedService jar, String name, Map<String, String> env, List<String> codes, long[] answeredByStoppedInstances)
+            throws Exception {
+        ServiceJvm.train(jar, name, env, training -> {
+            run.expectOnly302(Support.requestCodes(training.baseUrl(), codes, sizes.rssRedirects(), 8), "the AOT cache's training redirects");
+            answeredByStoppedInstances[0] += ClickAudit.redirectedMetric(training);
+        });
+    }
+
     private static PackagedService previousBuild() {
         String named = System.getenv().getOrDefault("BENCH_APP_JAR", "");
         if (named.isBlank()) {
@@ -163,7 +174,8 @@ final class AppServiceBenchmark {
      * The previous build of the app running beside the current one in the redirect rounds: where its jar is, its
      * database, and both builds' RSS after the closed-loop redirects.
      */
-    record PreviousBuild(ServiceProcess process, Path quarkusApp, String database, double rssCurrentMb, double rssPreviousMb) {
+    record PreviousBuild(ServiceProcess process, Path quarkusApp, String database, double rssCurrentMb, double rssPreviousMb,
+                         long answeredByStoppedInstances) {
     }
 
     /** A build's first start, on an empty database: migrations, then the benchmark's links through the API. */

@@ -50,7 +50,15 @@ final class ServiceJvm {
         }
         Path cache = jar.aotCache();
         try {
-            Files.deleteIfExists(cache); // a cache of an earlier jar would be refused at each start
+            // A cache of an earlier jar would be refused at each start; one copied with the build from elsewhere
+            // would load the classes of the directory it was recorded in.
+            Files.deleteIfExists(cache);
+            if (Files.isRegularFile(jar.jvmOptions()) && Files.readAllLines(jar.jvmOptions()).stream()
+                    .anyMatch(line -> !line.strip().startsWith("#") && line.contains("-XX:SharedArchiveFile"))) {
+                // An older build whose jvm.options name its AppCDS archive: the JVM cannot record a cache beside it.
+                System.out.println("  no AOT cache for " + name + ": its jvm.options name an AppCDS archive");
+                return 0;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -55,8 +55,14 @@ final class SummaryTable {
             ((Map<String, Map<String, Object>>) r.get("runs")).forEach((name, run) -> out.append(String.format(Locale.ROOT,
                     "   %-28s %12.0f %9.2f %9.2f %7s%n", name, ((Number) run.get("req_per_s")).doubleValue(), ((Number) run.get("p50_ms")).doubleValue(),
                     ((Number) run.get("p99_ms")).doubleValue(), run.get("errors"))));
-            out.append(String.format(Locale.ROOT, "   b/a = %s   c/d = %s   (e/a = %s: bare Quarkus behind the same Nginx)%n", r.get("ratio_b_over_a"),
-                    r.get("ratio_c_over_d"), r.get("ratio_e_over_a")));
+            out.append(String.format(Locale.ROOT, "   b/e = %s   c/d = %s   b/a = %s   (e/a = %s: bare Quarkus behind the same Nginx)%n", r.get("ratio_b_over_e"),
+                    r.get("ratio_c_over_d"), r.get("ratio_b_over_a"), r.get("ratio_e_over_a")));
+            for (String tail : List.of("p99_b_over_p99_e", "p99_c_over_p99_d")) {
+                if (r.get(tail) instanceof Map<?, ?> t) {
+                    out.append(String.format(Locale.ROOT, "   %s, same round: median %s, rounds %s%n", tail.replace("_over_", " / ").replace("_", " "),
+                            t.get("median"), t.get("rounds")));
+                }
+            }
             if (r.get("ratio_native_over_jvm_direct_h_over_c") != null) {
                 out.append(String.format(Locale.ROOT, "   native executable vs JVM: direct h/c = %s, behind Nginx i/b = %s%n",
                         r.get("ratio_native_over_jvm_direct_h_over_c"), r.get("ratio_native_over_jvm_behind_nginx_i_over_b")));
