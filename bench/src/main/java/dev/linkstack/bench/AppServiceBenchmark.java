@@ -150,7 +150,6 @@ final class AppServiceBenchmark {
                 aot ? "<= 200" : "< 250", aot ? rssMb <= 200 : rssMb < 250);
     }
 
-    /** The previous build of the app (BENCH_APP_JAR: its quarkus-app directory or quarkus-run.jar), or null. */
     /** The AOT cache's training run of a build: redirects to every code, counted for the click audit of its database. */
     private void train(PackagedService jar, String name, Map<String, String> env, List<String> codes, long[] answeredByStoppedInstances)
             throws Exception {
@@ -160,6 +159,7 @@ final class AppServiceBenchmark {
         });
     }
 
+    /** The previous build of the app (BENCH_APP_JAR: its quarkus-app directory or quarkus-run.jar), or null. */
     private static PackagedService previousBuild() {
         String named = System.getenv().getOrDefault("BENCH_APP_JAR", "");
         if (named.isBlank()) {

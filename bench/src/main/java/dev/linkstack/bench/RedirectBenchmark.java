@@ -135,9 +135,9 @@ final class RedirectBenchmark {
             if (previous != null) {
                 Map<String, Object> comparison = new LinkedHashMap<>();
                 redirect.put("previous_build", comparison);
-                boolean previousExact = new ClickAudit(run, postgres, previous.database(), "previous build: ", previous.answeredByStoppedInstances()).audit(previous.process(), null,
-                        proxyPrevious, codes, rounds.completed(previousRuns), sizes.rssRedirects(), (long) (sizes.rounds() + 1) * previousRuns.size(),
-                        comparison);
+                boolean previousExact = new ClickAudit(run, postgres, previous.database(), "previous build: ", previous.answeredByStoppedInstances())
+                        .audit(previous.process(), null, proxyPrevious, codes, rounds.completed(previousRuns), sizes.rssRedirects(),
+                                (long) (sizes.rounds() + 1) * previousRuns.size(), comparison);
                 new PreviousBuildComparison(run, previous).compare(rounds.runs(), exact, previousExact, comparison);
             }
         } finally {
@@ -148,10 +148,6 @@ final class RedirectBenchmark {
         }
     }
 
-    /**
-     * Every setup once per round (the first round after a warm-up), printing each run as it ends; each build's runs
-     * next to the previous build's, in turns first and second ({@link PreviousBuildComparison#roundOrder}).
-     */
     /**
      * No tail the floor does not have: the app's p99 over the floor's, taken round by round (the two ran minutes apart
      * at most, on the same machine), judged on the median of the rounds; the spread is printed and kept.
@@ -174,6 +170,10 @@ final class RedirectBenchmark {
         run.target("redirect: p99 (" + a + ") / p99 (" + f + "), same round, median", median, "", "<= 1.5", median <= 1.5);
     }
 
+    /**
+     * Every setup once per round (the first round after a warm-up), printing each run as it ends; each build's runs
+     * next to the previous build's, in turns first and second ({@link PreviousBuildComparison#roundOrder}).
+     */
     private Rounds runRounds(Wrk wrk, Map<String, String> urls) throws Exception {
         Map<String, List<Wrk.Result>> runs = new LinkedHashMap<>();
         Map<String, Long> completed = new LinkedHashMap<>(); // responses wrk saw from each setup, warm-ups included
