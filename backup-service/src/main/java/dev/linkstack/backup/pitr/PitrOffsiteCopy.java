@@ -295,6 +295,13 @@ public class PitrOffsiteCopy {
         BaseBackups.list(baseDir).forEach(b -> localBases.add(b.id()));
         Set<String> localSegments = new HashSet<>();
         WalArchive.scan(walDir).timelines().values().forEach(t -> t.values().stream().filter(s -> !s.partial()).forEach(s -> localSegments.add(s.name())));
+        // A segment a timeline switch set aside (*.superseded: the old timeline past the fork) is not missing: its off-site
+        // copy keeps the original name, and fetching it back under that name would undo the set-aside.
+        for (Path file : WalArchive.segmentsBefore(walDir, Long.MAX_VALUE)) {
+            if (file.getFileName().toString().endsWith(TimelineSwitch.SUPERSEDED_SUFFIX)) {
+                localSegments.add(file.getFileName().toString().substring(0, 24));
+            }
+        }
         List<String> bases = new ArrayList<>();
         int wal = 0;
         TreeSet<String> keys = new TreeSet<>(s3.list(offsite.key("pitr/")));
