@@ -103,9 +103,7 @@ final class PreviousBuildComparison {
         Map<String, Object> spread = new LinkedHashMap<>();
         for (String name : perRound.get(0).keySet()) {
             List<Double> values = perRound.stream().map(f -> f.get(name)).sorted().toList();
-            int n = values.size();
-            double median = n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2;
-            spread.put(name, Map.of("median", Support.round(median, 3), "min", values.get(0), "max", values.get(n - 1)));
+            spread.put(name, Map.of("median", Support.round(Support.median(values), 3), "min", values.get(0), "max", values.get(values.size() - 1)));
         }
         out.put("per_round", perRound);
         out.put("median_and_spread", spread);

@@ -157,14 +157,11 @@ final class RedirectBenchmark {
         for (int i = 0; i < Math.min(runs.get(app).size(), runs.get(floor).size()); i++) {
             ratios.add(runs.get(app).get(i).p99Millis() / runs.get(floor).get(i).p99Millis());
         }
-        List<Double> sorted = new ArrayList<>(ratios);
-        Collections.sort(sorted);
-        int n = sorted.size();
-        double median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        double median = Support.median(ratios);
         String a = app.substring(0, 1);
         String f = floor.substring(0, 1);
-        System.out.printf(Locale.ROOT, "   p99 (%s) / p99 (%s), same round: median %.2f [%.2f..%.2f]%n", a, f, median, sorted.get(0),
-                sorted.get(n - 1));
+        System.out.printf(Locale.ROOT, "   p99 (%s) / p99 (%s), same round: median %.2f [%.2f..%.2f]%n", a, f, median, Collections.min(ratios),
+                Collections.max(ratios));
         redirect.put("p99_" + a + "_over_p99_" + f, Map.of("median", Support.round(median, 3),
                 "rounds", ratios.stream().map(ratio -> Support.round(ratio, 3)).toList()));
         run.target("redirect: p99 (" + a + ") / p99 (" + f + "), same round, median", median, "", "<= 1.5", median <= 1.5);

@@ -213,6 +213,13 @@ final class Support {
         return ServiceProcess.launch(service, name, env, List.of(), jvmOptions);
     }
 
+    /** The median of the ratios of several rounds (the mean of the middle two for an even number). */
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
     static double round(double value, int digits) {
         double scale = Math.pow(10, digits);
         return Math.round(value * scale) / scale;
