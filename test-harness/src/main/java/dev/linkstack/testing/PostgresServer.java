@@ -47,6 +47,11 @@ public final class PostgresServer implements AutoCloseable {
         return new PostgresServer(extractBundledBinaries());
     }
 
+    /** The PostgreSQL whose initdb, pg_ctl and postgres are in {@code binDir}, e.g. the one scripts/fetch-postgres-17 prints. */
+    public static PostgresServer at(Path binDir) {
+        return new PostgresServer(binDir);
+    }
+
     /** An installed PostgreSQL, e.g. Debian's; picks the newest major under /usr/lib/postgresql. */
     public static PostgresServer installed() {
         Path base = Paths.get("/usr/lib/postgresql");

@@ -18,9 +18,11 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -82,7 +84,9 @@ public class PitrResource {
     @GET
     @Path("/base-backups")
     @Operation(summary = "Base backups, newest first, with their start time and LSN, end LSN and timeline",
-            description = "Each with 'retention': \"keep\" (and 'keptBecause') or \"delete\", what retention would do if it ran now")
+            description = "Each with 'type' (full or incremental), 'parent' (the base backup an incremental one was taken on, null for a full "
+                    + "one) and 'retention': \"keep\" (and 'keptBecause', e.g. an incremental kept is taken on it) or \"delete\", what "
+                    + "retention would do if it ran now")
     public List<BaseBackupView> baseBackups() {
         List<BaseBackup> listed = baseBackups.list();
         java.util.Map<String, String> kept = retention.decide(listed).keptBecause();
@@ -102,10 +106,14 @@ public class PitrResource {
     @Path("/base-backups")
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Take a base backup now (pg_basebackup, tar, gzip, WAL streamed)",
-            description = "No body. 201 with the published base backup; 409 while one runs; 422 with pg_basebackup's reason")
-    public Response takeBaseBackup(String body) {
+            description = "No body. ?type=full, ?type=incremental (pg_basebackup --incremental on the newest base backup's manifest: "
+                    + "PostgreSQL 17+ with summarize_wal on) or none (what backup.base.incremental says is next). 201 with the published base "
+                    + "backup ('type' full or incremental, 'parent' the id it was taken on); 400 another type; 409 while one runs; 422 with "
+                    + "pg_basebackup's reason, or (incremental_not_possible) why no incremental one can be taken")
+    public Response takeBaseBackup(@Parameter(description = "full, incremental, or none for the configured choice") @QueryParam("type") String type,
+                                   String body) {
         RequestChecks.requireNoBody(body);
-        return Response.status(201).entity(baseBackups.take("api")).build();
+        return Response.status(201).entity(baseBackups.take("api", type)).build();
     }
 
     @GET

@@ -50,7 +50,10 @@ public class BackupCommandLine implements Callable<Integer> {
                                                  BACKUP_SIGNING_KEY was set (checksums must match), then the
                                                  base backups' off-site copies; asks to type yes unless --yes
                                                  is given
-              base-backup [--list]               take a base backup now (pg_basebackup), or list them
+              base-backup [--full | --incremental | --list]
+                                                 take a base backup now (pg_basebackup; incremental on the
+                                                 newest one: PostgreSQL 17+, summarize_wal on; neither: as
+                                                 BACKUP_BASE_INCREMENTAL_ENABLED says), or list them
               restore-point NAME                 create a named restore point (pg_create_restore_point)
               pitr-restore --to-dir DIR (--time T | --latest | --restore-point NAME) [--identity-file F]
                            [--source local|offsite]
@@ -80,7 +83,7 @@ public class BackupCommandLine implements Callable<Integer> {
             "verify", "verify takes exactly one backup id (and optionally --identity-file F)",
             "restore", "restore needs a backup id and --to DB",
             "sign-existing", "sign-existing takes only --yes",
-            "base-backup", "base-backup takes only --list",
+            "base-backup", "base-backup takes only --full, --incremental or --list",
             "restore-point", "restore-point takes exactly one name",
             "pitr-restore", "pitr-restore needs --to-dir DIR and one of --time T, --latest, --restore-point NAME",
             "pitr-proof", "pitr-proof takes at most one of --time T, --latest, --restore-point NAME, or --list");

@@ -10,7 +10,10 @@ import picocli.CommandLine.ParentCommand;
 
 import java.util.concurrent.Callable;
 
-/** {@code base-backup [--list]}: a base backup now (pg_basebackup), or the list of base backups. */
+/**
+ * {@code base-backup [--full | --incremental] [--list]}: a base backup now (pg_basebackup; of the type asked for, else
+ * the one backup.base.incremental says is next), or the list of base backups with their type and parent.
+ */
 @Command(name = "base-backup")
 class BaseBackupCommand implements Callable<Integer> {
     @ParentCommand
@@ -19,6 +22,12 @@ class BaseBackupCommand implements Callable<Integer> {
     @Option(names = "--list")
     boolean list;
 
+    @Option(names = "--full")
+    boolean full;
+
+    @Option(names = "--incremental")
+    boolean incremental;
+
     @Inject
     BaseBackups baseBackups;
 
@@ -26,14 +35,20 @@ class BaseBackupCommand implements Callable<Integer> {
     public Integer call() {
         try {
             if (list) {
-                cli.out.printf("%-26s %-24s %-24s %-12s %-12s %s%n", "ID", "STARTED", "ENDED", "START LSN", "END LSN", "TIMELINE");
+                cli.out.printf("%-26s %-24s %-24s %-12s %-12s %-8s %-11s %s%n", "ID", "STARTED", "ENDED", "START LSN", "END LSN", "TIMELINE",
+                        "TYPE", "PARENT");
                 for (BaseBackup b : baseBackups.list()) {
-                    cli.out.printf("%-26s %-24s %-24s %-12s %-12s %d%n", b.id(), b.startedAt(), b.endedAt(), b.startLsn(), b.endLsn(), b.timeline());
+                    cli.out.printf("%-26s %-24s %-24s %-12s %-12s %-8d %-11s %s%n", b.id(), b.startedAt(), b.endedAt(), b.startLsn(), b.endLsn(),
+                            b.timeline(), b.type(), b.parent() == null ? "-" : b.parent());
                 }
                 return BackupCommandLine.OK;
             }
-            BaseBackup b = baseBackups.take("cli");
-            cli.out.printf("base backup %s written: %s to %s, timeline %d%n", b.id(), b.startLsn(), b.endLsn(), b.timeline());
+            if (full && incremental) {
+                throw new PitrRefusal(400, "bad_request", "Give --full or --incremental, not both");
+            }
+            BaseBackup b = baseBackups.take("cli", full ? BaseBackup.FULL : incremental ? BaseBackup.INCREMENTAL : null);
+            cli.out.printf("base backup %s written: %s to %s, timeline %d, %s%n", b.id(), b.startLsn(), b.endLsn(), b.timeline(),
+                    b.parent() == null ? "full" : "incremental on " + b.parent());
             return BackupCommandLine.OK;
         } catch (PitrRefusal e) {
             return PitrCommandFailures.report(cli, e);

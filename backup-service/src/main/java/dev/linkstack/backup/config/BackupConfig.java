@@ -306,6 +306,19 @@ public interface BackupConfig {
 
         RetentionOverrides retention();
 
+        /** Incremental base backups (pg_basebackup --incremental, PostgreSQL 17+ with summarize_wal on). */
+        Incremental incremental();
+
+        interface Incremental {
+            /** Whether scheduled base backups (and those not asked to be full or incremental) build chains; off by default. */
+            @WithDefault("false")
+            boolean enabled();
+
+            /** Every Nth base backup of a chain is a full one, the others incremental on the one before (7: a daily cron, weekly full). */
+            @WithDefault("7")
+            int fullEvery();
+        }
+
         /**
          * Retention of base backups: each rule left unset is the dumps' rule (backup.retention.*). The WAL archive
          * keeps what the oldest base backup kept needs, and nothing older.

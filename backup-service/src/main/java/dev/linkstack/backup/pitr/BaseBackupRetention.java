@@ -34,7 +34,9 @@ import java.util.function.Supplier;
  * A base backup is first renamed to a hidden name (one atomic step, so it is no longer listed), then removed; WAL is
  * pruned only after, against the base backups listed at that moment, so no interruption leaves a listed base backup
  * without its WAL. Runs after each base backup and on the dumps' schedule (backup.cron); never while a point-in-time
- * restore reads the base backups. The off-site copies of what it deletes are deleted too.
+ * restore reads the base backups. The off-site copies of what it deletes are deleted too. Every base backup of an
+ * incremental chain stays while any member is kept; deletions go newest first, so an interruption never leaves an
+ * incremental without its parent.
  */
 @Startup
 @Singleton
@@ -147,7 +149,8 @@ public class BaseBackupRetention {
             baseBackups.forEach(b -> all.put(b.id(), keepsNothing.get()));
             return new RetentionPolicy.Decision<>(baseBackups, List.of(), all);
         }
-        return policy.decide(baseBackups, b -> new RetentionPolicy.Candidate(b.id(), b.startedAt(), null));
+        // A base backup a kept incremental is taken on stays: the incremental cannot be restored without its whole chain.
+        return IncrementalChains.keepChains(policy.decide(baseBackups, b -> new RetentionPolicy.Candidate(b.id(), b.startedAt(), null)));
     }
 
     /** Runs {@code work} while retention deletes nothing: a restore reads base backups and WAL meanwhile. */

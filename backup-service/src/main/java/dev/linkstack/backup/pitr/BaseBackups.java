@@ -88,11 +88,20 @@ public class BaseBackups {
      * pg_basebackup fails.
      */
     public BaseBackup take(String trigger) {
+        return take(trigger, null);
+    }
+
+    /**
+     * The same, of a type: "full", "incremental" (on the newest base backup: 422 with the reason when the server cannot,
+     * see {@link IncrementalChains#next}), or null for what backup.base.incremental says is next; 400 for another type.
+     */
+    public BaseBackup take(String trigger, String type) {
+        IncrementalChains.Kind kind = IncrementalChains.Kind.parse(type);
         if (!running.compareAndSet(false, true)) {
             throw new PitrRefusal(409, "base_backup_running", "A base backup is already running");
         }
         try {
-            BaseBackup taken = takeNow(trigger);
+            BaseBackup taken = takeNow(trigger, kind);
             try {
                 retention.apply();
             } catch (RuntimeException e) {
@@ -105,12 +114,17 @@ public class BaseBackups {
         }
     }
 
-    private BaseBackup takeNow(String trigger) {
+    private BaseBackup takeNow(String trigger, IncrementalChains.Kind kind) {
         String serverVersion;
+        IncrementalChains.Next next;
         try {
             var version = target.serverVersion();
             tools.selectFor(version.major());
             serverVersion = version.text();
+            boolean summarizing = kind != IncrementalChains.Kind.FULL && version.major() >= IncrementalChains.FIRST_MAJOR
+                    && target.setting("summarize_wal").filter("on"::equals).isPresent();
+            next = IncrementalChains.next(kind, config.base().incremental(), new IncrementalChains.Server(version.major(), version.text(), summarizing),
+                    list(), this::directoryOf);
         } catch (SQLException e) {
             throw new PitrRefusal(503, "database_unavailable", "The database is not reachable: " + e.getMessage());
         } catch (PostgresTools.ToolException e) {
@@ -126,9 +140,16 @@ public class BaseBackups {
             AtomicFiles.createPrivateDirectories(dir);
             removeLeftovers(dir);
             AtomicFiles.createPrivateDirectories(partial);
-            ExternalCommand command = ExternalCommand.of("pg_basebackup", tools.replicationCommand("pg_basebackup", target.name(),
-                    List.of("-D", partial.toString(), "--format=tar", "--gzip", "--wal-method=stream", "--checkpoint=fast",
-                            "--label=" + id, "--manifest-checksums=SHA256")))
+            List<String> arguments = new ArrayList<>(List.of("-D", partial.toString(), "--format=tar", "--gzip", "--wal-method=stream",
+                    "--checkpoint=fast", "--label=" + id, "--manifest-checksums=SHA256"));
+            String parent = next.parent().map(BaseBackup::id).orElse(null);
+            if (next.warn()) {
+                LOG.warnf("base backup %s is a full one although backup.base.incremental is on: %s", id, next.fullBecause());
+            } else if (next.fullBecause() != null) {
+                LOG.infof("base backup %s is a full one: %s", id, next.fullBecause());
+            }
+            next.parent().ifPresent(p -> arguments.add("--incremental=" + IncrementalChains.parentManifest(p, directoryOf(p)).orElseThrow()));
+            ExternalCommand command = ExternalCommand.of("pg_basebackup", tools.replicationCommand("pg_basebackup", target.name(), arguments))
                     .timeout(config.timeout()).mergedOutputLines(20, line -> LOG.infof("[pg_basebackup] %s", line));
             ExternalCommand.Exit exit;
             try (ExternalCommand.Running running = command.start()) {
@@ -148,21 +169,25 @@ public class BaseBackups {
             JsonNode last = ranges.get(ranges.size() - 1);
             Optional<String> recipient = ArchiveEncryption.recipient(config);
             if (recipient.isPresent()) {
+                // The next incremental is taken against this manifest, which pg_basebackup reads in plain text; it names
+                // files and their checksums, no data, and stays local (neither listed below nor copied off-site).
+                Path plainManifest = partial.resolve(IncrementalChains.PLAIN_MANIFEST);
+                Files.copy(partial.resolve("backup_manifest"), plainManifest);
                 // Checksums below are over what is stored: the encrypted files.
-                try (Stream<Path> written = Files.list(partial)) {
+                try (Stream<Path> written = Files.list(partial).filter(f -> !f.equals(plainManifest))) {
                     for (Path file : written.sorted().toList()) {
                         ArchiveEncryption.encryptInPlace(file, recipient.get());
                     }
                 }
             }
             Map<String, BaseBackup.FileSum> files = new LinkedHashMap<>();
-            try (Stream<Path> written = Files.list(partial)) {
+            try (Stream<Path> written = Files.list(partial).filter(f -> !f.getFileName().toString().equals(IncrementalChains.PLAIN_MANIFEST))) {
                 for (Path file : written.sorted().toList()) {
                     files.put(file.getFileName().toString(), new BaseBackup.FileSum(Files.size(file), Checksums.sha256(file)));
                 }
             }
             BaseBackup backup = signed(new BaseBackup(id, startedAt, endedAt, last.path("Timeline").asInt(), first.path("Start-LSN").asText(),
-                    last.path("End-LSN").asText(), serverVersion, executable, trigger, files));
+                    last.path("End-LSN").asText(), serverVersion, executable, trigger, files, parent));
             AtomicFiles.write(partial.resolve(METADATA), StoreJson.MAPPER.writeValueAsBytes(backup));
             AtomicFiles.fsyncDirectory(partial);
             try {
@@ -171,7 +196,8 @@ public class BaseBackups {
                 throw new IOException("the backup directory does not support atomic renames: " + e.getMessage(), e);
             }
             AtomicFiles.fsyncDirectory(dir);
-            LOG.infof("base backup %s published (%s to %s, timeline %d)", id, backup.startLsn(), backup.endLsn(), backup.timeline());
+            LOG.infof("base backup %s published (%s to %s, timeline %d, %s)", id, backup.startLsn(), backup.endLsn(), backup.timeline(),
+                    parent == null ? "full" : "incremental on " + parent);
             return backup;
         } catch (IOException e) {
             throw new PitrRefusal(422, "base_backup_failed", "base backup failed: " + e.getMessage());

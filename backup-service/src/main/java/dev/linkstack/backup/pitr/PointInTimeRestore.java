@@ -5,14 +5,12 @@ import dev.linkstack.backup.encryption.AgeEncryption;
 import dev.linkstack.backup.encryption.BackupSignatures;
 import dev.linkstack.backup.files.AtomicFiles;
 import dev.linkstack.backup.files.Checksums;
-import dev.linkstack.backup.process.ExternalCommand;
+import dev.linkstack.backup.postgres.PgClients;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -49,6 +47,9 @@ public class PointInTimeRestore {
     /** Brings back what the local archive lacks for a restore from the off-site copy. */
     @Inject
     PitrOffsiteCopy offsite;
+    /** Finds pg_combinebackup for a chain of incremental base backups. */
+    @Inject
+    PgClients clients;
 
     @Inject
     public PointInTimeRestore(BackupConfig config, BaseBackups baseBackups, RestorePoints restorePoints, BaseBackupRetention retention,
@@ -260,24 +261,26 @@ public class PointInTimeRestore {
             throw new PitrRefusal(422, "wal_gap", "Refusing to restore from base backup " + base.id() + ": " + missing
                     + ". Recovery could not replay past it; take a new base backup, or restore to a time before the gap from an older base backup.");
         });
-        // With a signing key, only a base backup this service wrote: whoever can write the folder or the bucket could
-        // otherwise plant one of their own, with matching checksums.
-        signatures.problem("base backup " + base.id(), base.signature(), base.signedContent()).ifPresent(problem -> {
-            throw new PitrRefusal(422, "base_backup_forged", problem);
-        });
-        Path source = baseBackups.directoryOf(base);
-        Checksums.firstProblem(source, base.checksums()).ifPresent(problem -> {
-            throw new PitrRefusal(422, "base_backup_damaged", "Base backup " + base.id() + ", " + problem);
-        });
-        requireIdentityIfEncrypted(base, archive, target.identity());
+        // An incremental base backup is restored with every base backup of its chain, each checked as the one restored.
+        List<BaseBackup> chain = IncrementalChains.chain(base, all);
+        for (BaseBackup member : chain) {
+            String role = member == base ? "" : " (in the chain of " + base.id() + ")";
+            // With a signing key, only a base backup this service wrote: whoever can write the folder or the bucket could
+            // otherwise plant one of their own, with matching checksums.
+            signatures.problem("base backup " + member.id() + role, member.signature(), member.signedContent()).ifPresent(problem -> {
+                throw new PitrRefusal(422, "base_backup_forged", problem);
+            });
+            Checksums.firstProblem(baseBackups.directoryOf(member), member.checksums()).ifPresent(problem -> {
+                throw new PitrRefusal(422, "base_backup_damaged", "Base backup " + member.id() + role + ", " + problem);
+            });
+            requireIdentityIfEncrypted(member, archive, target.identity());
+        }
+        Path combine = chain.size() > 1 ? pgCombinebackup(base.serverMajor()) : null;
         boolean created = !Files.exists(dir);
         try {
             AtomicFiles.createPrivateDirectories(dir);
             Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-            extract(stored(source, base, "base.tar.gz"), dir, target.identity());
-            if (base.files().containsKey("pg_wal.tar.gz") || base.files().containsKey("pg_wal.tar.gz" + AgeEncryption.EXTENSION)) {
-                extract(stored(source, base, "pg_wal.tar.gz"), dir.resolve("pg_wal"), target.identity());
-            }
+            BaseBackupExtraction.unpack(chain, baseBackups::directoryOf, dir, target.identity(), combine, config.timeout());
             Path wal = dir.resolve(WAL_SUBDIR);
             AtomicFiles.createPrivateDirectories(wal);
             int copied = RestoredWal.provide(archive, base, walDir, wal, target.identity());
@@ -292,7 +295,8 @@ public class PointInTimeRestore {
                 settings.put("recovery_target_action", "promote");
             }
             settings.put("recovery_target_timeline", "latest");
-            RecoverySettings.write(dir, "point-in-time recovery to " + description + " from base backup " + base.id(), settings);
+            RecoverySettings.write(dir, "point-in-time recovery to " + description + " from base backup " + base.id()
+                    + (chain.size() > 1 ? " (incremental, combined with " + chain.get(0).id() + " and " + (chain.size() - 2) + " more)" : ""), settings);
             String newest = archive.newest().map(WalArchive.Segment::name).orElse(null);
             LOG.infof("point-in-time restore to %s prepared in %s from %s with %d WAL segments", description, dir, base.id(), copied);
             return new Result(dir.toString(), base.id(), description, copied, newest, settings,
@@ -323,11 +327,6 @@ public class PointInTimeRestore {
                 + ", ended " + all.get(all.size() - 1).endedAt() + ")"));
     }
 
-    /** The file of a base backup as stored: {@code name}, or {@code name.age} when the backup was encrypted. */
-    private static Path stored(Path source, BaseBackup base, String name) {
-        return source.resolve(base.files().containsKey(name + AgeEncryption.EXTENSION) ? name + AgeEncryption.EXTENSION : name);
-    }
-
     /**
      * Refuses, before anything is written, an encrypted base backup or WAL without the private key or with a malformed
      * one (400, as for the dumps); a key that does not match fails when the first file is decrypted.
@@ -351,33 +350,21 @@ public class PointInTimeRestore {
         }
     }
 
-    /** Unpacks a tar.gz of a base backup; an encrypted one is decrypted into a hidden file in {@code into} first. */
-    private void extract(Path stored, Path into, Optional<String> identity) throws IOException, InterruptedException {
-        AtomicFiles.createPrivateDirectories(into);
-        if (!ArchiveEncryption.isEncrypted(stored)) {
-            extract(stored, into);
-            return;
-        }
-        Path plain = into.resolve(".restore-" + stored.getFileName().toString().replace(AgeEncryption.EXTENSION, ""));
+    /** pg_combinebackup of the chosen client installation for this major version (or the PATH's). */
+    private Path pgCombinebackup(int major) {
         try {
-            try (InputStream in = ArchiveEncryption.open(stored, identity); OutputStream out = AtomicFiles.createPrivate(plain)) {
-                in.transferTo(out);
-            }
-            extract(plain, into);
-        } finally {
-            Files.deleteIfExists(plain);
+            return clients.choose(major).binDir().map(d -> d.resolve("pg_combinebackup")).orElseGet(() -> onPath("pg_combinebackup"));
+        } catch (dev.linkstack.backup.postgres.PostgresTools.ToolException e) {
+            throw new PitrRefusal(422, "restore_failed", "Restoring an incremental base backup needs pg_combinebackup " + major + "+: " + e.getMessage());
         }
     }
 
-    private void extract(Path tarGz, Path into) throws IOException, InterruptedException {
-        AtomicFiles.createPrivateDirectories(into);
-        ExternalCommand tar = ExternalCommand.of("tar", new ProcessBuilder("tar", "-xzf", tarGz.toString(), "-C", into.toString(), "--no-same-owner"))
-                .timeout(config.timeout());
-        try (ExternalCommand.Running running = tar.start()) {
-            ExternalCommand.Exit exit = running.await();
-            if (!exit.ok()) {
-                throw new IOException("tar " + tarGz.getFileName() + " failed (" + exit.describeCode() + ")" + exit.outputSuffix());
+    private static Path onPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return Path.of(dir, program);
             }
         }
+        return Path.of("/usr/bin", program);
     }
 }

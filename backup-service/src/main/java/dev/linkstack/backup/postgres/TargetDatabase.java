@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 
 /** The PostgreSQL server being backed up, seen through JDBC. */
@@ -53,6 +54,18 @@ public class TargetDatabase {
              ResultSet rs = statement.executeQuery("SELECT current_setting('server_version_num')::int, current_setting('server_version')")) {
             rs.next();
             return new ServerVersion(rs.getInt(1) / 10000, rs.getString(2));
+        }
+    }
+
+    /** A server setting as the connecting role sees it; empty when the server has no such setting (an older major). */
+    public Optional<String> setting(String name) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             java.sql.PreparedStatement statement = connection.prepareStatement("SELECT current_setting(?, true)")) {
+            statement.setString(1, name);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return Optional.ofNullable(rs.getString(1));
+            }
         }
     }
 

@@ -68,6 +68,32 @@ class BaseBackupRetentionTest {
     }
 
     @Test
+    void aChainStaysWholeWhileItsNewestIncrementalIsKeptAndGoesNewestFirstOnceNoneIs(@TempDir Path dir) throws IOException {
+        Path wal = segments(dir, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        base(dir, "base-20260301T000000000Z", 1, "0/1000028");
+        base(dir, "base-20260305T000000000Z", 1, "0/2000028");
+        base(dir, "base-20260306T000000000Z", 1, "0/3000028", "base-20260305T000000000Z");
+        base(dir, "base-20260307T000000000Z", 1, "0/4000028", "base-20260306T000000000Z");
+
+        BaseBackupRetention retention = retention(dir, Map.of("backup.base.retention.keep-last", "1", "backup.base.retention.days", "0"));
+        BaseBackupRetention.Preview preview = retention.preview();
+        assertEquals(List.of("base-20260301T000000000Z"), preview.delete().stream().map(e -> e.id()).toList());
+        assertEquals(List.of("base-20260307T000000000Z", "base-20260306T000000000Z", "base-20260305T000000000Z"),
+                preview.keep().stream().map(e -> e.id()).toList());
+        assertEquals("incremental base backup base-20260306T000000000Z is taken on it", preview.keep().get(2).keptBecause());
+        assertEquals("000000010000000000000002", preview.wal().keptFrom(), "WAL from the start of the chain's full base backup on");
+        assertEquals(List.of("base-20260301T000000000Z"), retention.apply().deletedBaseBackups());
+        assertEquals(WalArchive.segmentName(1, 2) + ".gz", names(wal).first());
+
+        // A newer full base backup: the whole old chain goes, its newest member first.
+        base(dir, "base-20260308T000000000Z", 1, "0/8000028");
+        assertEquals(List.of("base-20260307T000000000Z", "base-20260306T000000000Z", "base-20260305T000000000Z"),
+                retention.apply().deletedBaseBackups());
+        assertEquals(new TreeSet<>(List.of("base-20260308T000000000Z")), names(dir.resolve("base")));
+        assertEquals(WalArchive.segmentName(1, 8) + ".gz", names(wal).first());
+    }
+
+    @Test
     void segmentsSetAsideByATimelineSwitchGoOnceNoKeptBaseBackupStartsBeforeThem(@TempDir Path dir) throws IOException {
         // Timeline 2 forked from 1 in segment 3: timeline 1's segments from there on were set aside, segment 3 received
         // again up to the fork.
@@ -155,6 +181,10 @@ class BaseBackupRetentionTest {
     }
 
     private static void base(Path dir, String id, int timeline, String startLsn) throws IOException {
+        base(dir, id, timeline, startLsn, null);
+    }
+
+    private static void base(Path dir, String id, int timeline, String startLsn, String parent) throws IOException {
         Path published = Files.createDirectories(dir.resolve("base").resolve(id));
         Files.writeString(published.resolve("base.tar.gz"), "tar");
         Instant started = java.time.LocalDateTime.parse(id.substring(5, 20), java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss"))
@@ -162,7 +192,7 @@ class BaseBackupRetentionTest {
         long end = WalArchive.parseLsn(startLsn) + 0x100;
         BaseBackup backup = new BaseBackup(id, started, started.plus(Duration.ofMinutes(1)), timeline, startLsn,
                 Long.toHexString(end >>> 32).toUpperCase() + "/" + Long.toHexString(end & 0xFFFFFFFFL).toUpperCase(), "15.10", "pg_basebackup",
-                "test", Map.of("base.tar.gz", new BaseBackup.FileSum(3, "00")));
+                "test", Map.of("base.tar.gz", new BaseBackup.FileSum(3, "00")), parent);
         Files.write(published.resolve(BaseBackups.METADATA), StoreJson.MAPPER.writeValueAsBytes(backup));
     }
 

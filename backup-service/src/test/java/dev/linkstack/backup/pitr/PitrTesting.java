@@ -69,7 +69,11 @@ final class PitrTesting {
 
     /** Restores into a new directory, starts PostgreSQL on it, waits for the promotion and reads pitr_rows' ids. */
     static Set<Long> restoreAndRead(String targetJson) throws SQLException {
-        PostgresServer restored = PostgresServer.installed().durableWithReplication();
+        return restoreAndRead(targetJson, PostgresServer.installed().durableWithReplication());
+    }
+
+    /** The same, started with {@code restored}'s programs (of the base backup's major version). */
+    static Set<Long> restoreAndRead(String targetJson, PostgresServer restored) throws SQLException {
         try {
             String body = "{\"directory\":\"" + restored.dataDir() + "\"," + targetJson.substring(1);
             restore(body).then().log().ifValidationFails().statusCode(200);
@@ -147,6 +151,28 @@ final class PitrTesting {
             assertTrue(System.nanoTime() < deadline, "no new completed segment after " + previous + ": " + listing + "; " + receiver.status());
             Processes.sleep(200);
         }
+    }
+
+    /**
+     * Switches WAL and waits until the segment that held everything committed so far is completed in the archive;
+     * returns its name.
+     */
+    static String archiveWhatIsCommitted(TestPostgres postgres, WalReceiver receiver) throws SQLException, IOException {
+        String segment;
+        try (Connection connection = postgres.connectAsSuperuser("postgres"); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT pg_walfile_name(pg_current_wal_lsn())")) {
+            rs.next();
+            segment = rs.getString(1);
+        }
+        switchWal(postgres, 1);
+        Path wal = Path.of(receiver.status().dir());
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (WalArchive.scan(wal).timelines().values().stream().flatMap(t -> t.values().stream())
+                .noneMatch(s -> s.name().equals(segment) && !s.partial() && s.compressed())) {
+            assertTrue(System.nanoTime() < deadline, segment + " not archived: " + receiver.status());
+            Processes.sleep(100);
+        }
+        return segment;
     }
 
     /** Waits until the 'wal-archive' health check answers {@code status}; returns the whole health answer. */

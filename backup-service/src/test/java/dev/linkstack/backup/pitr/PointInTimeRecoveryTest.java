@@ -121,6 +121,11 @@ class PointInTimeRecoveryTest {
         Files.writeString(full.resolve("PG_VERSION"), "15\n");
         restore("{\"directory\":\"" + full + "\",\"target\":\"latest\"}").then().statusCode(409).body("error", equalTo("directory_not_empty"));
         restore("{\"directory\":\"/tmp/pitr-none\",\"target\":\"latest\"}").then().statusCode(422).body("error", equalTo("no_base_backup"));
+        // PostgreSQL 15 takes no incremental base backups: refused with the reason, nothing taken.
+        authorized().post("/api/pitr/base-backups?type=incremental").then().statusCode(422).body("error", equalTo("incremental_not_possible"))
+                .body("message", containsString("incremental base backups need PostgreSQL 17 or newer"));
+        assertEquals(BackupCommandLine.FAILED, CommandLineRun.of(commandLine, "base-backup", "--incremental").exit());
+        authorized().get("/api/pitr/base-backups").then().statusCode(200).body("size()", equalTo(0));
         assertFalse(Files.exists(Path.of("/tmp/pitr-none")), "nothing written for a refused restore");
         authorized().contentType("application/json").body("{\"name\":\"bad name; drop\"}").post("/api/pitr/restore-points").then()
                 .statusCode(400).body("error", equalTo("bad_request"));

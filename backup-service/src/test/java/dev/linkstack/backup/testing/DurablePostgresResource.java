@@ -23,6 +23,11 @@ public class DurablePostgresResource implements QuarkusTestResourceLifecycleMana
      * before the service starts, where mounting is allowed; the test calls {@link TmpfsMount#requireSupport()}.
      */
     public static final String BACKUP_DISK_TMPFS = "test.backup-disk-tmpfs";
+    /**
+     * Init argument "true": PostgreSQL 17 ({@link Postgres17}) with summarize_wal turned on, server and client programs alike
+     * (the service's pg_receivewal, pg_basebackup and pg_combinebackup are 17 too), instead of Debian's 15.
+     */
+    public static final String POSTGRES_17 = "test.postgres-17";
     private TestPostgres postgres;
     private TmpfsMount backupDisk;
     private final Map<String, String> overrides = new HashMap<>();
@@ -35,7 +40,12 @@ public class DurablePostgresResource implements QuarkusTestResourceLifecycleMana
 
     @Override
     public Map<String, String> start() {
-        postgres = TestPostgres.start(PostgresServer.installed().durableWithReplication());
+        boolean postgres17 = Boolean.parseBoolean(overrides.remove(POSTGRES_17));
+        postgres = TestPostgres.start((postgres17 ? PostgresServer.at(Postgres17.binDir()) : PostgresServer.installed()).durableWithReplication());
+        if (postgres17) {
+            // As an operator turns it on (postgresql.conf or ALTER SYSTEM, then a reload), so a test can turn it off again.
+            postgres.server().execute("postgres", "ALTER SYSTEM SET summarize_wal = on", "SELECT pg_reload_conf()");
+        }
         postgres.server().execute("postgres", "CREATE ROLE " + REPLICATION_ROLE + " LOGIN REPLICATION NOINHERIT PASSWORD '" + REPLICATION_PASSWORD + "'");
         // Function privileges belong to each database: granted in the maintenance database, never dumped with the app's.
         postgres.server().execute("postgres", "GRANT EXECUTE ON FUNCTION pg_create_restore_point(text) TO " + TestPostgres.OWNER);
@@ -44,6 +54,9 @@ public class DurablePostgresResource implements QuarkusTestResourceLifecycleMana
             backupDisk = TmpfsMount.mount(postgres.backupDir(), tmpfsSize, false);
         }
         Map<String, String> config = new HashMap<>(postgres.config());
+        if (postgres17) {
+            config.put("backup.pg-bin-dir", Postgres17.binDir().toString());
+        }
         config.put("backup.wal.enabled", "true");
         config.put("backup.wal.user", REPLICATION_ROLE);
         config.put("backup.wal.password", REPLICATION_PASSWORD);
