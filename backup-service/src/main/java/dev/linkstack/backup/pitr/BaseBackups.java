@@ -117,11 +117,12 @@ public class BaseBackups {
     private BaseBackup takeNow(String trigger, IncrementalChains.Kind kind) {
         String serverVersion;
         IncrementalChains.Next next;
+        boolean summarizing;
         try {
             var version = target.serverVersion();
             tools.selectFor(version.major());
             serverVersion = version.text();
-            boolean summarizing = kind != IncrementalChains.Kind.FULL && version.major() >= IncrementalChains.FIRST_MAJOR
+            summarizing = version.major() >= IncrementalChains.FIRST_MAJOR
                     && target.setting("summarize_wal").filter("on"::equals).isPresent();
             next = IncrementalChains.next(kind, config.base().incremental(), new IncrementalChains.Server(version.major(), version.text(), summarizing),
                     list(), this::directoryOf);
@@ -169,10 +170,13 @@ public class BaseBackups {
             JsonNode last = ranges.get(ranges.size() - 1);
             Optional<String> recipient = ArchiveEncryption.recipient(config);
             if (recipient.isPresent()) {
-                // The next incremental is taken against this manifest, which pg_basebackup reads in plain text; it names
-                // files and their checksums, no data, and stays local (neither listed below nor copied off-site).
+                // Where the server can take incremental ones, the next is taken against this manifest, which pg_basebackup
+                // reads in plain text; it names files and their checksums, no data, and stays local (neither listed below
+                // nor copied off-site). Elsewhere nothing is kept in plain.
                 Path plainManifest = partial.resolve(IncrementalChains.PLAIN_MANIFEST);
-                Files.copy(partial.resolve("backup_manifest"), plainManifest);
+                if (summarizing) {
+                    Files.copy(partial.resolve("backup_manifest"), plainManifest);
+                }
                 // Checksums below are over what is stored: the encrypted files.
                 try (Stream<Path> written = Files.list(partial).filter(f -> !f.equals(plainManifest))) {
                     for (Path file : written.sorted().toList()) {

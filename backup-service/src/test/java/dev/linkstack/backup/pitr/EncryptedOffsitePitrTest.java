@@ -42,6 +42,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
+import static dev.linkstack.backup.pitr.PitrTesting.awaitOffsite;
 import static dev.linkstack.backup.pitr.PitrTesting.awaitReceiverRunning;
 import static dev.linkstack.backup.pitr.PitrTesting.connectOncePromoted;
 import static dev.linkstack.backup.pitr.PitrTesting.restore;
@@ -312,16 +313,6 @@ class EncryptedOffsitePitrTest {
             Processes.sleep(100);
         }
         return segment;
-    }
-
-    private static void awaitOffsite(String name) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        try (S3Client s3 = S3Resource.client()) {
-            while (s3.listObjectsV2(b -> b.bucket(S3Resource.BUCKET).prefix("shop/" + name)).contents().isEmpty()) {
-                assertTrue(System.nanoTime() < deadline, name + " never copied off-site");
-                Processes.sleep(200);
-            }
-        }
     }
 
     private Set<Long> restoreAndRead(String targetJson) throws SQLException {

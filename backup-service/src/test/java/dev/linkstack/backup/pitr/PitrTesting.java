@@ -175,6 +175,17 @@ final class PitrTesting {
         return segment;
     }
 
+    /** Waits until the off-site bucket holds {@code name} (under the database's prefix). */
+    static void awaitOffsite(String name) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        try (software.amazon.awssdk.services.s3.S3Client s3 = dev.linkstack.backup.testing.S3Resource.client()) {
+            while (s3.listObjectsV2(b -> b.bucket(dev.linkstack.backup.testing.S3Resource.BUCKET).prefix("shop/" + name)).contents().isEmpty()) {
+                assertTrue(System.nanoTime() < deadline, name + " never copied off-site");
+                Processes.sleep(200);
+            }
+        }
+    }
+
     /** Waits until the 'wal-archive' health check answers {@code status}; returns the whole health answer. */
     static String awaitWalArchiveHealth(String status, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
