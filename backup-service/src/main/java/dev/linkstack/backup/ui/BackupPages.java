@@ -9,6 +9,8 @@ import dev.linkstack.backup.model.BackupAlreadyRunningException;
 import dev.linkstack.backup.model.BackupId;
 import dev.linkstack.backup.model.BackupJob;
 import dev.linkstack.backup.model.BackupMetadata;
+import dev.linkstack.backup.pitr.BaseBackup;
+import dev.linkstack.backup.pitr.BaseBackups;
 import dev.linkstack.backup.pitr.PitrRefusal;
 import dev.linkstack.backup.pitr.PointInTimeRestore;
 import dev.linkstack.backup.pitr.RestoreProof;
@@ -63,10 +65,13 @@ public class BackupPages {
     private final BackupFreshnessCheck freshness;
     private final Clock clock;
     private final RestoreProof proof;
+    private final BaseBackups baseBackups;
 
     BackupPages(BackupStore store, BackupJobs jobs, BackupVerification verification, BackupConfig config, ApiTokenCheck token,
-                PageSessions sessions, SignInThrottle throttle, @Wellness BackupFreshnessCheck freshness, Clock clock, RestoreProof proof) {
+                PageSessions sessions, SignInThrottle throttle, @Wellness BackupFreshnessCheck freshness, Clock clock, RestoreProof proof,
+                BaseBackups baseBackups) {
         this.proof = proof;
+        this.baseBackups = baseBackups;
         this.store = store;
         this.jobs = jobs;
         this.verification = verification;
@@ -199,7 +204,13 @@ public class BackupPages {
         } catch (PitrRefusal e) {
             lastProof = null;
         }
-        return Pages.backups(session.csrfToken(), rows, fresh, running, notice, report, lastProof);
+        List<BaseBackup> bases;
+        try {
+            bases = baseBackups.list();
+        } catch (PitrRefusal e) {
+            bases = List.of();
+        }
+        return Pages.backups(session.csrfToken(), rows, fresh, running, notice, report, lastProof, bases);
     }
 
     private BackupMetadata find(String id) {

@@ -1,5 +1,6 @@
 package dev.linkstack.backup.ui;
 
+import dev.linkstack.backup.pitr.BaseBackup;
 import dev.linkstack.backup.pitr.RestoreProofResult;
 import dev.linkstack.backup.restore.VerifyReport;
 import io.quarkus.qute.CheckedTemplate;
@@ -22,7 +23,7 @@ public class Pages {
     public static native TemplateInstance login(String error);
 
     public static native TemplateInstance backups(String csrf, List<Row> backups, Freshness freshness, String runningJob, String notice,
-                                                  VerifyReport report, RestoreProofResult lastProof);
+                                                  VerifyReport report, RestoreProofResult lastProof, List<BaseBackup> baseBackups);
 
     public static native TemplateInstance rejected();
 }

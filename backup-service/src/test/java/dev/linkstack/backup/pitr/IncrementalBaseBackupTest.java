@@ -33,6 +33,7 @@ import static dev.linkstack.backup.pitr.PitrTesting.insertRows;
 import static dev.linkstack.backup.pitr.PitrTesting.restore;
 import static dev.linkstack.backup.pitr.PitrTesting.restoreAndRead;
 import static dev.linkstack.backup.testing.Api.authorized;
+import static dev.linkstack.backup.testing.Api.signedInPage;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
@@ -105,6 +106,14 @@ class IncrementalBaseBackupTest {
                 .body("retention", equalTo(List.of("keep", "keep", "keep")))
                 .body("keptBecause[1]", equalTo("incremental base backup " + second + " is taken on it"))
                 .body("keptBecause[2]", equalTo("incremental base backup " + first + " is taken on it"));
+        String page = signedInPage();
+        for (String[] row : new String[][] {{second, "incremental", "<code>" + first + "</code>"}, {first, "incremental", "<code>" + full + "</code>"},
+                {full, "full", "none (full)"}}) {
+            int at = page.indexOf("data-base-backup-id=\"" + row[0] + "\"");
+            assertTrue(at > 0, "the page lists " + row[0]);
+            String shown = page.substring(at, page.indexOf("</tr>", at));
+            assertTrue(shown.contains("<td class=\"base-type\">" + row[1] + "</td>") && shown.contains(row[2]), shown);
+        }
     }
 
     @Test

@@ -205,9 +205,7 @@ class RestoreProofTest {
     }
 
     private static String page() {
-        String session = RestAssured.given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
-                .formParam("token", dev.linkstack.backup.testing.Api.TOKEN).post("/ui/login").then().statusCode(303).extract().cookie("backup_session");
-        return RestAssured.given().cookie("backup_session", session).get("/ui").then().statusCode(200).extract().asString();
+        return dev.linkstack.backup.testing.Api.signedInPage();
     }
 
     private void sql(String... statements) throws SQLException {

@@ -69,4 +69,11 @@ public final class Api {
         return metrics.lines().filter(line -> line.startsWith("backup_failures_total{"))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).findFirst().orElse(0);
     }
+
+    /** The backups page (/ui) as a user signed in with the API token sees it. */
+    public static String signedInPage() {
+        String session = RestAssured.given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+                .formParam("token", TOKEN).post("/ui/login").then().statusCode(303).extract().cookie("backup_session");
+        return RestAssured.given().cookie("backup_session", session).get("/ui").then().statusCode(200).extract().asString();
+    }
 }
