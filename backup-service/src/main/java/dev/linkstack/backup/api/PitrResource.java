@@ -109,7 +109,8 @@ public class PitrResource {
             description = "No body. ?type=full, ?type=incremental (pg_basebackup --incremental on the newest base backup's manifest: "
                     + "PostgreSQL 17+ with summarize_wal on) or none (what backup.base.incremental says is next). 201 with the published base "
                     + "backup ('type' full or incremental, 'parent' the id it was taken on); 400 another type; 409 while one runs; 422 with "
-                    + "pg_basebackup's reason, or (incremental_not_possible) why no incremental one can be taken")
+                    + "pg_basebackup's reason (incremental_failed for an incremental one; without a type a full one is taken then), or "
+                    + "(incremental_not_possible) why no incremental one can be taken")
     public Response takeBaseBackup(@Parameter(description = "full, incremental, or none for the configured choice") @QueryParam("type") String type,
                                    String body) {
         RequestChecks.requireNoBody(body);

@@ -48,6 +48,8 @@ public class BaseBackups {
     private static final Logger LOG = Logger.getLogger(BaseBackups.class);
     public static final Pattern ID = Pattern.compile("base-[0-9]{8}T[0-9]{9}Z");
     static final String METADATA = "base.json";
+    /** pg_basebackup --incremental failed: an explicit request gets it as the 422's error, the configured choice a full one. */
+    static final String INCREMENTAL_FAILED = "incremental_failed";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private final BackupConfig config;
@@ -93,7 +95,8 @@ public class BaseBackups {
 
     /**
      * The same, of a type: "full", "incremental" (on the newest base backup: 422 with the reason when the server cannot,
-     * see {@link IncrementalChains#next}), or null for what backup.base.incremental says is next; 400 for another type.
+     * see {@link IncrementalChains#next}, or incremental_failed when pg_basebackup --incremental fails), or null for what
+     * backup.base.incremental says is next (a full one where an incremental one cannot be or failed); 400 for another type.
      */
     public BaseBackup take(String trigger, String type) {
         IncrementalChains.Kind kind = IncrementalChains.Kind.parse(type);
@@ -101,7 +104,18 @@ public class BaseBackups {
             throw new PitrRefusal(409, "base_backup_running", "A base backup is already running");
         }
         try {
-            BaseBackup taken = takeNow(trigger, kind);
+            BaseBackup taken;
+            try {
+                taken = takeNow(trigger, kind);
+            } catch (PitrRefusal e) {
+                // The schedule must not stop at an incremental one the server cannot take (WAL summaries gone past
+                // wal_summary_keep_time, a damaged parent manifest): a full one starts a new chain.
+                if (kind != IncrementalChains.Kind.AUTO || !INCREMENTAL_FAILED.equals(e.error())) {
+                    throw e;
+                }
+                LOG.warnf("the incremental base backup failed, taking a full one instead: %s", e.getMessage());
+                taken = takeNow(trigger, IncrementalChains.Kind.FULL);
+            }
             try {
                 retention.apply();
             } catch (RuntimeException e) {
@@ -157,8 +171,9 @@ public class BaseBackups {
                 exit = running.await();
             }
             if (!exit.ok()) {
-                throw new PitrRefusal(422, "base_backup_failed", exit.timedOut() ? exit.timeoutMessage()
-                        : "pg_basebackup failed (" + exit.describeCode() + ")" + exit.outputSuffix());
+                throw new PitrRefusal(422, parent == null ? "base_backup_failed" : INCREMENTAL_FAILED, exit.timedOut() ? exit.timeoutMessage()
+                        : "pg_basebackup" + (parent == null ? "" : " --incremental on " + parent) + " failed (" + exit.describeCode() + ")"
+                        + exit.outputSuffix());
             }
             Instant endedAt = clock.instant();
             JsonNode manifest = StoreJson.MAPPER.readTree(partial.resolve("backup_manifest").toFile());

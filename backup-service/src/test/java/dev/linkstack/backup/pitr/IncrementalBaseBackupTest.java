@@ -47,7 +47,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a time between the incrementals and to latest (pg_combinebackup, then WAL recovery), each started with PostgreSQL 17
  * and counted row by row; the scratch-cluster proof of the chain; a damaged member of the chain refused before anything
  * is written; retention that keeps the whole chain while its newest member is kept (keep-last 1), and lets it go
- * once a new full base backup (full-every 3) is there; summarize_wal turned off refuses an incremental one.
+ * once a new full base backup (full-every 3) is there; summarize_wal turned off refuses an incremental one; a
+ * pg_basebackup --incremental that fails (a damaged parent manifest) is a 422 when asked for and a full one otherwise.
  */
 @QuarkusTest
 @QuarkusTestResource(value = DurablePostgresResource.class, restrictToAnnotatedClass = true,
@@ -184,6 +185,26 @@ class IncrementalBaseBackupTest {
         authorized().post("/api/pitr/base-backups?type=incremental").then().statusCode(422).body("error", equalTo("incremental_not_possible"))
                 .body("message", containsString("summarize_wal is off"));
         assertEquals(before, authorized().get("/api/pitr/base-backups").jsonPath().getList("id"), "nothing taken");
+    }
+
+    @Test
+    @Order(7)
+    void anIncrementalOneThatFailsIsA422AskedForAndAFullOneOnTheSchedule() throws Exception {
+        try (Connection connection = postgres.connectAsSuperuser("postgres"); Statement statement = connection.createStatement()) {
+            statement.execute("ALTER SYSTEM SET summarize_wal = on");
+            statement.execute("SELECT pg_reload_conf()");
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!"on".equals(summarizeWal())) {
+            assertTrue(System.nanoTime() < deadline, "summarize_wal still off");
+            Processes.sleep(100);
+        }
+        String newest = authorized().get("/api/pitr/base-backups").jsonPath().getString("[0].id");
+        Files.writeString(baseDir().resolve(newest).resolve("backup_manifest"), "{\"PostgreSQL-Backup-Manifest-Version\": 2}");
+        authorized().post("/api/pitr/base-backups?type=incremental").then().statusCode(422).body("error", equalTo("incremental_failed"))
+                .body("message", containsString("pg_basebackup --incremental on " + newest + " failed"));
+        take("").then().body("type", equalTo("full")).body("parent", nullValue());
+        authorized().get("/api/pitr/base-backups").then().body("size()", equalTo(1)).body("[0].type", equalTo("full"));
     }
 
     private static Response take(String query) {
