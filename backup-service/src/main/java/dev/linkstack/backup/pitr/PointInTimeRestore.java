@@ -296,7 +296,8 @@ public class PointInTimeRestore {
             }
             settings.put("recovery_target_timeline", "latest");
             RecoverySettings.write(dir, "point-in-time recovery to " + description + " from base backup " + base.id()
-                    + (chain.size() > 1 ? " (incremental, combined with " + chain.get(0).id() + " and " + (chain.size() - 2) + " more)" : ""), settings);
+                    + (chain.size() > 1 ? " (incremental: combined with the " + (chain.size() - 1) + " before it, from full base backup " + chain.get(0).id() + ")"
+                    : ""), settings);
             String newest = archive.newest().map(WalArchive.Segment::name).orElse(null);
             LOG.infof("point-in-time restore to %s prepared in %s from %s with %d WAL segments", description, dir, base.id(), copied);
             return new Result(dir.toString(), base.id(), description, copied, newest, settings,

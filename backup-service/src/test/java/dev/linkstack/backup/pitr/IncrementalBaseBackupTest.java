@@ -172,15 +172,7 @@ class IncrementalBaseBackupTest {
     @Order(6)
     void withSummarizeWalOffAnIncrementalOneIsRefusedWithTheReason() throws Exception {
         authorized().post("/api/pitr/base-backups?type=weekly").then().statusCode(400).body("error", equalTo("bad_request"));
-        try (Connection connection = postgres.connectAsSuperuser("postgres"); Statement statement = connection.createStatement()) {
-            statement.execute("ALTER SYSTEM SET summarize_wal = off");
-            statement.execute("SELECT pg_reload_conf()");
-        }
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!"off".equals(summarizeWal())) {
-            assertTrue(System.nanoTime() < deadline, "summarize_wal still on");
-            Processes.sleep(100);
-        }
+        setSummarizeWal("off");
         List<String> before = authorized().get("/api/pitr/base-backups").jsonPath().getList("id");
         authorized().post("/api/pitr/base-backups?type=incremental").then().statusCode(422).body("error", equalTo("incremental_not_possible"))
                 .body("message", containsString("summarize_wal is off"));
@@ -190,15 +182,7 @@ class IncrementalBaseBackupTest {
     @Test
     @Order(7)
     void anIncrementalOneThatFailsIsA422AskedForAndAFullOneOnTheSchedule() throws Exception {
-        try (Connection connection = postgres.connectAsSuperuser("postgres"); Statement statement = connection.createStatement()) {
-            statement.execute("ALTER SYSTEM SET summarize_wal = on");
-            statement.execute("SELECT pg_reload_conf()");
-        }
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!"on".equals(summarizeWal())) {
-            assertTrue(System.nanoTime() < deadline, "summarize_wal still off");
-            Processes.sleep(100);
-        }
+        setSummarizeWal("on");
         String newest = authorized().get("/api/pitr/base-backups").jsonPath().getString("[0].id");
         Files.writeString(baseDir().resolve(newest).resolve("backup_manifest"), "{\"PostgreSQL-Backup-Manifest-Version\": 2}");
         authorized().post("/api/pitr/base-backups?type=incremental").then().statusCode(422).body("error", equalTo("incremental_failed"))
@@ -209,6 +193,19 @@ class IncrementalBaseBackupTest {
 
     private static Response take(String query) {
         return authorized().post("/api/pitr/base-backups" + query).then().log().ifValidationFails().statusCode(201).extract().response();
+    }
+
+    /** As an operator does it: ALTER SYSTEM and a reload; returns once the server runs with it. */
+    private void setSummarizeWal(String value) throws java.sql.SQLException {
+        try (Connection connection = postgres.connectAsSuperuser("postgres"); Statement statement = connection.createStatement()) {
+            statement.execute("ALTER SYSTEM SET summarize_wal = " + value);
+            statement.execute("SELECT pg_reload_conf()");
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!value.equals(summarizeWal())) {
+            assertTrue(System.nanoTime() < deadline, "summarize_wal is not " + value + " yet");
+            Processes.sleep(100);
+        }
     }
 
     private String summarizeWal() throws java.sql.SQLException {
