@@ -24,7 +24,8 @@ public final class UserAgents {
     private volatile Parser parser;
 
     public UserAgents(int cacheSize) {
-        this.known = Caffeine.newBuilder().maximumSize(cacheSize).build();
+        // Upkeep on the classifying thread itself, not a common-pool thread woken for it (see RedirectLookup's cache).
+        this.known = Caffeine.newBuilder().maximumSize(cacheSize).executor(Runnable::run).build();
     }
 
     public Agent of(String userAgent) {
